@@ -1,0 +1,57 @@
+"""kgraph: a knowledge graph of facts curated from news articles, with evidence.
+
+>>> import kgraph
+>>> kg = kgraph.load()                       # the bundled dataset
+>>> top = kgraph.who_supports(kg, "belarus")["results"][0]
+>>> top["entity"]["name"], top["evidence"][0]["quote"][:40]
+('China', 'Under mounting pressure from Western san')
+
+Loading and querying import nothing heavy; networkx is imported when the
+graph itself is first needed (``kg.graph``, ``paths``, exports, analysis).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (
+    DataError,
+    ExitCode,
+    KGraphError,
+    NoPath,
+    Problem,
+    UnknownEntity,
+    UnknownRelation,
+    UsageError,
+)
+from .knowledge import KnowledgeGraph
+from .loader import check, load
+from .model import Entity, Fact, Relation, Source
+from .query import entity, facts, neighbours, paths, relations, stats, who_opposes, who_supports
+
+__all__ = [
+    "__version__",
+    "load",
+    "check",
+    "KnowledgeGraph",
+    "Entity",
+    "Fact",
+    "Relation",
+    "Source",
+    "who_supports",
+    "who_opposes",
+    "paths",
+    "neighbours",
+    "relations",
+    "facts",
+    "entity",
+    "stats",
+    "KGraphError",
+    "DataError",
+    "UnknownEntity",
+    "UnknownRelation",
+    "NoPath",
+    "UsageError",
+    "Problem",
+    "ExitCode",
+]

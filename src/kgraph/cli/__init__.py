@@ -1,0 +1,24 @@
+"""The ``kgraph`` command: a thin Typer layer over the library.
+
+Each command parses its options, calls one :mod:`kgraph` function and hands
+the result to :mod:`kgraph.render`. Errors are turned into one line on stderr
+and an exit code in exactly one place, :func:`main`.
+
+Command modules (``core``, ``export``, ``analysis``, ``cache``) register
+their commands on :data:`app` when imported below; each imports nothing
+heavy at module level so that ``kgraph --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .app import app, main
+
+from . import core  # noqa: E402,F401  (registers commands)
+from . import export  # noqa: E402,F401
+from . import analysis  # noqa: E402,F401
+from . import cache  # noqa: E402,F401
+
+__all__ = ["app", "main"]

@@ -1,0 +1,141 @@
+"""The Typer application, the options every command shares, and the error edge."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from .. import __version__
+from ..errors import ExitCode, KGraphError
+from ..render import Format, choose_format, emit
+
+__all__ = ["app", "main", "command", "DataOpt", "FormatOpt", "RelationOpt", "output", "load_graph", "state"]
+
+app = typer.Typer(
+    name="kgraph",
+    help="Question a knowledge graph of facts curated from news articles; every answer carries its evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class _State:
+    traceback: bool = False
+
+
+state = _State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+    traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show a Python traceback on errors (for debugging; or KGRAPH_DEBUG=1).")
+    ] = False,
+) -> None:
+    """Question a knowledge graph of facts curated from news articles; every answer carries its evidence.
+
+    Data: the bundled article dataset, or --data PATH / KGRAPH_DATA.
+    Output: --format table|json|csv (default: table on a terminal, JSON in a pipe).
+    """
+    state.traceback = traceback or os.environ.get("KGRAPH_DEBUG", "") not in ("", "0")
+
+
+DataOpt = Annotated[
+    Optional[Path],
+    typer.Option("--data", "-d", envvar="KGRAPH_DATA", help="Dataset folder (default: the bundled article data).",
+                 show_envvar=True),
+]
+FormatOpt = Annotated[
+    Optional[Format],
+    typer.Option("--format", "-f", help="Output format [default: table on a terminal, json otherwise].",
+                 case_sensitive=False, show_default=False),
+]
+RelationOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--relation", "-r", help="Only this relation (and its sub-relations); repeatable."),
+]
+
+
+def load_graph(data: Path | None) -> Any:
+    """The dataset to answer from (cached when the cache is available)."""
+    from .. import load
+
+    return load(data)
+
+
+def output(result: dict[str, Any], fmt: Format | None, view: str) -> None:
+    emit(result, choose_format(fmt), view)
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn every failure into one line on stderr and its documented exit code."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except KGraphError as e:
+        if state.traceback:
+            raise
+        _err(str(e))
+        raise SystemExit(int(e.exit_code)) from None
+    except BrokenPipeError:
+        # the reader went away (`kgraph facts | head`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise SystemExit(130) from None
+    except Exception as e:  # the CLI edge: a bug, reported in one line unless --traceback
+        if state.traceback:
+            raise
+        _err(f"internal error: {type(e).__name__}: {e} (run again with --traceback and report it)")
+        raise SystemExit(int(ExitCode.INTERNAL)) from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(name: str, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command on :data:`app`, with the error edge around its body."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kw: Any) -> Any:
+            with _errors():
+                return fn(*args, **kw)
+
+        app.command(name, **kwargs)(run)
+        return fn
+
+    return wrap
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``kgraph`` script."""
+    app(args=argv, prog_name="kgraph")

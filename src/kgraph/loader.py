@@ -1,0 +1,445 @@
+"""YAML files → validated model → :class:`~kgraph.knowledge.KnowledgeGraph`.
+
+``load()`` reads a dataset folder (``relations.yaml``, ``entities.yaml``,
+``sources/*.yaml`` each with its ``.txt``), checks every rule while it reads,
+and raises :class:`~kgraph.errors.DataError` carrying *all* problems when any
+rule is broken. ``check()`` does the same work but returns the report instead
+of raising, for ``kgraph validate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from . import dates
+from .errors import DataError
+from .knowledge import KnowledgeGraph
+from .model import Entity, Fact, Relation, Source
+from .resolve import fold
+from .validate import ENTITY_TYPES, RELATION_ID, SLUG, Report, normalise_text, show
+from .yamlread import YList, YMap, read_yaml
+
+__all__ = ["load", "check", "data_dir", "fact_id", "bundled_data_dir"]
+
+RELATION_FIELDS = ("id", "polarity", "description"), ("label", "parent", "symmetric", "inverse", "acts_for")
+ENTITY_FIELDS = ("id", "name", "type", "description"), ("aliases",)
+SOURCE_FIELDS = ("id", "title", "text"), ("published", "url", "publisher", "author")
+FACT_FIELDS = ("subject", "relation", "object", "quote"), ("date", "start", "end", "according_to", "qualifiers")
+
+
+def bundled_data_dir() -> Path:
+    """The dataset shipped with kgraph (inside the wheel, or the repo's data/ in a checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    if (packaged / "relations.yaml").is_file():
+        return packaged
+    return here.parent.parent / "data"
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The dataset folder to use: ``path``, else ``$KGRAPH_DATA``, else the bundled data."""
+    if path is not None and str(path) != "":
+        return Path(path)
+    env = os.environ.get("KGRAPH_DATA")
+    if env:
+        return Path(env)
+    return bundled_data_dir()
+
+
+def fact_id(source: str, subject: str, relation: str, obj: str, when: str, quote: str) -> str:
+    """A fact's stable id: a hash of what the fact says, not of where it stands in the file.
+
+    Reordering or reformatting the YAML keeps every id; changing what a fact
+    states (its ends, relation, time or quote) gives it a new one.
+
+    >>> fact_id("src", "china", "supports", "belarus", "2021", "China backs Belarus.")
+    'f-f04c6f3d7a9e4cd3'
+    """
+    key = "\x1f".join((source, subject, relation, obj, when, normalise_text(quote)))
+    return "f-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def load(path: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
+    """Load and validate a dataset folder; DataError (with every problem) if it is invalid.
+
+    >>> kg = load()
+    >>> kg.entity("belarus").name
+    'Belarus'
+    """
+    kg, report = check(path)
+    if kg is None or report.errors:
+        n = len(report.errors)
+        first = report.errors[0] if report.errors else None
+        msg = f"{n} problem{'s' if n != 1 else ''} in the data"
+        if first:
+            msg = f"{first} (and {n - 1} more problem{'s' if n != 2 else ''}; run 'kgraph validate')" if n > 1 else str(first)
+        raise DataError(msg, report.errors + report.warnings)
+    return kg
+
+
+def check(path: str | os.PathLike[str] | None = None) -> tuple[KnowledgeGraph | None, Report]:
+    """Read and check a dataset folder; returns the graph (None if unreadable) and every problem."""
+    root = data_dir(path)
+    report = Report()
+    if not root.is_dir():
+        report.error(str(root), None, "no such data folder (give --data PATH or set KGRAPH_DATA)")
+        return None, report
+    relations = _load_relations(root / "relations.yaml", report)
+    entities, entity_pos = _load_entities(root / "entities.yaml", report)
+    sources: list[Source] = []
+    facts: list[Fact] = []
+    src_dir = root / "sources"
+    if not src_dir.is_dir():
+        report.error(str(src_dir), None, "no sources/ folder: each article goes in sources/<id>.yaml with its <id>.txt")
+    else:
+        for odd in sorted(src_dir.glob("*.yml")):
+            report.warn(str(odd), None, "not read: source files must end in .yaml", repr(odd.with_suffix(".yaml").name))
+        for file in sorted(src_dir.glob("*.yaml")):
+            _load_source(file, relations, entities, report, sources, facts)
+    used = set()
+    for f in facts:
+        used.add(f.subject)
+        used.add(f.object)
+        if f.according_to:
+            used.add(f.according_to)
+    for e in entities.values():
+        if e.id not in used:
+            report.warn(str(root / "entities.yaml"), entity_pos.get(e.id), f"entity {e.id!r} is in no fact")
+    if not facts and not report.errors:
+        report.warn(str(src_dir), None, "the dataset has no facts")
+    kg = KnowledgeGraph(
+        list(relations.values()), list(entities.values()), sources, facts, data_dir=str(root), warnings=report.warnings
+    )
+    return kg, report
+
+
+# -- relations.yaml ------------------------------------------------------------
+
+
+def _read_list(file: Path, key: str, report: Report) -> YList | None:
+    p = str(file)
+    if not file.is_file():
+        report.error(p, None, f"missing file: the dataset needs {file.name}")
+        return None
+    doc, problems = read_yaml(file.read_bytes(), p)
+    report.extend(problems)
+    if doc is None:
+        return None
+    top = report.mapping(doc, p, (1, 1), "the file")
+    if top is None:
+        return None
+    if not report.fields(top, p, "the file", (key,), ()):
+        return None
+    return report.sequence(top[key], p, top.value_at(key), f"{key!r}")
+
+
+def _load_relations(file: Path, report: Report) -> dict[str, Relation]:
+    p = str(file)
+    items = _read_list(file, "relations", report)
+    out: dict[str, Relation] = {}
+    if items is None:
+        return out
+    where: dict[str, YMap] = {}
+    for item, at in zip(items, items.pos):
+        m = report.mapping(item, p, at, "a relation")
+        if m is None:
+            continue
+        ident = m.get("id")
+        what = f"relation {ident!r}" if isinstance(ident, str) else "a relation"
+        report.fields(m, p, what, *RELATION_FIELDS)
+        if not isinstance(ident, str):
+            continue
+        if not RELATION_ID.match(ident):
+            report.error(p, m.value_at("id"), f"relation id {ident!r} must be snake_case (a-z, 0-9, _)",
+                         repr(re.sub(r"[^a-z0-9]+", "_", ident.lower()).strip("_")))
+        if ident in where:
+            report.error(p, m.value_at("id"), f"duplicate relation id {ident!r} (first at line {where[ident].line})")
+            continue
+        polarity = _polarity(m, p, what, report)
+        inverse = report.text(m, "inverse", p, what)
+        symmetric = report.flag(m, "symmetric", p, what)
+        if symmetric and inverse:
+            report.error(p, m.value_at("inverse"), f"{what} is symmetric, so it cannot have an inverse name")
+        where[ident] = m
+        out[ident] = Relation(
+            id=ident,
+            label=report.text(m, "label", p, what) or ident.replace("_", " "),
+            polarity=polarity if polarity is not None else 0,
+            description=report.text(m, "description", p, what) or "",
+            parent=report.text(m, "parent", p, what),
+            symmetric=symmetric,
+            inverse=inverse,
+            acts_for=report.flag(m, "acts_for", p, what),
+        )
+    names: dict[str, str] = {}
+    for r in out.values():
+        m = where[r.id]
+        if r.parent is not None:
+            if report.reference(r.parent, out, p, m.value_at("parent"), "parent relation"):
+                if out[r.parent].polarity != r.polarity:
+                    report.error(p, m.value_at("polarity"),
+                                 f"relation {r.id!r} has polarity {r.polarity} but its parent {r.parent!r} has "
+                                 f"{out[r.parent].polarity}; a sub-relation keeps its parent's polarity")
+        chain, cur = {r.id}, r.parent
+        while cur in out:
+            if cur in chain:
+                report.error(p, m.value_at("parent"), f"relation {r.id!r} is its own ancestor (parent cycle)")
+                break
+            chain.add(cur)
+            cur = out[cur].parent
+        if r.inverse is not None:
+            if r.inverse in out:
+                report.error(p, m.value_at("inverse"), f"inverse name {r.inverse!r} of {r.id!r} is already a relation id")
+            elif r.inverse in names:
+                report.error(p, m.value_at("inverse"), f"inverse name {r.inverse!r} is used by {names[r.inverse]!r} too")
+            names[r.inverse] = r.id
+    return out
+
+
+def _polarity(m: YMap, p: str, what: str, report: Report) -> int | None:
+    value = m.get("polarity")
+    if value is None:
+        return None
+    table = {"1": 1, "+1": 1, "-1": -1, "0": 0}
+    if isinstance(value, str) and value.strip() in table:
+        return table[value.strip()]
+    hint = None
+    if isinstance(value, str):
+        low = value.lower()
+        hint = "1" if low.startswith(("coop", "pos")) else "-1" if low.startswith(("conf", "neg")) else "0" if low.startswith(("neu", "str")) else None
+    report.error(p, m.value_at("polarity"), f"polarity of {what} must be 1, -1 or 0, not {show(value)}", hint)
+    return None
+
+
+# -- entities.yaml -------------------------------------------------------------
+
+def _load_entities(file: Path, report: Report) -> tuple[dict[str, Entity], dict[str, tuple[int, int]]]:
+    """The entities by id, and where each one starts in the file."""
+    p = str(file)
+    items = _read_list(file, "entities", report)
+    out: dict[str, Entity] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    if items is None:
+        return out, positions
+    first_line: dict[str, int] = {}
+    names: dict[str, tuple[str, int]] = {}  # folded name -> (entity id, line)
+    for item, at in zip(items, items.pos):
+        m = report.mapping(item, p, at, "an entity")
+        if m is None:
+            continue
+        ident = m.get("id")
+        what = f"entity {ident!r}" if isinstance(ident, str) else "an entity"
+        report.fields(m, p, what, *ENTITY_FIELDS)
+        if not isinstance(ident, str):
+            continue
+        if not SLUG.match(ident):
+            report.error(p, m.value_at("id"), f"entity id {ident!r} must be a lowercase slug (a-z, 0-9, single hyphens)",
+                         repr(re.sub(r"[^a-z0-9]+", "-", fold(ident)).strip("-")))
+        if ident in first_line:
+            report.error(p, m.value_at("id"), f"duplicate entity id {ident!r} (first at line {first_line[ident]})")
+            continue
+        first_line[ident] = m.line
+        etype = report.text(m, "type", p, what) or "other"
+        if "type" in m and isinstance(m["type"], str) and etype not in ENTITY_TYPES:
+            from .resolve import suggest
+
+            near = suggest(etype, ENTITY_TYPES, n=1)
+            report.warn(p, m.value_at("type"), f"entity type {etype!r} is not one of {', '.join(ENTITY_TYPES)}",
+                        repr(near[0]) if near else None)
+        name = report.text(m, "name", p, what) or ident
+        aliases = report.string_list(m, "aliases", p, what)
+        # every name of an entity must point at that entity alone
+        own: set[str] = set()
+        for label, pos in [(ident, m.value_at("id")), (name, m.value_at("name") if "name" in m else (m.line, m.column))] + [
+            (a, m["aliases"].pos[i]) for i, a in enumerate(aliases) if isinstance(m.get("aliases"), YList)  # type: ignore[union-attr]
+        ]:
+            key = fold(label)
+            if not key:
+                report.error(p, pos, f"name {label!r} of {what} has no letters or digits")
+                continue
+            if key in own:
+                continue
+            own.add(key)
+            if key in names and names[key][0] != ident:
+                other, line = names[key]
+                report.error(p, pos, f"name {label!r} of {what} is also a name of {other!r} (line {line}); "
+                             "each name must lead to one entity")
+            else:
+                names[key] = (ident, m.line)
+        e = Entity(id=ident, name=name, type=etype, description=report.text(m, "description", p, what) or "",
+                   aliases=aliases)
+        out[ident] = e
+        positions[ident] = (m.line, m.column)
+    return out, positions
+
+
+# -- sources/<id>.yaml ---------------------------------------------------------
+
+
+def _closest_passage(quote: str, text: str) -> str | None:
+    import difflib
+
+    sentences = [s for s in re.split(r"(?<=[.!?\"])\s+", text) if s]
+    q = normalise_text(quote)
+    best = difflib.get_close_matches(q, sentences, n=1, cutoff=0.4)
+    if best:
+        return repr(best[0][:160] + ("…" if len(best[0]) > 160 else ""))
+    return None
+
+
+def _load_source(
+    file: Path,
+    relations: dict[str, Relation],
+    entities: dict[str, Entity],
+    report: Report,
+    sources: list[Source],
+    facts: list[Fact],
+) -> None:
+    p = str(file)
+    doc, problems = read_yaml(file.read_bytes(), p)
+    report.extend(problems)
+    if doc is None:
+        return
+    top = report.mapping(doc, p, (1, 1), "a source file")
+    if top is None:
+        return
+    report.fields(top, p, "a source file", ("source", "facts"), ())
+    meta = report.mapping(top["source"], p, top.value_at("source"), "'source'") if "source" in top else None
+    if meta is None:
+        return
+    report.fields(meta, p, "'source'", *SOURCE_FIELDS)
+    sid = report.text(meta, "id", p, "'source'") or file.stem
+    if sid != file.stem:
+        report.error(p, meta.value_at("id"), f"source id {sid!r} must match the file name {file.stem!r}", repr(file.stem))
+    published = report.date(meta, "published", p, "'source'")
+    text_name = report.text(meta, "text", p, "'source'")
+    normalised_text: str | None = None
+    text_path = file.with_suffix(".txt")
+    if text_name is not None:
+        text_path = file.parent / text_name
+        if not text_path.is_file():
+            report.error(p, meta.value_at("text"), f"article text {text_name!r} not found next to {file.name}",
+                         repr(file.with_suffix(".txt").name) if file.with_suffix(".txt").is_file() else None)
+        else:
+            try:
+                normalised_text = normalise_text(text_path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError as err:
+                report.error(str(text_path), None, f"the article text is not UTF-8 ({err.reason} at byte {err.start})")
+    sources.append(Source(
+        id=sid,
+        title=report.text(meta, "title", p, "'source'") or sid,
+        published=published,
+        text_path=str(text_path.resolve()),
+        path=str(file.resolve()),
+        url=report.text(meta, "url", p, "'source'"),
+        publisher=report.text(meta, "publisher", p, "'source'"),
+        author=report.text(meta, "author", p, "'source'"),
+    ))
+    items = top.get("facts")
+    if items is None:
+        return
+    items = report.sequence(items, p, top.value_at("facts"), "'facts'")
+    if items is None:
+        return
+    pub_end = dates.period(published)[1] if published else None
+    seen: dict[str, int] = {}
+    for item, at in zip(items, items.pos):
+        m = report.mapping(item, p, at, "a fact")
+        if m is None:
+            continue
+        f = _read_fact(m, p, sid, relations, entities, normalised_text, pub_end, report)
+        if f is None:
+            continue
+        if f.id in seen:
+            report.error(p, (m.line, m.column), f"the same fact as line {seen[f.id]} (same ends, relation, time and quote)")
+            continue
+        seen[f.id] = m.line
+        facts.append(f)
+
+
+def _read_fact(
+    m: YMap,
+    p: str,
+    sid: str,
+    relations: dict[str, Relation],
+    entities: dict[str, Entity],
+    normalised_text: str | None,
+    pub_end: object,
+    report: Report,
+) -> Fact | None:
+    errors_before = len(report.errors)
+    what = f"the fact at line {m.line}"
+    report.fields(m, p, what, *FACT_FIELDS)
+    subject = report.text(m, "subject", p, what)
+    obj = report.text(m, "object", p, what)
+    rel_id = report.text(m, "relation", p, what)
+    quote = report.text(m, "quote", p, what)
+    according = report.text(m, "according_to", p, what)
+    if subject is not None:
+        report.reference(subject, entities, p, m.value_at("subject"), "entity")
+    if obj is not None:
+        report.reference(obj, entities, p, m.value_at("object"), "entity")
+    if according is not None:
+        report.reference(according, entities, p, m.value_at("according_to"), "entity")
+    relation = None
+    if rel_id is not None:
+        relation = relations.get(rel_id)
+        if relation is None:
+            inverse_of = next((r for r in relations.values() if r.inverse == rel_id), None)
+            if inverse_of is not None:
+                report.error(p, m.value_at("relation"),
+                             f"{rel_id!r} is the inverse name of {inverse_of.id!r}: write the fact the other way round "
+                             f"(subject {obj!r}, relation {inverse_of.id!r}, object {subject!r})")
+            elif relations:
+                report.reference(rel_id, relations, p, m.value_at("relation"), "relation")
+    date = report.date(m, "date", p, what)
+    start = report.date(m, "start", p, what)
+    end = report.date(m, "end", p, what)
+    if date is not None and (start is not None or end is not None):
+        report.error(p, m.value_at("date"), f"{what} has both 'date' and 'start'/'end'; use one or the other")
+    if start is not None and end is not None and dates.period(start)[0] > dates.period(end)[1]:
+        report.error(p, m.value_at("end"), f"{what} ends ({end}) before it starts ({start})")
+    qualifiers: tuple[tuple[str, str], ...] = ()
+    if m.get("qualifiers") is not None:
+        q = report.mapping(m["qualifiers"], p, m.value_at("qualifiers"), "'qualifiers'")
+        if q is not None:
+            pairs = []
+            for k, v in q.items():
+                if not isinstance(v, str):
+                    report.error(p, q.value_at(k), f"qualifier {k!r} must be a plain value, not {show(v)}")
+                else:
+                    pairs.append((k, v))
+            qualifiers = tuple(pairs)
+    if quote is not None and normalised_text is not None:
+        if normalise_text(quote) not in normalised_text:
+            report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
+                         _closest_passage(quote, normalised_text))
+    if len(report.errors) > errors_before or None in (subject, obj, rel_id, quote) or relation is None:
+        return None
+    assert subject is not None and obj is not None and rel_id is not None and quote is not None
+    if subject == obj:
+        report.warn(p, m.value_at("object"), f"{what} relates {subject!r} to itself")
+    first = date or start
+    if first and pub_end is not None and dates.period(first)[0] > pub_end:  # type: ignore[operator]
+        report.warn(p, m.value_at("date" if date else "start"),
+                    f"{what} is dated {first}, after the source was published")
+    a, b = (sorted((subject, obj)) if relation.symmetric else (subject, obj))
+    when = date or (f"{start or ''}/{end or ''}" if (start or end) else "")
+    return Fact(
+        id=fact_id(sid, a, rel_id, b, when, quote),
+        subject=subject,
+        relation=rel_id,
+        object=obj,
+        polarity=relation.polarity,
+        quote=quote,
+        source=sid,
+        date=date,
+        start=start,
+        end=end,
+        according_to=according,
+        qualifiers=qualifiers,
+        line=m.line,
+    )

@@ -1,0 +1,317 @@
+"""Questions to a knowledge graph, as plain functions returning plain data.
+
+Each function takes the :class:`~kgraph.knowledge.KnowledgeGraph` first,
+resolves names (raising :class:`~kgraph.errors.UnknownEntity` with
+suggestions), and returns a JSON-ready ``dict`` with the keys documented in
+the README. Nothing here prints or exits.
+
+>>> from kgraph import load
+>>> kg = load()
+>>> [r["entity"]["id"] for r in who_supports(kg, "belarus")["results"]][:2]
+['china', 'russia']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import dates
+from .errors import NoPath, UnknownSource, UsageError
+from .knowledge import KnowledgeGraph
+from .model import Fact
+from .reasoning import reading, stances_toward
+from .records import entity_record, fact_record
+from .resolve import suggest
+
+__all__ = [
+    "who_supports",
+    "who_opposes",
+    "paths",
+    "neighbours",
+    "relations",
+    "facts",
+    "entity",
+    "stats",
+    "relation_filter",
+]
+
+Result = dict[str, Any]
+
+
+def _fact_sort(f: Fact) -> tuple[object, ...]:
+    return (dates.sort_key(f.date or f.start), f.source, f.line, f.id)
+
+
+def relation_filter(kg: KnowledgeGraph, names: Iterable[str] | None) -> set[str] | None:
+    """The relation ids the given names cover, sub-relations included (None: no filter)."""
+    names = list(names or [])
+    if not names:
+        return None
+    allowed: set[str] = set()
+    for name in names:
+        allowed |= kg.descendants(kg.relation(name).id)
+    return allowed
+
+
+def _stance(kg: KnowledgeGraph, name: str, polarity: int, direct: bool) -> Result:
+    target = kg.entity(name)
+    found = stances_toward(kg, target.id, polarity, direct=direct)
+    ranked = sorted(
+        found.values(),
+        key=lambda s: (-len(s.evidence), -s.direct, kg.entities[s.entity].name.casefold(), s.entity),
+    )
+    return {
+        "target": entity_record(kg, target.id),
+        "results": [
+            {
+                "entity": entity_record(kg, s.entity),
+                "score": len(s.evidence),
+                "evidence": [fact_record(kg, f) for f in sorted(s.evidence.values(), key=_fact_sort)],
+                "via": [fact_record(kg, f) for f in sorted(s.via.values(), key=_fact_sort)],
+            }
+            for s in ranked
+        ],
+    }
+
+
+def who_supports(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> Result:
+    """Entities with cooperative facts toward ``name``, most evidence first.
+
+    ``score`` is the number of distinct evidence facts. ``via`` lists the
+    acts-for facts used (e.g. *Xi Jinping leads China* when Xi's
+    congratulations count for China); ``direct=True`` uses none.
+    """
+    return _stance(kg, name, 1, direct)
+
+
+def who_opposes(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> Result:
+    """Entities with conflictual facts toward ``name``; same shape as :func:`who_supports`."""
+    return _stance(kg, name, -1, direct)
+
+
+def _step(kg: KnowledgeGraph, f: Fact, from_entity: str) -> Result:
+    _, _, direction = reading(kg, f, from_entity)
+    return {
+        "subject": entity_record(kg, f.subject),
+        "relation": f.relation,
+        "object": entity_record(kg, f.object),
+        "direction": direction,
+        "fact": fact_record(kg, f),
+    }
+
+
+def _between(kg: KnowledgeGraph, a: str, b: str, allowed: set[str] | None) -> list[Fact]:
+    """Facts joining a and b either way, forward ones first, then by date."""
+    fwd = [f for f in kg.out_facts(a) if f.object == b and (allowed is None or f.relation in allowed)]
+    back = [f for f in kg.out_facts(b) if f.object == a and (allowed is None or f.relation in allowed)]
+    return sorted(fwd, key=_fact_sort) + sorted(back, key=_fact_sort)
+
+
+def paths(
+    kg: KnowledgeGraph,
+    source: str,
+    target: str,
+    *,
+    all_paths: bool = False,
+    max_hops: int | None = None,
+    relations: Sequence[str] | None = None,
+    limit: int = 20,
+) -> Result:
+    """How two entities connect: shortest paths (or every simple path up to ``max_hops``).
+
+    Steps may follow a fact either way; each says which (``forward`` or
+    ``backward``) and carries the fact. Where several facts join the same two
+    entities, the step shows the first (forward, earliest) and
+    ``alternatives`` lists the others. Raises NoPath when there is none.
+    """
+    import networkx as nx
+
+    a, b = kg.entity(source).id, kg.entity(target).id
+    if max_hops is not None and max_hops < 1:
+        raise UsageError("--max-hops must be at least 1")
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    allowed = relation_filter(kg, relations)
+    if a == b:
+        raise UsageError("a path needs two different entities")
+    g = nx.Graph()
+    g.add_nodes_from(kg.entities)
+    g.add_edges_from((f.subject, f.object) for f in kg.facts if allowed is None or f.relation in allowed)
+    if all_paths:
+        hops = max_hops if max_hops is not None else 4
+        node_paths = sorted(nx.all_simple_paths(g, a, b, cutoff=hops), key=lambda p: (len(p), p))
+    else:
+        try:
+            node_paths = sorted(nx.all_shortest_paths(g, a, b))
+        except nx.NetworkXNoPath:
+            node_paths = []
+        if max_hops is not None:
+            node_paths = [p for p in node_paths if len(p) - 1 <= max_hops]
+    if not node_paths:
+        within = f" within {max_hops if max_hops is not None else 4} hops" if (all_paths or max_hops) else ""
+        only = f" using {', '.join(relations or [])}" if relations else ""
+        raise NoPath(f"no path from {a!r} to {b!r}{within}{only}")
+    found = []
+    for p in node_paths[:limit]:
+        steps = []
+        for u, v in zip(p, p[1:]):
+            joining = _between(kg, u, v, allowed)
+            step = _step(kg, joining[0], u)
+            step["alternatives"] = [f.id for f in joining[1:]]
+            steps.append(step)
+        found.append({"length": len(steps), "steps": steps})
+    return {
+        "from": entity_record(kg, a),
+        "to": entity_record(kg, b),
+        "paths": found,
+        "truncated": len(node_paths) > limit,
+    }
+
+
+def neighbours(
+    kg: KnowledgeGraph,
+    name: str,
+    *,
+    depth: int = 1,
+    relations: Sequence[str] | None = None,
+    direction: str = "both",
+) -> Result:
+    """Entities up to ``depth`` steps away, one row per joining fact.
+
+    ``direction`` ``out`` follows facts whose subject is the near end, ``in``
+    those whose object is; a symmetric fact counts both ways. Each row gives
+    the neighbour, the relation as read from the near end (inverse name when
+    read backwards), the direction, the fact, its ``depth`` and the entity it
+    was reached ``from``.
+    """
+    if direction not in ("in", "out", "both"):
+        raise UsageError(f"direction must be in, out or both, not {direction!r}")
+    if depth < 1:
+        raise UsageError("--depth must be at least 1")
+    start = kg.entity(name).id
+    allowed = relation_filter(kg, relations)
+    seen = {start}
+    frontier = [start]
+    rows: list[Result] = []
+    for level in range(1, depth + 1):
+        reached: list[str] = []
+        for near in frontier:
+            candidates: list[Fact] = []
+            for f in kg.out_facts(near):
+                if direction in ("out", "both") or kg.relations[f.relation].symmetric:
+                    candidates.append(f)
+            for f in kg.in_facts(near):
+                if f.subject != near and (direction in ("in", "both") or kg.relations[f.relation].symmetric):
+                    candidates.append(f)
+            for f in sorted(candidates, key=_fact_sort):
+                if allowed is not None and f.relation not in allowed:
+                    continue
+                other, rel, way = reading(kg, f, near)
+                if other in seen and other not in reached:
+                    continue
+                if other not in reached:
+                    reached.append(other)
+                rows.append({
+                    "entity": entity_record(kg, other),
+                    "relation": rel,
+                    "direction": "out" if way == "forward" else "in",
+                    "fact": fact_record(kg, f),
+                    "depth": level,
+                    "from": entity_record(kg, near),
+                })
+        seen.update(reached)
+        frontier = reached
+        if not frontier:
+            break
+    return {"entity": entity_record(kg, start), "neighbours": rows}
+
+
+def relations(kg: KnowledgeGraph) -> Result:
+    """The vocabulary in tree order, each with its fact counts (own and with sub-relations)."""
+    own: dict[str, int] = {r: 0 for r in kg.relations}
+    for f in kg.facts:
+        own[f.relation] += 1
+    children: dict[str | None, list[str]] = {}
+    for r in kg.relations.values():
+        parent = r.parent if r.parent in kg.relations else None
+        children.setdefault(parent, []).append(r.id)
+    rows: list[Result] = []
+
+    def walk(rid: str, depth: int) -> int:
+        r = kg.relations[rid]
+        row: Result = {
+            "id": r.id,
+            "label": r.label,
+            "polarity": r.polarity,
+            "parent": r.parent,
+            "inverse": r.inverse,
+            "symmetric": r.symmetric,
+            "acts_for": r.acts_for,
+            "description": r.description,
+            "depth": depth,
+            "count": own[rid],
+        }
+        rows.append(row)
+        total = own[rid] + sum(walk(c, depth + 1) for c in children.get(rid, []))
+        row["total"] = total
+        return total
+
+    for root in children.get(None, []):
+        walk(root, 0)
+    return {"relations": rows}
+
+
+def facts(
+    kg: KnowledgeGraph,
+    *,
+    subject: str | None = None,
+    object: str | None = None,
+    relation: Sequence[str] | str | None = None,
+    source: str | None = None,
+    entity: str | None = None,
+) -> Result:
+    """Facts matching every filter given (relation includes its sub-relations), in date order."""
+    sid = kg.entity(subject).id if subject else None
+    oid = kg.entity(object).id if object else None
+    eid = kg.entity(entity).id if entity else None
+    allowed = relation_filter(kg, [relation] if isinstance(relation, str) else relation)
+    if source is not None and source not in kg.sources:
+        raise UnknownSource(source, suggest(source, kg.sources))
+    pool: Iterable[Fact]
+    if sid:
+        pool = kg.out_facts(sid)
+    elif oid:
+        pool = kg.in_facts(oid)
+    elif eid:
+        pool = kg.facts_of(eid)
+    else:
+        pool = kg.facts
+    chosen = [
+        f for f in pool
+        if (sid is None or f.subject == sid)
+        and (oid is None or f.object == oid)
+        and (eid is None or eid in (f.subject, f.object))
+        and (allowed is None or f.relation in allowed)
+        and (source is None or f.source == source)
+    ]
+    return {"facts": [fact_record(kg, f) for f in sorted(chosen, key=_fact_sort)]}
+
+
+def entity(kg: KnowledgeGraph, name: str) -> Result:
+    """One entity in full (aliases, description) with every fact it takes part in."""
+    e = kg.entity(name)
+    record = entity_record(kg, e.id)
+    record["aliases"] = list(e.aliases)
+    record["description"] = e.description
+    return {"entity": record, "facts": [fact_record(kg, f) for f in sorted(kg.facts_of(e.id), key=_fact_sort)]}
+
+
+def stats(kg: KnowledgeGraph) -> Result:
+    """How much the dataset holds."""
+    return {
+        "entities": len(kg.entities),
+        "facts": len(kg.facts),
+        "relations": len(kg.relations),
+        "sources": len(kg.sources),
+    }
