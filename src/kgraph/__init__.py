@@ -4,7 +4,7 @@
 >>> kg = kgraph.load()                       # the bundled dataset
 >>> top = kgraph.who_supports(kg, "belarus")["results"][0]
 >>> top["entity"]["name"], top["evidence"][0]["quote"][:40]
-('China', 'Under mounting pressure from Western san')
+('China', 'China, which signed a comprehensive stra')
 
 Loading and querying import nothing heavy; networkx is imported when the
 graph itself is first needed (``kg.graph``, ``paths``, exports, analysis).

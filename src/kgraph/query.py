@@ -7,8 +7,9 @@ the README. Nothing here prints or exits.
 
 >>> from kgraph import load
 >>> kg = load()
->>> [r["entity"]["id"] for r in who_supports(kg, "belarus")["results"]][:2]
-['china', 'russia']
+>>> backers = [r["entity"]["id"] for r in who_supports(kg, "belarus")["results"]]
+>>> backers[0], "russia" in backers, "united-states" in backers
+('china', True, False)
 """
 
 from __future__ import annotations

@@ -1,0 +1,82 @@
+"""Every `$ kgraph …` line in README.md runs, and prints what the README shows under it.
+
+A block's expected lines are compared line by line (whitespace folded) with
+what the command printed on stdout and stderr; JSON output is compared as
+parsed JSON. A command whose shown output has an ``error:`` line must fail;
+every other command must exit 0.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+def _examples() -> list[tuple[int, str, list[str]]]:
+    text = README.read_text(encoding="utf-8")
+    out: list[tuple[int, str, list[str]]] = []
+    for block in re.finditer(r"```console\n(.*?)```", text, flags=re.S):
+        start_line = text[: block.start()].count("\n") + 2
+        current: tuple[int, str, list[str]] | None = None
+        for i, line in enumerate(block.group(1).splitlines()):
+            if line.startswith("$ "):
+                if current:
+                    out.append(current)
+                current = (start_line + i, line[2:], [])
+            elif current is not None:
+                current[2].append(line)
+        if current:
+            out.append(current)
+    return out
+
+
+EXAMPLES = _examples()
+
+
+def test_readme_has_examples() -> None:
+    commands = [c for _, c, _ in EXAMPLES]
+    assert any(c.startswith("kgraph who-supports belarus") for c in commands)
+    assert len(commands) >= 8
+
+
+def _fold(line: str) -> str:
+    return " ".join(line.split())
+
+
+@pytest.mark.parametrize("lineno,command,expected", EXAMPLES, ids=[f"README:{n}" for n, _, _ in EXAMPLES])
+def test_readme_example(lineno: int, command: str, expected: list[str], tmp_path: Path) -> None:
+    command = re.sub(r"\s+#.*$", "", command)  # drop a trailing comment
+    argv = shlex.split(command)
+    assert argv[0] == "kgraph", f"README line {lineno}: examples must be kgraph commands"
+    # run from a scratch folder that sees the repo's data and tests (files written by examples land there)
+    for name in ("data", "tests"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    env = {k: v for k, v in os.environ.items() if k != "KGRAPH_DATA"}
+    env["COLUMNS"] = "120"
+    done = subprocess.run(
+        [sys.executable, "-m", "kgraph", *argv[1:]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    printed = done.stdout + done.stderr
+    assert "Traceback" not in printed
+    shown = [line for line in expected if line.strip()]
+    fails = any(line.startswith("error:") for line in shown)
+    if fails:
+        assert done.returncode != 0, f"README line {lineno} shows an error, but `{command}` succeeded"
+    else:
+        assert done.returncode == 0, f"`{command}` (README line {lineno}) failed:\n{printed}"
+    if shown and shown[0].lstrip().startswith(("{", "[")):
+        assert json.loads(done.stdout) == json.loads("\n".join(expected))
+        return
+    got = [_fold(line) for line in printed.splitlines()]
+    for line in shown:
+        assert _fold(line) in got, f"README line {lineno}: `{command}` did not print {line!r}; it printed:\n{printed}"
