@@ -58,6 +58,12 @@ class Problem:
             text += f" (did you mean {self.suggestion}?)"
         return text
 
+    def brief(self) -> str:
+        """``file:line:column: message (did you mean …?)``, without the severity."""
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        hint = f" (did you mean {self.suggestion}?)" if self.suggestion else ""
+        return f"{where}: {self.message}{hint}"
+
     def to_dict(self) -> dict[str, object]:
         return {
             "path": self.path,

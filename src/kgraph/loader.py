@@ -80,7 +80,8 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
         first = report.errors[0] if report.errors else None
         msg = f"{n} problem{'s' if n != 1 else ''} in the data"
         if first:
-            msg = f"{first} (and {n - 1} more problem{'s' if n != 2 else ''}; run 'kgraph validate')" if n > 1 else str(first)
+            more = f" (and {n - 1} more problem{'s' if n != 2 else ''}; run 'kgraph validate')" if n > 1 else ""
+            msg = first.brief() + more
         raise DataError(msg, report.errors + report.warnings)
     return kg
 

@@ -30,6 +30,7 @@ app = typer.Typer(
 
 class _State:
     traceback: bool = False
+    data: Path | None = None  # `kgraph --data PATH command …`; a command's own --data wins
 
 
 state = _State()
@@ -44,12 +45,16 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool],
+        bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
-    ] = None,
+    ] = False,
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show a Python traceback on errors (for debugging; or KGRAPH_DEBUG=1).")
     ] = False,
+    data: Annotated[
+        Optional[Path],
+        typer.Option("--data", "-d", help="Dataset folder for the command [default: $KGRAPH_DATA, else the bundled data]."),
+    ] = None,
 ) -> None:
     """Question a knowledge graph of facts curated from news articles; every answer carries its evidence.
 
@@ -57,12 +62,12 @@ def _root(
     Output: --format table|json|csv (default: table on a terminal, JSON in a pipe).
     """
     state.traceback = traceback or os.environ.get("KGRAPH_DEBUG", "") not in ("", "0")
+    state.data = data
 
 
 DataOpt = Annotated[
     Optional[Path],
-    typer.Option("--data", "-d", envvar="KGRAPH_DATA", help="Dataset folder (default: the bundled article data).",
-                 show_envvar=True),
+    typer.Option("--data", "-d", help="Dataset folder [default: $KGRAPH_DATA, else the bundled article data]."),
 ]
 FormatOpt = Annotated[
     Optional[Format],
@@ -79,7 +84,7 @@ def load_graph(data: Path | None) -> Any:
     """The dataset to answer from (cached when the cache is available)."""
     from .. import load
 
-    return load(data)
+    return load(data if data is not None else state.data)
 
 
 def output(result: dict[str, Any], fmt: Format | None, view: str) -> None:
@@ -137,5 +142,19 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``kgraph`` script."""
-    app(args=argv, prog_name="kgraph")
+    """Entry point of the ``kgraph`` script.
+
+    Runs the app without Click's standalone handling so that a usage error is
+    one line on stderr, like every other error, with exit code 2.
+    """
+    try:
+        code = app(args=argv, prog_name="kgraph", standalone_mode=False)
+    except Exception as e:
+        # Click's usage errors (Typer vendors Click) carry format_message() and exit_code
+        if not (hasattr(e, "format_message") and hasattr(e, "exit_code")):
+            raise
+        ctx = getattr(e, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _err(f"{e.format_message()}{hint}")
+        raise SystemExit(int(e.exit_code)) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

@@ -10,7 +10,7 @@ import typer
 from .. import query
 from ..errors import DataError
 from ..render import Format, choose_format, emit
-from .app import DataOpt, FormatOpt, RelationOpt, command, load_graph, output
+from .app import DataOpt, FormatOpt, RelationOpt, command, load_graph, output, state
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
 DirectOpt = Annotated[
@@ -119,7 +119,7 @@ def validate(
     """
     from ..loader import check
 
-    _, report = check(data)
+    _, report = check(data if data is not None else state.data)
     result = report.to_dict()
     chosen = choose_format(fmt)
     if chosen is Format.table:
