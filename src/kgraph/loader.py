@@ -288,7 +288,7 @@ def _load_entities(file: Path, report: Report) -> tuple[dict[str, Entity], dict[
 def _closest_passage(quote: str, text: str) -> str | None:
     import difflib
 
-    sentences = [s for s in re.split(r"(?<=[.!?\"])\s+", text) if s]
+    sentences = [s for s in re.split(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+", text) if s]  # not at a mid-sentence quote
     q = normalise_text(quote)
     best = difflib.get_close_matches(q, sentences, n=1, cutoff=0.4)
     if best:
