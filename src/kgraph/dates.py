@@ -20,7 +20,7 @@ import calendar
 import datetime as _dt
 import re
 
-__all__ = ["is_valid", "period", "precision", "sort_key", "DATE_PATTERN"]
+__all__ = ["DATE_PATTERN", "is_valid", "period", "precision", "sort_key"]
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 

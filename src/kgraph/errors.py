@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 __all__ = [
-    "ExitCode",
-    "Problem",
-    "KGraphError",
-    "UsageError",
     "DataError",
-    "UnknownName",
+    "ExitCode",
+    "ExportError",
+    "KGraphError",
+    "MissingDependency",
+    "NoPath",
+    "Problem",
     "UnknownEntity",
+    "UnknownName",
     "UnknownRelation",
     "UnknownSource",
-    "NoPath",
-    "ExportError",
-    "MissingDependency",
+    "UsageError",
 ]
 
 

@@ -259,9 +259,11 @@ def _load_entities(file: Path, report: Report) -> tuple[dict[str, Entity], dict[
         aliases = report.string_list(m, "aliases", p, what)
         # every name of an entity must point at that entity alone
         own: set[str] = set()
-        for label, pos in [(ident, m.value_at("id")), (name, m.value_at("name") if "name" in m else (m.line, m.column))] + [
-            (a, m["aliases"].pos[i]) for i, a in enumerate(aliases) if isinstance(m.get("aliases"), YList)  # type: ignore[union-attr]
-        ]:
+        raw = m.get("aliases")
+        alias_at = {v: at for v, at in zip(raw, raw.pos) if isinstance(v, str)} if isinstance(raw, YList) else {}
+        labels = [(ident, m.value_at("id")), (name, m.value_at("name") if "name" in m else (m.line, m.column))]
+        labels += [(a, alias_at.get(a, (m.line, m.column))) for a in aliases]
+        for label, pos in labels:
             key = fold(label)
             if not key:
                 report.error(p, pos, f"name {label!r} of {what} has no letters or digits")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Relation", "Entity", "Source", "Fact"]
+__all__ = ["Entity", "Fact", "Relation", "Source"]
 
 
 @dataclass(frozen=True, slots=True)

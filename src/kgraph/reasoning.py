@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeGraph
     from .model import Fact
 
-__all__ = ["Stance", "acts_for", "represented_by", "stances_toward", "reading"]
+__all__ = ["Stance", "acts_for", "reading", "represented_by", "stances_toward"]
 
 
 def acts_for(kg: KnowledgeGraph, entity_id: str) -> list[Fact]:
@@ -83,8 +83,8 @@ def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bo
         for link in links:
             s.via[link.id] = link
 
-    for member, link in side.items():
-        links = [link] if link is not None else []
+    for member, member_link in side.items():
+        links = [member_link] if member_link is not None else []
         for f in kg.in_facts(member):
             if f.polarity == polarity and f.subject != member:
                 credit(f.subject, f, links)

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-__all__ = ["fold", "NameIndex", "suggest"]
+__all__ = ["NameIndex", "fold", "suggest"]
 
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NON_WORD = re.compile(r"[\W_]+")

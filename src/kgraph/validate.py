@@ -13,13 +13,13 @@ from collections.abc import Collection, Iterable
 from . import dates
 from .errors import Problem
 from .resolve import suggest
-from .yamlread import YList, YMap, Value
+from .yamlread import Value, YList, YMap
 
 __all__ = [
-    "Report",
-    "SLUG",
-    "normalise_text",
     "ENTITY_TYPES",
+    "SLUG",
+    "Report",
+    "normalise_text",
 ]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -239,10 +239,10 @@ def _date_hint(text: str) -> str | None:
         return repr(cand) if dates.is_valid(cand) else None
     m = re.match(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})$", t)
     if m:
-        month = _MONTHS.get(m.group(2)[:3].lower())
-        day = m.group(1) or m.group(3)
-        if month:
-            cand = f"{int(m.group(4)):04d}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+        month_no = _MONTHS.get(m.group(2)[:3].lower())
+        day_text = m.group(1) or m.group(3)
+        if month_no:
+            cand = f"{int(m.group(4)):04d}-{month_no:02d}" + (f"-{int(day_text):02d}" if day_text else "")
             return repr(cand) if dates.is_valid(cand) else None
     m = re.match(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$", t)
     if m:

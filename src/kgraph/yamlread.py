@@ -14,11 +14,12 @@ resolver, and is several times quicker than ``yaml.load(…, CSafeLoader)``.
 
 from __future__ import annotations
 
-from typing import Union
+from collections.abc import Callable
+from typing import Any, Union
 
 from .errors import Problem
 
-__all__ = ["YMap", "YList", "Value", "read_yaml", "NULLS"]
+__all__ = ["NULLS", "Value", "YList", "YMap", "read_yaml"]
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -26,7 +27,7 @@ NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 class YMap(dict[str, "Value"]):
     """A YAML mapping; ``pos[key]`` is ``(key_line, key_col, value_line, value_col)``, 1-based."""
 
-    __slots__ = ("line", "column", "pos")
+    __slots__ = ("column", "line", "pos")
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
@@ -46,7 +47,7 @@ class YMap(dict[str, "Value"]):
 class YList(list["Value"]):
     """A YAML sequence; ``pos[i]`` is the ``(line, col)`` of item ``i``, 1-based."""
 
-    __slots__ = ("line", "column", "pos")
+    __slots__ = ("column", "line", "pos")
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
@@ -80,17 +81,17 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
     from yaml._yaml import CParser
     from yaml.resolver import BaseResolver
 
-    class _Parser(CParser, BaseResolver):  # type: ignore[misc]
+    class _Parser(CParser, BaseResolver):
         def __init__(self, stream: bytes | str) -> None:
             CParser.__init__(self, stream)
             BaseResolver.__init__(self)
 
     parser = _Parser(data)
-    get = parser.get_event
+    get: Callable[[], Any] = parser.get_event  # events are read by attribute; typed loosely
     scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
 
-    def refuse_decorations(e: ev.NodeEvent) -> None:
+    def refuse_decorations(e: Any) -> None:
         mark = e.start_mark
         if e.anchor is not None:
             raise _Refused(mark.line + 1, mark.column + 1, f"YAML anchors are not allowed (&{e.anchor}); write the value out")
@@ -98,18 +99,18 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
         if tag is not None and not (type(e) is scalar_t and tag == "!" and not e.implicit[0]):
             raise _Refused(mark.line + 1, mark.column + 1, f"YAML tags are not allowed ({tag}); write a plain value")
 
-    def node(e: ev.Event) -> Value:
+    def node(e: Any) -> Value:
         cls = type(e)
         if cls is scalar_t:
             if e.anchor is not None or e.tag is not None:
-                refuse_decorations(e)  # type: ignore[arg-type]
-            value: str = e.value  # type: ignore[attr-defined]
-            if e.implicit[0] and value in NULLS:  # type: ignore[attr-defined]
+                refuse_decorations(e)
+            value: str = e.value
+            if e.implicit[0] and value in NULLS:
                 return None  # a plain (unquoted) null; quoted "" stays a string
             return value
         if cls is map_t:
-            if e.anchor is not None or e.tag is not None:  # type: ignore[attr-defined]
-                refuse_decorations(e)  # type: ignore[arg-type]
+            if e.anchor is not None or e.tag is not None:
+                refuse_decorations(e)
             mark = e.start_mark
             m = YMap(mark.line + 1, mark.column + 1)
             while True:
@@ -131,8 +132,8 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
                 m.pos[key] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
                 m[key] = node(v)
         if cls is seq_t:
-            if e.anchor is not None or e.tag is not None:  # type: ignore[attr-defined]
-                refuse_decorations(e)  # type: ignore[arg-type]
+            if e.anchor is not None or e.tag is not None:
+                refuse_decorations(e)
             mark = e.start_mark
             s = YList(mark.line + 1, mark.column + 1)
             while True:
@@ -144,7 +145,7 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
                 s.append(node(x))
         if cls is alias_t:
             mark = e.start_mark
-            raise _Refused(mark.line + 1, mark.column + 1, f"YAML aliases are not allowed (*{e.anchor}); write the value out")  # type: ignore[attr-defined]
+            raise _Refused(mark.line + 1, mark.column + 1, f"YAML aliases are not allowed (*{e.anchor}); write the value out")
         raise _Refused(e.start_mark.line + 1, e.start_mark.column + 1, f"unexpected YAML event {cls.__name__}")
 
     try:
