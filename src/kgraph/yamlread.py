@@ -70,6 +70,10 @@ class _Refused(Exception):
 def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
     """Parse one YAML document. Returns ``(value, problems)``; value is None on failure.
 
+    Refused decorations (duplicate keys, tags, anchors, aliases) are reported
+    and read past, so the rest of the file is still checked: a duplicate key
+    keeps its first value, an alias reads as its anchor's value.
+
     >>> doc, problems = read_yaml(b"a: [x, 'no']\\n", "t.yaml")
     >>> doc, problems
     ({'a': ['x', 'no']}, [])
@@ -88,18 +92,28 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
 
     parser = _Parser(data)
     get: Callable[[], Any] = parser.get_event  # events are read by attribute; typed loosely
+    found: list[Problem] = []  # refused decorations: reported, then read past, so later problems show too
+    anchored: dict[str, Value] = {}
     scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
 
     def refuse_decorations(e: Any) -> None:
         mark = e.start_mark
         if e.anchor is not None:
-            raise _Refused(mark.line + 1, mark.column + 1, f"YAML anchors are not allowed (&{e.anchor}); write the value out")
+            found.append(Problem(path, mark.line + 1, mark.column + 1,
+                                 f"YAML anchors are not allowed (&{e.anchor}); write the value out"))
         tag = getattr(e, "tag", None)
         if tag is not None and not (type(e) is scalar_t and tag == "!" and not e.implicit[0]):
-            raise _Refused(mark.line + 1, mark.column + 1, f"YAML tags are not allowed ({tag}); write a plain value")
+            found.append(Problem(path, mark.line + 1, mark.column + 1,
+                                 f"YAML tags are not allowed ({tag}); write a plain value"))
 
     def node(e: Any) -> Value:
+        value = plain_node(e)
+        if type(e) is not alias_t and e.anchor is not None:
+            anchored[e.anchor] = value  # so that an alias to it reads on (it is refused all the same)
+        return value
+
+    def plain_node(e: Any) -> Value:
         cls = type(e)
         if cls is scalar_t:
             if e.anchor is not None or e.tag is not None:
@@ -128,7 +142,10 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
                 v = get()
                 vm = v.start_mark
                 if key in m.pos:
-                    raise _Refused(km.line + 1, km.column + 1, f"duplicate key {key!r} (first at line {m.pos[key][0]})")
+                    found.append(Problem(path, km.line + 1, km.column + 1,
+                                         f"duplicate key {key!r} (first at line {m.pos[key][0]})"))
+                    node(v)  # read past it; the first value stays
+                    continue
                 m.pos[key] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
                 m[key] = node(v)
         if cls is seq_t:
@@ -145,7 +162,9 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
                 s.append(node(x))
         if cls is alias_t:
             mark = e.start_mark
-            raise _Refused(mark.line + 1, mark.column + 1, f"YAML aliases are not allowed (*{e.anchor}); write the value out")
+            found.append(Problem(path, mark.line + 1, mark.column + 1,
+                                 f"YAML aliases are not allowed (*{e.anchor}); write the value out"))
+            return anchored.get(e.anchor)
         raise _Refused(e.start_mark.line + 1, e.start_mark.column + 1, f"unexpected YAML event {cls.__name__}")
 
     try:
@@ -158,17 +177,17 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
         nxt = get()
         if type(nxt) is not ev.StreamEndEvent:
             m = nxt.start_mark
-            return None, [Problem(path, m.line + 1, m.column + 1, "only one YAML document per file is allowed")]
-        return value, []
+            return None, found + [Problem(path, m.line + 1, m.column + 1, "only one YAML document per file is allowed")]
+        return value, found
     except _Refused as r:
-        return None, [Problem(path, r.line, r.column, r.message)]
+        return None, found + [Problem(path, r.line, r.column, r.message)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = err.problem or str(err)
         if err.context:
             what = f"{what} ({err.context})"
-        return None, [Problem(path, line, col, f"invalid YAML: {what}")]
+        return None, found + [Problem(path, line, col, f"invalid YAML: {what}")]
     except yaml.reader.ReaderError as err:  # bad encoding, control characters
         head = data[: err.position]
         nl = b"\n" if isinstance(head, bytes) else "\n"
