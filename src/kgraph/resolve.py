@@ -20,7 +20,9 @@ from collections.abc import Iterable, Mapping
 
 __all__ = ["NameIndex", "fold", "suggest"]
 
-_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_APOSTROPHES = re.compile(r"['’ʼ`´]|\.(?=\w)")  # also the dots inside abbreviations: U.S. = US
+# letters whose diacritic is part of the letter, so NFKD leaves them whole
+_STROKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe"})
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -28,7 +30,7 @@ def fold(name: str) -> str:
     """The comparison form of a name: no diacritics, case-folded, punctuation as spaces."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = _APOSTROPHES.sub("", stripped.casefold())
+    stripped = _APOSTROPHES.sub("", stripped.casefold().translate(_STROKES))
     return _NON_WORD.sub(" ", stripped).strip()
 
 
