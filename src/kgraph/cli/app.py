@@ -16,7 +16,8 @@ from .. import __version__
 from ..errors import ExitCode, KGraphError
 from ..render import Format, choose_format, emit
 
-__all__ = ["app", "main", "command", "DataOpt", "FormatOpt", "RelationOpt", "output", "load_graph", "state"]
+__all__ = ["app", "main", "command", "DataOpt", "FormatOpt", "RelationOpt", "output", "load_graph", "state",
+           "AsOfOpt", "SinceOpt", "UntilOpt"]
 
 app = typer.Typer(
     name="kgraph",
@@ -78,13 +79,43 @@ RelationOpt = Annotated[
     Optional[list[str]],
     typer.Option("--relation", "-r", help="Only this relation (and its sub-relations); repeatable."),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Only facts known to hold at this date (YYYY, YYYY-MM or YYYY-MM-DD); "
+                 "undated facts are kept.",
+                 rich_help_panel="Time window"),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="Only facts that may fall on or after this date; undated facts are kept.",
+                 rich_help_panel="Time window"),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="Only facts that may fall on or before this date; undated facts are kept.",
+                 rich_help_panel="Time window"),
+]
 
 
-def load_graph(data: Path | None) -> Any:
+def load_graph(data: Path | None, *, as_of: str | None = None, since: str | None = None,
+               until: str | None = None) -> Any:
     """The dataset to answer from (cached when the cache is available)."""
     from .. import load
 
-    return load(data if data is not None else state.data)
+    return _in_window(load(data if data is not None else state.data), as_of, since, until)
+
+
+def _in_window(kg: Any, as_of: str | None, since: str | None, until: str | None) -> Any:
+    """The facts of ``kg`` in the time window, with a note on stderr about what was kept."""
+    if as_of is None and since is None and until is None:
+        return kg
+    from ..timefilter import window
+
+    kg = window(kg, as_of=as_of, since=since, until=until)
+    w = kg.window
+    sys.stderr.write(f"note: time window kept {w['kept']} of {w['kept'] + w['dropped']} facts"
+                     f" ({w['undated']} undated, kept and shown without a date)\n")
+    return kg
 
 
 def output(result: dict[str, Any], fmt: Format | None, view: str) -> None:
