@@ -10,7 +10,7 @@ import typer
 from .. import query
 from ..errors import DataError
 from ..render import Format, choose_format, emit
-from .app import DataOpt, FormatOpt, RelationOpt, command, load_graph, output, state
+from .app import AsOfOpt, DataOpt, FormatOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph, output, state
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
 DirectOpt = Annotated[
@@ -19,7 +19,8 @@ DirectOpt = Annotated[
 
 
 @command("who-supports")
-def who_supports(name: NameArg, direct: DirectOpt = False, data: DataOpt = None, fmt: FormatOpt = None) -> None:
+def who_supports(name: NameArg, direct: DirectOpt = False, data: DataOpt = None, fmt: FormatOpt = None,
+                 as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
     """Who backs an entity: cooperative facts toward it, ranked, each with its evidence.
 
     Sub-relations count (congratulates is a supports), symmetric relations
@@ -27,13 +28,16 @@ def who_supports(name: NameArg, direct: DirectOpt = False, data: DataOpt = None,
     minister does counts for their country, and what is done toward a
     country's leader counts toward the country.
     """
-    output(query.who_supports(load_graph(data), name, direct=direct), fmt, "who-supports")
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(query.who_supports(kg, name, direct=direct), fmt, "who-supports")
 
 
 @command("who-opposes")
-def who_opposes(name: NameArg, direct: DirectOpt = False, data: DataOpt = None, fmt: FormatOpt = None) -> None:
+def who_opposes(name: NameArg, direct: DirectOpt = False, data: DataOpt = None, fmt: FormatOpt = None,
+                as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
     """Who acts against an entity: conflictual facts toward it, ranked, each with its evidence."""
-    output(query.who_opposes(load_graph(data), name, direct=direct), fmt, "who-opposes")
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(query.who_opposes(kg, name, direct=direct), fmt, "who-opposes")
 
 
 @command("path")
@@ -46,13 +50,16 @@ def path(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many paths.")] = 20,
     data: DataOpt = None,
     fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """How two entities are connected, step by step, each step with its fact.
 
     Steps may follow a fact either way: `forward` from subject to object, or
     `backward`. Exit code 5 when they are not connected.
     """
-    kg = load_graph(data)
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
     output(query.paths(kg, source, target, all_paths=all_paths, max_hops=max_hops, relations=relation, limit=limit),
            fmt, "path")
 
@@ -65,16 +72,20 @@ def neighbours(
     direction: Annotated[str, typer.Option("--direction", help="Follow facts going out, coming in, or both: out|in|both.")] = "both",
     data: DataOpt = None,
     fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """What is one step (or --depth N steps) away from an entity, and how."""
-    kg = load_graph(data)
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
     output(query.neighbours(kg, name, depth=depth, relations=relation, direction=direction), fmt, "neighbours")
 
 
 @command("relations")
-def relations(data: DataOpt = None, fmt: FormatOpt = None) -> None:
+def relations(data: DataOpt = None, fmt: FormatOpt = None,
+              as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
     """The relation vocabulary as a tree: polarity, inverse names, flags and fact counts."""
-    output(query.relations(load_graph(data)), fmt, "relations")
+    output(query.relations(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "relations")
 
 
 @command("facts")
@@ -86,23 +97,28 @@ def facts(
     entity: Annotated[Optional[str], typer.Option("--entity", "-e", help="Facts with this entity at either end.")] = None,
     data: DataOpt = None,
     fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """List facts, filtered by subject, object, relation (with sub-relations), source."""
-    kg = load_graph(data)
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
     output(query.facts(kg, subject=subject, object=object, relation=relation, source=source, entity=entity),
            fmt, "facts")
 
 
 @command("entity")
-def entity(name: NameArg, data: DataOpt = None, fmt: FormatOpt = None) -> None:
+def entity(name: NameArg, data: DataOpt = None, fmt: FormatOpt = None,
+           as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
     """One entity: its names, description and every fact it takes part in."""
-    output(query.entity(load_graph(data), name), fmt, "entity")
+    output(query.entity(load_graph(data, as_of=as_of, since=since, until=until), name), fmt, "entity")
 
 
 @command("stats")
-def stats(data: DataOpt = None, fmt: FormatOpt = None) -> None:
+def stats(data: DataOpt = None, fmt: FormatOpt = None,
+          as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
     """How many entities, facts, relations and sources the dataset holds."""
-    output(query.stats(load_graph(data)), fmt, "stats")
+    output(query.stats(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "stats")
 
 
 @command("validate")
