@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ENTITIES, FACTS_LINE, RELATIONS, SOURCE_HEAD, MakeDataset
 
 import kgraph
 from kgraph.errors import DataError, ExitCode
 from kgraph.validate import normalise_text
-
-from conftest import ENTITIES, FACTS_LINE, RELATIONS, SOURCE_HEAD, MakeDataset
 
 F = FACTS_LINE  # line of the first fact item in the source file
 
@@ -82,8 +81,8 @@ def test_unknown_relation_without_anything_close(make_dataset: MakeDataset) -> N
 def test_inverse_name_used_as_relation_says_how_to_turn_the_fact_round(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact("betaland", "supported_by", "alphaland"))
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F + 1}:15: error: 'supported_by' is the inverse name of 'supports': write the fact "
-        "the other way round (subject 'alphaland', relation 'supports', object 'betaland')"
+        (f"DATA/sources/art.yaml:{F + 1}:15: error: 'supported_by' is the inverse name of 'supports': write the fact "
+        "the other way round (subject 'alphaland', relation 'supports', object 'betaland')")
     ]
 
 
@@ -100,8 +99,8 @@ def test_unknown_according_to_entity(make_dataset: MakeDataset) -> None:
 def test_unknown_fact_field_names_the_closest_allowed_key(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(dat="2021"))
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F + 4}:5: error: unknown field 'dat' in the fact at line {F}; allowed: subject, "
-        "relation, object, quote, date, start, end, according_to, qualifiers (did you mean 'date'?)"
+        (f"DATA/sources/art.yaml:{F + 4}:5: error: unknown field 'dat' in the fact at line {F}; allowed: subject, "
+        "relation, object, quote, date, start, end, according_to, qualifiers (did you mean 'date'?)")
     ]
 
 
@@ -113,14 +112,14 @@ def test_unknown_fields_in_relations_entities_and_source_header(make_dataset: Ma
         .replace("\n ", "\n   "),
     )
     assert errors(root) == [
-        "DATA/relations.yaml:9:5: error: unknown field 'descripton' in relation 'supports'; allowed: id, polarity, "
-        "description, label, parent, symmetric, inverse, acts_for (did you mean 'description'?)",
+        ("DATA/relations.yaml:9:5: error: unknown field 'descripton' in relation 'supports'; allowed: id, polarity, "
+        "description, label, parent, symmetric, inverse, acts_for (did you mean 'description'?)"),
         "DATA/relations.yaml:5:5: error: relation 'supports' has no 'description'",
-        "DATA/entities.yaml:13:5: error: unknown field 'typ' in entity 'gamma-leader'; allowed: id, name, type, "
-        "description, aliases (did you mean 'type'?)",
+        ("DATA/entities.yaml:13:5: error: unknown field 'typ' in entity 'gamma-leader'; allowed: id, name, type, "
+        "description, aliases (did you mean 'type'?)"),
         "DATA/entities.yaml:11:5: error: entity 'gamma-leader' has no 'type'",
-        "DATA/sources/art.yaml:4:3: error: unknown field 'publshed' in 'source'; allowed: id, title, text, "
-        "published, url, publisher, author (did you mean 'published'?)",
+        ("DATA/sources/art.yaml:4:3: error: unknown field 'publshed' in 'source'; allowed: id, title, text, "
+        "published, url, publisher, author (did you mean 'published'?)"),
     ]
 
 
@@ -156,10 +155,10 @@ def test_aliases_collide_between_entities_after_folding_case_and_diacritics(make
     root = make_dataset(entities=ENTITIES + "  - id: zeta\n    name: Zeta\n    type: country\n"
                                            "    aliases: [ALPHA, Bétaland]\n    description: Collides.\n")
     assert errors(root) == [
-        "DATA/entities.yaml:19:15: error: name 'ALPHA' of entity 'zeta' is also a name of 'alphaland' (line 2); "
-        "each name must lead to one entity",
-        "DATA/entities.yaml:19:22: error: name 'Bétaland' of entity 'zeta' is also a name of 'betaland' (line 7); "
-        "each name must lead to one entity",
+        ("DATA/entities.yaml:19:15: error: name 'ALPHA' of entity 'zeta' is also a name of 'alphaland' (line 2); "
+        "each name must lead to one entity"),
+        ("DATA/entities.yaml:19:22: error: name 'Bétaland' of entity 'zeta' is also a name of 'betaland' (line 7); "
+        "each name must lead to one entity"),
     ]
 
 
@@ -183,8 +182,8 @@ def test_entity_id_must_be_a_slug(make_dataset: MakeDataset) -> None:
 def test_quote_not_in_the_article_shows_the_closest_passage(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(quote="Alphaland strongly backs Betaland."))
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F + 3}:12: error: quote not found in the article text of 'art' "
-        "(did you mean 'Alphaland backs Betaland.'?)"
+        (f"DATA/sources/art.yaml:{F + 3}:12: error: quote not found in the article text of 'art' "
+        "(did you mean 'Alphaland backs Betaland.'?)")
     ]
 
 
@@ -227,8 +226,8 @@ def test_missing_text_file(make_dataset: MakeDataset) -> None:
 def test_text_file_named_wrongly_suggests_the_one_next_to_it(make_dataset: MakeDataset) -> None:
     root = make_dataset(source=SOURCE_HEAD.replace("text: art.txt", "text: article.txt") + "  []\n")
     assert errors(root) == [
-        "DATA/sources/art.yaml:5:9: error: article text 'article.txt' not found next to art.yaml "
-        "(did you mean 'art.txt'?)"
+        ("DATA/sources/art.yaml:5:9: error: article text 'article.txt' not found next to art.yaml "
+        "(did you mean 'art.txt'?)")
     ]
 
 
@@ -259,8 +258,8 @@ ISO = "is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
 )
 def test_invalid_dates(make_dataset: MakeDataset, value: str, shown: str, hint: str) -> None:
     root = make_dataset(facts=fact(date=value))
-    assert errors(root) == [f"DATA/sources/art.yaml:{F + 4}:11: error: 'date' of the fact at line {F} {ISO}: "
-                            f"{shown}{hint}"]
+    assert errors(root) == [(f"DATA/sources/art.yaml:{F + 4}:11: error: 'date' of the fact at line {F} {ISO}: "
+                            f"{shown}{hint}")]
 
 
 @pytest.mark.parametrize("value", ["2021", "2021-02", "2020-02-29", "'2021-12-03'"])
@@ -278,8 +277,8 @@ def test_invalid_published_date(make_dataset: MakeDataset) -> None:
 def test_date_and_start_together(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(date="2021", start="2020"))
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F + 4}:11: error: the fact at line {F} has both 'date' and 'start'/'end'; "
-        "use one or the other"
+        (f"DATA/sources/art.yaml:{F + 4}:11: error: the fact at line {F} has both 'date' and 'start'/'end'; "
+        "use one or the other")
     ]
 
 
@@ -316,8 +315,8 @@ def test_yaml_level_problems_do_not_hide_the_rest_of_the_file(make_dataset: Make
 def test_python_tag_is_refused(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(subject="!!python/object/apply:os.system [echo hi]"))
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F}:14: error: YAML tags are not allowed "
-        "(tag:yaml.org,2002:python/object/apply:os.system); write a plain value",
+        (f"DATA/sources/art.yaml:{F}:14: error: YAML tags are not allowed "
+        "(tag:yaml.org,2002:python/object/apply:os.system); write a plain value"),
         f"DATA/sources/art.yaml:{F}:14: error: 'subject' of the fact at line {F} must be text, not a list",
     ]
 
@@ -398,16 +397,16 @@ def relation(extra: str) -> str:
 def test_bad_boolean_suggests_true(make_dataset: MakeDataset) -> None:
     root = make_dataset(relations=relation("  - id: meets\n    symmetric: yes\n    polarity: 1\n    description: x.\n"))
     assert errors(root) == [
-        "DATA/relations.yaml:33:16: error: 'symmetric' of relation 'meets' must be true or false, not 'yes' "
-        "(did you mean true?)"
+        ("DATA/relations.yaml:33:16: error: 'symmetric' of relation 'meets' must be true or false, not 'yes' "
+        "(did you mean true?)")
     ]
 
 
 def test_bad_boolean_suggests_false(make_dataset: MakeDataset) -> None:
     root = make_dataset(relations=relation("  - id: meets\n    acts_for: Off\n    polarity: 1\n    description: x.\n"))
     assert errors(root) == [
-        "DATA/relations.yaml:33:15: error: 'acts_for' of relation 'meets' must be true or false, not 'Off' "
-        "(did you mean false?)"
+        ("DATA/relations.yaml:33:15: error: 'acts_for' of relation 'meets' must be true or false, not 'Off' "
+        "(did you mean false?)")
     ]
 
 
@@ -424,8 +423,8 @@ def test_sub_relation_polarity_must_match_its_parent(make_dataset: MakeDataset) 
     root = make_dataset(relations=relation("  - id: praises\n    parent: supports\n    polarity: -1\n"
                                            "    description: x.\n"))
     assert errors(root) == [
-        "DATA/relations.yaml:34:15: error: relation 'praises' has polarity -1 but its parent 'supports' has 1; "
-        "a sub-relation keeps its parent's polarity"
+        ("DATA/relations.yaml:34:15: error: relation 'praises' has polarity -1 but its parent 'supports' has 1; "
+        "a sub-relation keeps its parent's polarity")
     ]
 
 
@@ -532,8 +531,8 @@ def test_warnings_do_not_fail_load_but_appear_in_check(make_dataset: MakeDataset
     errs, warns = report(root)
     assert errs == []
     assert warns == [
-        f"DATA/sources/art.yaml:{F + 4}:11: warning: the fact at line {F} is dated 2022-01, after the source was "
-        "published",
+        (f"DATA/sources/art.yaml:{F + 4}:11: warning: the fact at line {F} is dated 2022-01, after the source was "
+        "published"),
         f"DATA/sources/art.yaml:{F + 7}:13: warning: the fact at line {F + 5} relates 'alphaland' to itself",
         "DATA/entities.yaml:11:5: warning: entity 'gamma-leader' is in no fact",
         "DATA/entities.yaml:16:5: warning: entity 'delta' is in no fact",
