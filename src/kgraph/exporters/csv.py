@@ -1,0 +1,82 @@
+"""Gephi's spreadsheet import: ``nodes.csv`` and ``edges.csv``, in a folder or a ``.zip``.
+
+In Gephi: File → Import spreadsheet, pick ``nodes.csv`` (as a nodes table), then
+``edges.csv`` (as an edges table) and append it to the same workspace.
+
+- ``nodes.csv``: ``Id`` (the entity id), ``Label`` (its name), ``kgid``, ``entity_type``,
+  ``aliases`` (``; ``-delimited, ``\\`` and ``;`` inside an alias escaped with ``\\``),
+  ``description``, ``color`` (``#rrggbb`` by entity type), ``size``;
+- ``edges.csv``: ``Source``, ``Target`` (entity ids), ``Type`` (``Directed``), ``Id`` (the
+  fact id), ``Label`` (relation label), ``Weight``, ``kgid``, ``relation``, ``polarity``,
+  ``date``, ``start_date``, ``end_date``, ``quote``, ``article`` (the source article's id),
+  ``according_to``, ``qualifiers`` (a JSON object), ``symmetric``, ``color`` (by polarity).
+
+UTF-8 without a byte-order mark, RFC 4180 quoting (fields with commas, quotes or line
+breaks are double-quoted; CRLF between records). Absent values are empty cells. Any text
+survives; rows are sorted, so the same data gives the same bytes (zip entries carry a
+fixed timestamp).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+from ._common import (
+    Target,
+    degree,
+    entity_colour,
+    hex_colour,
+    node_size,
+    polarity_colour,
+    qualifiers_text,
+    sorted_entities,
+    sorted_facts,
+    write_files,
+)
+from .graphml import join_list
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeGraph
+
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "export", "render"]
+
+NODE_COLUMNS = ("Id", "Label", "kgid", "entity_type", "aliases", "description", "color", "size")
+EDGE_COLUMNS = (
+    "Source", "Target", "Type", "Id", "Label", "Weight", "kgid", "relation", "polarity", "date",
+    "start_date", "end_date", "quote", "article", "according_to", "qualifiers", "symmetric", "color",
+)
+
+
+def _table(header: tuple[str, ...], rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue()
+
+
+def render(kg: KnowledgeGraph) -> dict[str, str]:
+    """``{"nodes.csv": text, "edges.csv": text}``."""
+    deg = degree(kg)
+    nodes: list[list[object]] = [
+        [e.id, e.name, e.id, e.type, join_list(e.aliases), e.description,
+         hex_colour(entity_colour(e.type)), node_size(deg.get(e.id, 0))]
+        for e in sorted_entities(kg)
+    ]
+    edges: list[list[object]] = []
+    for f in sorted_facts(kg):
+        rel = kg.relations[f.relation]
+        edges.append([
+            f.subject, f.object, "Directed", f.id, rel.label, 1.0, f.id, f.relation, f.polarity, f.date,
+            f.start, f.end, f.quote, f.source, f.according_to, qualifiers_text(f),
+            "true" if rel.symmetric else "false", hex_colour(polarity_colour(f.polarity)),
+        ])
+    return {"nodes.csv": _table(NODE_COLUMNS, nodes), "edges.csv": _table(EDGE_COLUMNS, edges)}
+
+
+def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
+    """Write ``nodes.csv`` and ``edges.csv`` into a folder or a ``.zip`` (path or binary stream)."""
+    write_files(render(kg), stream_or_path, "csv")

@@ -1,0 +1,75 @@
+"""Graphviz DOT: a labelled, coloured digraph that ``dot -Tsvg`` renders as it is.
+
+One node per entity (name ``"<entity id>"``, ``label`` its name, filled with the entity
+type's colour, ``tooltip`` its type) and one edge per fact (``id`` = the fact id, so SVG
+output keeps it; ``label`` the relation label; coloured by polarity; ``tooltip`` the quote).
+Strings are double-quoted with ``\\`` and ``"`` escaped; line breaks in text become ``\\n``.
+Control characters Graphviz (and its SVG output) cannot carry are refused before anything
+is written, like the XML formats.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._common import (
+    Target,
+    check_xml_text,
+    creator,
+    entity_colour,
+    hex_colour,
+    polarity_colour,
+    sorted_entities,
+    sorted_facts,
+    write_text,
+)
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeGraph
+
+__all__ = ["export", "quote", "render"]
+
+
+def quote(text: str) -> str:
+    r"""A DOT double-quoted string: ``\`` and ``"`` escaped, line breaks as ``\n``.
+
+    >>> print(quote('say "hi"\\now'))
+    "say \"hi\"\\now"
+    """
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def render(kg: KnowledgeGraph) -> str:
+    """The DOT text of ``kg``."""
+    check_xml_text(kg, "dot")
+    lines = [
+        f"// {creator()}: one node per entity, one edge per fact (edge id = fact id)",
+        "digraph kgraph {",
+        '  graph [charset="UTF-8", rankdir="LR", overlap="false"];',
+        '  node [shape="ellipse", style="filled", fontname="Helvetica", fontcolor="#ffffff"];',
+        '  edge [fontname="Helvetica", fontsize="10"];',
+    ]
+    for e in sorted_entities(kg):
+        colour = hex_colour(entity_colour(e.type))
+        lines.append(
+            f"  {quote(e.id)} [label={quote(e.name)}, fillcolor={quote(colour)}, color={quote(colour)}, "
+            f"tooltip={quote(e.type)}];"
+        )
+    for f in sorted_facts(kg):
+        colour = hex_colour(polarity_colour(f.polarity))
+        label = kg.relations[f.relation].label
+        if f.when:
+            label += f" ({f.when})"
+        lines.append(
+            f"  {quote(f.subject)} -> {quote(f.object)} [id={quote(f.id)}, label={quote(label)}, "
+            f"color={quote(colour)}, fontcolor={quote(colour)}, tooltip={quote(f.quote)}];"
+        )
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
+    """Write ``kg`` as Graphviz DOT to a path (atomically) or an open stream."""
+    write_text(render(kg), stream_or_path)

@@ -1,0 +1,95 @@
+"""Node-link JSON: the shape networkx's ``node_link_data`` / ``node_link_graph`` use.
+
+``{"directed": true, "multigraph": true, "graph": {...}, "nodes": [...], "edges": [...]}``
+
+- ``graph``: ``{"name": "kgraph", "creator": "kgraph <version>", "relations": [...], "sources": [...]}``
+  with the relation vocabulary (id, label, polarity, parent, inverse, symmetric, acts_for,
+  description) and the cited sources (id, title, published, url, publisher, author).
+- each node: ``{"id", "name", "type", "aliases", "description", "color", "size"}``
+  (``id`` = the entity id);
+- each edge: ``{"id", "key", "source", "target", "relation", "label", "polarity", "date",
+  "start", "end", "quote", "article", "according_to", "qualifiers", "color"}``
+  (``id`` = ``key`` = the fact id; ``source``/``target`` are entity ids and ``article`` is the
+  source article's id). Absent values are ``null`` (JSON has no NaN here), qualifiers an object.
+
+Read it back with ``networkx.node_link_graph(data, edges="edges")``. Any text survives
+(JSON escapes control characters). Keys are sorted and the output ends with a newline,
+so the same data always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ._common import (
+    Target,
+    creator,
+    degree,
+    entity_colour,
+    hex_colour,
+    node_size,
+    polarity_colour,
+    sorted_entities,
+    sorted_facts,
+    write_text,
+)
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeGraph
+
+__all__ = ["data", "export", "render"]
+
+
+def data(kg: KnowledgeGraph) -> dict[str, Any]:
+    """The node-link dict of ``kg``."""
+    deg = degree(kg)
+    return {
+        "directed": True,
+        "multigraph": True,
+        "graph": {
+            "name": "kgraph",
+            "creator": creator(),
+            "relations": [
+                {
+                    "id": r.id, "label": r.label, "polarity": r.polarity, "parent": r.parent,
+                    "inverse": r.inverse, "symmetric": r.symmetric, "acts_for": r.acts_for,
+                    "description": r.description,
+                }
+                for r in sorted(kg.relations.values(), key=lambda r: r.id)
+            ],
+            "sources": [
+                {"id": s.id, "title": s.title, "published": s.published, "url": s.url,
+                 "publisher": s.publisher, "author": s.author}
+                for s in sorted(kg.sources.values(), key=lambda s: s.id)
+            ],
+        },
+        "nodes": [
+            {
+                "id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
+                "description": e.description, "color": hex_colour(entity_colour(e.type)),
+                "size": node_size(deg.get(e.id, 0)),
+            }
+            for e in sorted_entities(kg)
+        ],
+        "edges": [
+            {
+                "id": f.id, "key": f.id, "source": f.subject, "target": f.object,
+                "relation": f.relation, "label": kg.relations[f.relation].label, "polarity": f.polarity,
+                "date": f.date, "start": f.start, "end": f.end, "quote": f.quote, "article": f.source,
+                "according_to": f.according_to, "qualifiers": dict(sorted(f.qualifiers)),
+                "color": hex_colour(polarity_colour(f.polarity)),
+            }
+            for f in sorted_facts(kg)
+        ],
+    }
+
+
+def render(kg: KnowledgeGraph) -> str:
+    """The JSON text (UTF-8, sorted keys, two-space indent, final newline)."""
+    return json.dumps(data(kg), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
+    """Write ``kg`` as node-link JSON to a path (atomically) or an open stream."""
+    write_text(render(kg), stream_or_path)

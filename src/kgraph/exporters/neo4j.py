@@ -1,0 +1,227 @@
+"""Neo4j: CSV files for ``neo4j-admin database import`` and an idempotent Cypher ``MERGE`` script.
+
+Written to a folder (or a ``.zip``):
+
+- ``nodes.csv`` — header ``kgid:ID(KG),name,entity_type,description,aliases:string[],:LABEL``:
+  one row per entity, labels ``Entity`` plus the entity type in CamelCase
+  (``Entity;Country``); the entity id is stored as property ``kgid`` (one id space ``KG``);
+  aliases are a string array separated by ``;``.
+- ``relationships.csv`` — header ``:START_ID(KG),:END_ID(KG),:TYPE,kgid,relation,label,
+  polarity:int,date,start,end,quote,article,according_to,qualifiers,symmetric:boolean``:
+  one row per fact, type the relation id in UPPER_SNAKE_CASE (``SUPPORTS``), ``kgid`` the fact
+  id, ``article`` the source article's id, ``qualifiers`` a JSON object string.
+- ``import.sh`` — the exact bulk-import command (Neo4j 5, database stopped and empty)::
+
+      neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv \\
+          --delimiter=',' --array-delimiter=';' --quote='"' --multiline-fields=true neo4j
+
+- ``import.cypher`` — for a running database (``cypher-shell -f import.cypher``): first
+  ``CREATE CONSTRAINT … IF NOT EXISTS`` on ``Entity.kgid`` and on ``kgid`` of every
+  relationship type, then batches of ``UNWIND [...] AS row MERGE (n:Entity {kgid: row.kgid})
+  SET n += row.props, n:Country`` and ``MATCH`` both ends ``MERGE (a)-[r:SUPPORTS {kgid:
+  row.kgid}]->(b) SET r += row.props``. Every write is a MERGE on a constrained key, so
+  running the script again creates nothing. The rows are Cypher literals (strings escaped),
+  so the script runs anywhere Cypher does, without client-side parameters.
+
+CSV: UTF-8, RFC 4180 quoting, empty cell = absent property (no ``null``). An alias that
+contains ``;`` cannot be an array element and is refused, with a clear error, before
+anything is written. Neo4j 5.7+ is needed for the relationship-key constraints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ExportError
+from ._common import Target, creator, qualifiers_text, sorted_entities, sorted_facts, write_files
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeGraph
+
+__all__ = [
+    "IMPORT_COMMAND",
+    "NODE_HEADER",
+    "RELATIONSHIP_HEADER",
+    "cypher_literal",
+    "export",
+    "label_for",
+    "render",
+    "type_for",
+]
+
+NODE_HEADER = ("kgid:ID(KG)", "name", "entity_type", "description", "aliases:string[]", ":LABEL")
+RELATIONSHIP_HEADER = (
+    ":START_ID(KG)", ":END_ID(KG)", ":TYPE", "kgid", "relation", "label", "polarity:int", "date", "start",
+    "end", "quote", "article", "according_to", "qualifiers", "symmetric:boolean",
+)
+IMPORT_COMMAND = (
+    "neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv "
+    "--delimiter=',' --array-delimiter=';' --quote='\"' --multiline-fields=true neo4j"
+)
+BATCH = 500  # rows per UNWIND statement
+
+
+def label_for(entity_type: str) -> str | None:
+    """The Neo4j label of an entity type, CamelCase (``armed group`` → ``ArmedGroup``); None if empty."""
+    parts = [p for p in re.split(r"[\W_]+", entity_type) if p]
+    label = "".join(p[:1].upper() + p[1:] for p in parts)
+    if not label or label == "Entity":
+        return None
+    return label
+
+
+def type_for(relation_id: str) -> str:
+    """The relationship type of a relation, UPPER_SNAKE_CASE (``seeks_support_from`` → ``SEEKS_SUPPORT_FROM``)."""
+    return re.sub(r"[\W_]+", "_", relation_id).strip("_").upper() or "RELATED"
+
+
+def _name(identifier: str) -> str:
+    """A label or type as Cypher writes it: bare when simple, else backtick-quoted."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", identifier):
+        return identifier
+    return "`" + identifier.replace("`", "``") + "`"
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _string(text: str) -> str:
+    out = []
+    for c in text:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029":
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def cypher_literal(value: Any) -> str:
+    """A Cypher literal for a string, int, bool, list or map (keys must be simple names).
+
+    >>> cypher_literal({"kgid": 'a"b', "n": 1, "tags": ["x"], "ok": True})
+    '{kgid: "a\\\\"b", n: 1, tags: ["x"], ok: true}'
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_name(k)}: {cypher_literal(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no Cypher literal for {type(value).__name__}")
+
+
+def _present(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != "" and v != []}
+
+
+def _csv(header: Iterable[str], rows: Iterable[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(list(header))
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue()
+
+
+def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    for i in range(0, len(rows), BATCH):
+        yield rows[i : i + BATCH]
+
+
+def render(kg: KnowledgeGraph) -> dict[str, str]:
+    """``{"nodes.csv", "relationships.csv", "import.cypher", "import.sh"}`` → text."""
+    entities = sorted_entities(kg)
+    facts = sorted_facts(kg)
+    for e in entities:
+        for alias in e.aliases:
+            if ";" in alias:
+                raise ExportError(
+                    f"cannot export neo4j: alias {alias!r} of entity {e.id!r} contains ';', "
+                    "the array delimiter of neo4j-admin import; remove it from the alias"
+                )
+    node_rows: list[list[object]] = []
+    for e in entities:
+        label = label_for(e.type)
+        labels = "Entity" + (f";{label}" if label else "")
+        node_rows.append([e.id, e.name, e.type, e.description or None, ";".join(e.aliases) or None, labels])
+    rel_rows: list[list[object]] = []
+    for f in facts:
+        rel = kg.relations[f.relation]
+        rel_rows.append([
+            f.subject, f.object, type_for(f.relation), f.id, f.relation, rel.label, f.polarity, f.date, f.start,
+            f.end, f.quote, f.source, f.according_to, qualifiers_text(f), "true" if rel.symmetric else "false",
+        ])
+
+    script = [
+        f"// {creator()}: idempotent import; every write is a MERGE on a constrained kgid,",
+        "// so running this script again creates nothing. Run: cypher-shell -f import.cypher",
+        "CREATE CONSTRAINT kg_entity_kgid IF NOT EXISTS FOR (n:Entity) REQUIRE n.kgid IS UNIQUE;",
+    ]
+    types = sorted({type_for(f.relation) for f in facts})
+    for t in types:
+        script.append(
+            f"CREATE CONSTRAINT {_name('kg_' + t.lower() + '_kgid')} IF NOT EXISTS "
+            f"FOR ()-[r:{_name(t)}]-() REQUIRE r.kgid IS UNIQUE;"
+        )
+    by_label: dict[str | None, list[dict[str, Any]]] = {}
+    for e in entities:
+        props = _present({"name": e.name, "entity_type": e.type, "description": e.description,
+                          "aliases": list(e.aliases)})
+        by_label.setdefault(label_for(e.type), []).append({"kgid": e.id, "props": props})
+    for label in sorted(by_label, key=lambda x: x or ""):
+        extra = f", n:{_name(label)}" if label else ""
+        for batch in _batches(by_label[label]):
+            script.append(
+                f"UNWIND {cypher_literal(batch)} AS row\n"
+                f"MERGE (n:Entity {{kgid: row.kgid}}) SET n += row.props{extra};"
+            )
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for f in facts:
+        rel = kg.relations[f.relation]
+        props = _present({
+            "relation": f.relation, "label": rel.label, "polarity": f.polarity, "date": f.date,
+            "start": f.start, "end": f.end, "quote": f.quote, "article": f.source,
+            "according_to": f.according_to, "qualifiers": qualifiers_text(f), "symmetric": rel.symmetric,
+        })
+        by_type.setdefault(type_for(f.relation), []).append(
+            {"kgid": f.id, "start": f.subject, "end": f.object, "props": props}
+        )
+    for t in types:
+        for batch in _batches(by_type[t]):
+            script.append(
+                f"UNWIND {cypher_literal(batch)} AS row\n"
+                "MATCH (a:Entity {kgid: row.start})\n"
+                "MATCH (b:Entity {kgid: row.end})\n"
+                f"MERGE (a)-[r:{_name(t)} {{kgid: row.kgid}}]->(b) SET r += row.props;"
+            )
+    shell = [
+        "#!/bin/sh",
+        f"# {creator()}: bulk import into a new, empty Neo4j 5 database (stop it first).",
+        "# Run from this folder; replace the last word (neo4j) with your database name.",
+        "set -e",
+        'cd "$(dirname "$0")"',
+        IMPORT_COMMAND,
+        "",
+    ]
+    return {
+        "nodes.csv": _csv(NODE_HEADER, node_rows),
+        "relationships.csv": _csv(RELATIONSHIP_HEADER, rel_rows),
+        "import.cypher": "\n".join(script) + "\n",
+        "import.sh": "\n".join(shell),
+    }
+
+
+def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
+    """Write the Neo4j import files into a folder or a ``.zip`` (path or binary stream)."""
+    write_files(render(kg), stream_or_path, "neo4j")
+
