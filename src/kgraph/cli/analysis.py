@@ -1,1 +1,157 @@
-"""Commands registered by this module (see kgraph.cli)."""
+"""Analysis commands: explain, timeline, blocs, balance, ambivalent, rank (see kgraph.analysis)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from .. import analysis
+from .. import analysis_views as _views  # noqa: F401  (registers the table/csv views)
+from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, UntilOpt, command, load_graph, output
+
+NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
+FoldOpt = Annotated[
+    bool,
+    typer.Option("--fold/--no-fold",
+                 help="Merge persons into whom they act for (leaders, ministers, envoys), as who-supports credits them."),
+]
+
+
+class Measure(str, Enum):
+    """Centrality measures of `kgraph rank`."""
+
+    degree = "degree"
+    pagerank = "pagerank"
+    betweenness = "betweenness"
+
+
+@command("explain")
+def explain(
+    source: Annotated[str, typer.Argument(help="The entity whose stance is explained (id, name or alias).")],
+    target: Annotated[str, typer.Argument(help="The entity it is explained toward.")],
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest chain of facts to show.")] = 3,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many chains.")] = 50,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Why the data relates A to B: a verdict and every chain of facts linking them.
+
+    The verdict (supports / opposes / mixed / none) is A's net stance toward B
+    from the same evidence as who-supports and who-opposes: A's own facts
+    toward B, and facts through acts-for links (a leader or minister counts
+    for their country). Then every chain of up to --max-hops facts between
+    them, each hop with its relation, direction, quote and source.
+    """
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(analysis.explain(kg, source, target, max_hops=max_hops, limit=limit), fmt, "explain")
+
+
+@command("timeline")
+def timeline(
+    name: NameArg,
+    representatives: Annotated[
+        bool, typer.Option("--representatives", help="Include the facts of those who act for the entity.")
+    ] = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """An entity's facts in date order, dates as curated; undated facts last, marked.
+
+    Partial dates stand for their whole period: `2021` sorts before
+    `2021-01-01` (it is not known to be later), and is shown as `2021`.
+    """
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(analysis.timeline(kg, name, with_representatives=representatives), fmt, "timeline")
+
+
+@command("blocs")
+def blocs(
+    fold: FoldOpt = True,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 0,
+    resolution: Annotated[
+        float, typer.Option("--resolution", min=0.0, help="Louvain resolution: above 1 favours smaller blocs.")
+    ] = 1.0,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Groups of actors held together by cooperative ties, and the conflicts between them.
+
+    Louvain communities of the cooperative ties; then the conflictual ties
+    across blocs, the ties that contradict the split, the modularity and the
+    share of ties consistent with the split.
+    """
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(analysis.blocs(kg, fold=fold, seed=seed, resolution=resolution), fmt, "blocs")
+
+
+@command("balance")
+def balance(
+    fold: FoldOpt = True,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Structural balance: triads whose signs do not balance, with their evidence, and the share that do.
+
+    A triad of three signed ties balances when the product of its signs is +
+    (the friend of my friend is my friend; the enemy of my enemy is my friend).
+    """
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(analysis.balance(kg, fold=fold), fmt, "balance")
+
+
+@command("ambivalent")
+def ambivalent(
+    fold: FoldOpt = True,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Pairs tied by both cooperative and conflictual facts, with both sides of the evidence."""
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(analysis.ambivalent(kg, fold=fold), fmt, "ambivalent")
+
+
+@command("rank")
+def rank(
+    by: Annotated[Measure, typer.Option("--by", case_sensitive=False, help="Centrality measure.")] = Measure.pagerank,
+    polarity: Annotated[
+        str | None,
+        typer.Option("--polarity", help="Only cooperative (+) or conflictual (-) facts [default: all facts]."),
+    ] = None,
+    fold: Annotated[
+        bool, typer.Option("--fold/--no-fold", help="Merge persons into whom they act for (leaders, ministers).")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the top N.")] = 10,
+    entity_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Only show entities of this type; repeatable.")
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """The most central entities by degree, PageRank or betweenness (networkx).
+
+    degree: facts the entity takes part in; pagerank: on the directed graph of
+    facts (symmetric relations both ways); betweenness: how often it lies on
+    the shortest connections between others.
+    """
+    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    output(analysis.rank(kg, by=by.value, polarity=polarity, fold=fold, limit=limit, types=entity_type), fmt, "rank")

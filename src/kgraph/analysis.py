@@ -1,0 +1,595 @@
+"""Analysis you can check: explanations, timelines, and the graph read as a signed network.
+
+Every function takes the :class:`~kgraph.knowledge.KnowledgeGraph` first and
+returns a JSON-ready ``dict`` whose facts are :func:`~kgraph.records.fact_record`
+objects (quote and source included) and whose entities are
+:func:`~kgraph.records.entity_record` objects, so each answer can be checked
+against the articles. Nothing here prints. Pass a time-windowed graph
+(:func:`kgraph.timefilter.window`) to analyse a period; the answer then
+carries a ``window`` key saying what was kept.
+
+**The signed network.** Facts have a polarity (1 cooperative, -1
+conflictual, 0 structural). :func:`signed_ties` folds the signed facts into
+*ties*: one per pair of entities, whatever the direction, holding its
+cooperative and its conflictual facts; its ``sign`` is the sign of
+(cooperative − conflictual), 0 when they are equal. With ``fold=True`` (the
+default for blocs, balance and ambivalent) a person who acts for an actor
+(``leads``, ``represents``) is merged into it, as :func:`kgraph.who_supports`
+credits them: Lukashenko's facts are Belarus's, Wang Yi's are China's. The
+acts-for facts used are listed in each tie's ``via``.
+
+- :func:`blocs`: Louvain communities (networkx, fixed seed) of the
+  cooperative ties, with the conflictual ties between blocs, the ties that
+  contradict the split, the partition's modularity and the share of ties
+  consistent with it.
+- :func:`balance`: structural balance (Heider; Cartwright and Harary): a triad
+  of three ties is balanced when the product of its signs is positive
+  ("the enemy of my enemy is my friend"); lists unbalanced triads with their
+  evidence and gives the share of balanced ones.
+- :func:`ambivalent`: pairs tied by both cooperative and conflictual facts.
+- :func:`rank`: degree, PageRank or betweenness centrality.
+
+>>> from kgraph import load
+>>> r = explain(load(), "china", "belarus")
+>>> r["verdict"]
+'supports'
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import dates
+from .errors import MissingDependency, UsageError
+from .knowledge import KnowledgeGraph
+from .model import Fact
+from .reasoning import acts_for, reading, represented_by, stances_toward
+from .records import entity_record, fact_record
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "RANK_MEASURES",
+    "Tie",
+    "ambivalent",
+    "balance",
+    "blocs",
+    "explain",
+    "rank",
+    "signed_ties",
+    "timeline",
+    "verdict",
+]
+
+Result = dict[str, Any]
+
+RANK_MEASURES = ("degree", "pagerank", "betweenness")
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+def _fact_sort(f: Fact) -> tuple[object, ...]:
+    return (dates.sort_key(f.date or f.start or f.end), f.source, f.line, f.id)
+
+
+def _facts(kg: KnowledgeGraph, facts: Iterable[Fact]) -> list[Result]:
+    return [fact_record(kg, f) for f in sorted(facts, key=_fact_sort)]
+
+
+def _name_key(kg: KnowledgeGraph, entity_id: str) -> tuple[str, str]:
+    return kg.entities[entity_id].name.casefold(), entity_id
+
+
+def _windowed(kg: KnowledgeGraph, result: Result) -> Result:
+    """Add the ``window`` summary when ``kg`` was restricted to a time window."""
+    info = getattr(kg, "window", None)
+    if isinstance(info, dict):
+        result["window"] = info
+    return result
+
+
+def verdict(supporting: int, opposing: int) -> str:
+    """``supports``, ``opposes``, ``mixed`` or ``none`` from counts of cooperative and conflictual evidence."""
+    if supporting and opposing:
+        return "mixed"
+    if supporting:
+        return "supports"
+    if opposing:
+        return "opposes"
+    return "none"
+
+
+# -- explain --------------------------------------------------------------------
+
+
+def _stance_of(kg: KnowledgeGraph, actor: str, target: str) -> Result:
+    """What ``actor`` did toward ``target``, as who-supports / who-opposes count it."""
+    pos = stances_toward(kg, target, 1).get(actor)
+    neg = stances_toward(kg, target, -1).get(actor)
+    out: Result = {}
+    for key, s in (("supports", pos), ("opposes", neg)):
+        evidence = list(s.evidence.values()) if s else []
+        out[key] = {
+            "count": len(evidence),
+            "direct": s.direct if s else 0,
+            "evidence": _facts(kg, evidence),
+            "via": _facts(kg, s.via.values()) if s else [],
+        }
+    out["verdict"] = verdict(out["supports"]["count"], out["opposes"]["count"])
+    return out
+
+
+def _joining(kg: KnowledgeGraph, u: str, v: str) -> list[Fact]:
+    fwd = [f for f in kg.out_facts(u) if f.object == v]
+    back = [f for f in kg.out_facts(v) if f.object == u]
+    return sorted(fwd, key=_fact_sort) + sorted(back, key=_fact_sort)
+
+
+def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, limit: int = 50) -> Result:
+    """Why the data relates ``source`` to ``target``: a verdict and every chain of facts linking them.
+
+    ``verdict`` is the net stance of source toward target — ``supports``,
+    ``opposes``, ``mixed`` or ``none`` — from the same evidence
+    :func:`kgraph.who_supports` and :func:`kgraph.who_opposes` use (direct
+    facts, and facts through acts-for links, listed in ``via``);
+    ``stance`` holds that evidence and ``reverse`` the target's stance toward
+    the source. ``chains`` lists every simple chain of at most ``max_hops``
+    facts between the two (shortest first, at most ``limit``; ``truncated``
+    says when there were more): each hop gives the entities it joins and every
+    fact joining them, each with the relation as read from the hop's start,
+    its direction and whether it is an acts-for link.
+    """
+    import networkx as nx
+
+    a, b = kg.entity(source).id, kg.entity(target).id
+    if a == b:
+        raise UsageError("explain needs two different entities")
+    if max_hops < 1:
+        raise UsageError("--max-hops must be at least 1")
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    g = nx.Graph()
+    g.add_nodes_from(kg.entities)
+    g.add_edges_from((f.subject, f.object) for f in kg.facts if f.subject != f.object)
+    names = {e: _name_key(kg, e) for e in kg.entities}
+    node_paths = sorted(nx.all_simple_paths(g, a, b, cutoff=max_hops),
+                        key=lambda p: (len(p), [names[n] for n in p]))
+    chains = []
+    for p in node_paths[:limit]:
+        hops = []
+        for u, v in itertools.pairwise(p):
+            facts = []
+            for f in _joining(kg, u, v):
+                _, rel, direction = reading(kg, f, u)
+                facts.append({
+                    "relation": rel,
+                    "direction": direction,
+                    "acts_for": kg.relations[f.relation].acts_for,
+                    "fact": fact_record(kg, f),
+                })
+            hops.append({
+                "from": entity_record(kg, u),
+                "to": entity_record(kg, v),
+                "acts_for": any(x["acts_for"] for x in facts),
+                "facts": facts,
+            })
+        chains.append({
+            "length": len(hops),
+            "entities": [entity_record(kg, n) for n in p],
+            "acts_for": any(h["acts_for"] for h in hops),
+            "hops": hops,
+        })
+    stance = _stance_of(kg, a, b)
+    reverse = _stance_of(kg, b, a)
+    return _windowed(kg, {
+        "from": entity_record(kg, a),
+        "to": entity_record(kg, b),
+        "verdict": stance["verdict"],
+        "stance": {"supports": stance["supports"], "opposes": stance["opposes"]},
+        "reverse": reverse,
+        "max_hops": max_hops,
+        "chains": chains,
+        "total_chains": len(node_paths),
+        "truncated": len(node_paths) > limit,
+    })
+
+
+# -- timeline ---------------------------------------------------------------------
+
+
+def _precision(f: Fact) -> str | None:
+    if f.date:
+        return dates.precision(f.date)
+    if f.start or f.end:
+        return "interval"
+    return None
+
+
+def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = False) -> Result:
+    """The entity's facts in date order, as dated; undated facts last, marked ``dated: false``.
+
+    Facts sort by their first possible day (a ``start`` for intervals); at
+    the same first day the less precise date comes first (``2021`` before
+    ``2021-01-01``), since it is not known to be later. ``when`` is the date
+    exactly as curated (``2021``, ``2021-12-02``, ``2013/..``), never made more
+    precise; ``precision`` is ``year``, ``month``, ``day``, ``interval`` or
+    null. With ``with_representatives``, the facts of those who act for the
+    entity (its leader, ministers) are included too, each with the acts-for
+    link in ``via``.
+    """
+    e = kg.entity(name)
+    members: dict[str, Fact | None] = {e.id: None}
+    if with_representatives:
+        for rep in represented_by(kg, e.id):
+            members.setdefault(rep.subject, rep)
+    rows: dict[str, Result] = {}
+    order: list[Fact] = []
+    for member, link in members.items():
+        for f in kg.facts_of(member):
+            if f.id in rows:
+                continue
+            if link is not None and f.id == link.id:
+                continue
+            other, rel, direction = reading(kg, f, member)
+            rows[f.id] = {
+                "when": f.when,
+                "precision": _precision(f),
+                "dated": f.when is not None,
+                "entity": entity_record(kg, member),
+                "relation": rel,
+                "direction": "out" if direction == "forward" else "in",
+                "other": entity_record(kg, other),
+                "via": fact_record(kg, link) if link is not None else None,
+                "fact": fact_record(kg, f),
+            }
+            order.append(f)
+    events = [rows[f.id] for f in sorted(order, key=_fact_sort)]
+    return _windowed(kg, {
+        "entity": entity_record(kg, e.id),
+        "events": events,
+        "undated": sum(1 for r in events if not r["dated"]),
+    })
+
+
+# -- the signed network --------------------------------------------------------------
+
+
+@dataclass
+class Tie:
+    """The signed facts between two entities (``a`` < ``b``), either direction."""
+
+    a: str
+    b: str
+    positive: dict[str, Fact] = field(default_factory=dict)
+    negative: dict[str, Fact] = field(default_factory=dict)
+    via: dict[str, Fact] = field(default_factory=dict)
+
+    @property
+    def net(self) -> int:
+        """Cooperative minus conflictual facts."""
+        return len(self.positive) - len(self.negative)
+
+    @property
+    def sign(self) -> int:
+        """1, -1, or 0 when there are as many cooperative as conflictual facts."""
+        return (self.net > 0) - (self.net < 0)
+
+    @property
+    def ambivalent(self) -> bool:
+        """Whether the pair has both cooperative and conflictual facts."""
+        return bool(self.positive) and bool(self.negative)
+
+    def other(self, entity_id: str) -> str:
+        return self.b if entity_id == self.a else self.a
+
+
+def _actors(kg: KnowledgeGraph, entity_id: str, fold: bool) -> list[tuple[str, Fact | None]]:
+    """Who an entity's facts count for: itself, or (folding) whoever it acts for."""
+    if fold:
+        links = acts_for(kg, entity_id)
+        if links:
+            return [(link.object, link) for link in links]
+    return [(entity_id, None)]
+
+
+def _folded_facts(kg: KnowledgeGraph, polarity: int | None, fold: bool) -> list[tuple[str, str, Fact, list[Fact]]]:
+    """(subject, object, fact, acts-for links used) for the facts of ``polarity`` (all if None), folded."""
+    out = []
+    for f in kg.facts:
+        if polarity is not None and f.polarity != polarity:
+            continue
+        for s, ls in _actors(kg, f.subject, fold):
+            for o, lo in _actors(kg, f.object, fold):
+                if s != o:
+                    out.append((s, o, f, [x for x in (ls, lo) if x is not None]))
+    return out
+
+
+def signed_ties(kg: KnowledgeGraph, *, fold: bool = True) -> dict[tuple[str, str], Tie]:
+    """Every pair of entities joined by cooperative or conflictual facts, keyed by the sorted pair."""
+    ties: dict[tuple[str, str], Tie] = {}
+    for s, o, f, links in _folded_facts(kg, None, fold):
+        if f.polarity == 0:
+            continue
+        a, b = sorted((s, o))
+        t = ties.setdefault((a, b), Tie(a, b))
+        (t.positive if f.polarity > 0 else t.negative)[f.id] = f
+        for link in links:
+            t.via[link.id] = link
+    return dict(sorted(ties.items()))
+
+
+def _tie_record(kg: KnowledgeGraph, t: Tie) -> Result:
+    return {
+        "entities": [entity_record(kg, t.a), entity_record(kg, t.b)],
+        "sign": t.sign,
+        "cooperative": _facts(kg, t.positive.values()),
+        "conflictual": _facts(kg, t.negative.values()),
+        "via": _facts(kg, t.via.values()),
+    }
+
+
+def _signed_graph(kg: KnowledgeGraph, ties: dict[tuple[str, str], Tie]) -> nx.Graph:
+    import networkx as nx
+
+    g = nx.Graph()
+    nodes = sorted({n for pair in ties for n in pair}, key=lambda n: _name_key(kg, n))
+    g.add_nodes_from(nodes)
+    for (a, b), t in ties.items():
+        g.add_edge(a, b, sign=t.sign, tie=t)
+    return g
+
+
+def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: float = 1.0) -> Result:
+    """Groups of actors held together by cooperative ties and separated by conflictual ones.
+
+    The blocs are the Louvain communities (:func:`networkx.community.louvain_communities`,
+    seeded, so the answer is reproducible) of the graph of ties whose sign is
+    cooperative, weighted by their net count of facts. Actors with no
+    cooperative tie are ``unaligned``. ``between`` lists the conflictual
+    ties across blocs (each with the blocs it joins: a number, or null for
+    an unaligned actor); ``frustrated`` the ties that contradict the split:
+    cooperative across blocs, or conflictual (or evenly split) inside one.
+    ``modularity`` is that of the partition on the cooperative graph (higher:
+    denser inside than chance), ``consistency`` the share of signed ties that
+    agree with the split (1.0: the data splits perfectly).
+    """
+    import networkx as nx
+
+    ties = signed_ties(kg, fold=fold)
+    g = _signed_graph(kg, ties)
+    coop = nx.Graph()
+    coop.add_nodes_from(g.nodes)
+    coop.add_weighted_edges_from((a, b, t.net) for (a, b), t in ties.items() if t.sign > 0)
+    parts: list[set[str]] = []
+    if coop.number_of_nodes():
+        parts = [set(c) for c in nx.community.louvain_communities(coop, weight="weight", seed=seed,
+                                                                  resolution=resolution)]
+    parts.sort(key=lambda c: (-len(c), min(_name_key(kg, n) for n in c)))
+    groups = [c for c in parts if len(c) > 1]
+    loners = sorted((n for c in parts if len(c) == 1 for n in c), key=lambda n: _name_key(kg, n))
+    bloc_of: dict[str, int | None] = {n: None for n in loners}
+    for i, c in enumerate(groups, start=1):
+        for n in c:
+            bloc_of[n] = i
+    part_of = {n: i for i, c in enumerate(parts) for n in c}
+
+    def where(t: Tie) -> Result:
+        return {"blocs": [bloc_of[t.a], bloc_of[t.b]]}
+
+    between, frustrated = [], []
+    for t in ties.values():
+        same = part_of[t.a] == part_of[t.b]
+        if not same and t.sign < 0:
+            between.append({**_tie_record(kg, t), **where(t)})
+        if (same and t.sign <= 0) or (not same and t.sign >= 0):
+            frustrated.append({**_tie_record(kg, t), **where(t)})
+    modularity = nx.community.modularity(coop, parts, weight="weight") if coop.number_of_edges() else None
+    bloc_rows = []
+    for i, c in enumerate(groups, start=1):
+        inside = [t for t in ties.values() if t.a in c and t.b in c]
+        bloc_rows.append({
+            "bloc": i,
+            "members": [entity_record(kg, n) for n in sorted(c, key=lambda n: _name_key(kg, n))],
+            "cooperative_ties": sum(1 for t in inside if t.sign > 0),
+            "facts": _facts(kg, [f for t in inside if t.sign > 0 for f in t.positive.values()]),
+        })
+    return _windowed(kg, {
+        "fold": fold,
+        "method": "louvain",
+        "seed": seed,
+        "blocs": bloc_rows,
+        "unaligned": [entity_record(kg, n) for n in loners],
+        "between": between,
+        "frustrated": frustrated,
+        "ties": len(ties),
+        "modularity": None if modularity is None else round(modularity, 4),
+        "consistency": round(1 - len(frustrated) / len(ties), 4) if ties else None,
+    })
+
+
+def balance(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
+    """Structural balance: the triads of signed ties, which ones do not balance, and the share that do.
+
+    A triad is three actors pairwise joined by signed ties; it is balanced
+    when the product of the three signs is positive (all friends, or two
+    friends with a common enemy). Ties with as many cooperative as
+    conflictual facts have no sign: triads containing one are not counted,
+    and those ties are listed in ``unsigned``. Each unbalanced triad comes
+    with its three ties and their facts; ``balanced`` lists the others
+    (entities and signs only). ``share_balanced`` is null when there is no
+    triad.
+    """
+    import networkx as nx
+
+    ties = signed_ties(kg, fold=fold)
+    g = _signed_graph(kg, ties)
+    signed = g.edge_subgraph([(a, b) for (a, b), t in ties.items() if t.sign != 0])
+    order = {n: i for i, n in enumerate(g.nodes)}
+    balanced_rows, unbalanced_rows = [], []
+    for clique in nx.enumerate_all_cliques(signed):
+        if len(clique) < 3:
+            continue
+        if len(clique) > 3:
+            break
+        trio = sorted(clique, key=order.__getitem__)
+        pairs = [(trio[0], trio[1]), (trio[1], trio[2]), (trio[0], trio[2])]
+        triad_ties = [ties[(min(p), max(p))] for p in pairs]
+        signs = [t.sign for t in triad_ties]
+        product = signs[0] * signs[1] * signs[2]
+        row: Result = {"entities": [entity_record(kg, n) for n in trio], "signs": signs}
+        if product > 0:
+            balanced_rows.append(row)
+        else:
+            row["ties"] = [_tie_record(kg, t) for t in triad_ties]
+            unbalanced_rows.append(row)
+    total = len(balanced_rows) + len(unbalanced_rows)
+    return _windowed(kg, {
+        "fold": fold,
+        "triads": total,
+        "balanced_count": len(balanced_rows),
+        "unbalanced_count": len(unbalanced_rows),
+        "share_balanced": round(len(balanced_rows) / total, 4) if total else None,
+        "unbalanced": unbalanced_rows,
+        "balanced": balanced_rows,
+        "unsigned": [_tie_record(kg, t) for t in ties.values() if t.sign == 0],
+    })
+
+
+def ambivalent(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
+    """Pairs tied by both cooperative and conflictual facts, with both sides of the evidence.
+
+    Most evenly split first (the smaller side's count, then the total).
+    ``net`` is cooperative minus conflictual facts.
+    """
+    ties = [t for t in signed_ties(kg, fold=fold).values() if t.ambivalent]
+    ties.sort(key=lambda t: (-min(len(t.positive), len(t.negative)), -(len(t.positive) + len(t.negative)),
+                             _name_key(kg, t.a), _name_key(kg, t.b)))
+    return _windowed(kg, {
+        "fold": fold,
+        "pairs": [{**_tie_record(kg, t), "net": t.net} for t in ties],
+    })
+
+
+def _polarity(value: int | str | None) -> int | None:
+    if value is None or value in ("", "any", "all"):
+        return None
+    table = {"+": 1, "1": 1, "+1": 1, "cooperative": 1, "positive": 1,
+             "-": -1, "-1": -1, "conflictual": -1, "negative": -1,
+             "0": 0, "structural": 0, "neutral": 0}
+    key = value if isinstance(value, str) else str(value)
+    if key.strip().lower() not in table:
+        raise UsageError(f"--polarity must be + (cooperative), - (conflictual) or 0 (structural), not {value!r}")
+    return table[key.strip().lower()]
+
+
+def _pagerank(g: nx.DiGraph) -> dict[str, float]:
+    """networkx's PageRank; its pure-Python variant when NumPy/SciPy are not installed."""
+    import networkx as nx
+
+    try:
+        return dict(nx.pagerank(g, weight="weight"))
+    except ImportError:
+        from networkx.algorithms.link_analysis import pagerank_alg
+
+        fallback = getattr(pagerank_alg, "_pagerank_python", None)
+        if fallback is None:  # pragma: no cover - depends on the networkx release
+            raise MissingDependency("PageRank needs SciPy with this networkx: pip install scipy") from None
+        return dict(fallback(g, weight="weight"))
+
+
+def rank(
+    kg: KnowledgeGraph,
+    *,
+    by: str = "pagerank",
+    polarity: int | str | None = None,
+    fold: bool = False,
+    limit: int | None = 10,
+    types: Sequence[str] | None = None,
+) -> Result:
+    """The most central entities by ``degree``, ``pagerank`` or ``betweenness``.
+
+    The graph is every fact (or only those of ``polarity``: ``+``/1
+    cooperative, ``-``/-1 conflictual, 0 structural); with ``fold`` persons
+    are merged into whom they act for, as in :func:`signed_ties`.
+
+    - ``degree``: the number of facts the entity takes part in;
+    - ``pagerank``: networkx PageRank on the directed graph of facts
+      (subject → object, both ways for symmetric relations, weighted by the
+      number of facts): being the object of many facts, from central
+      entities, ranks high;
+    - ``betweenness``: networkx betweenness centrality (normalised) on the
+      undirected graph: how often the entity lies on the shortest
+      connections between others.
+
+    ``types`` keeps only entities of those types in the answer (the measure
+    is still computed on the whole graph). Each result carries its
+    ``facts`` (the evidence the measure was computed from), its ``degree``
+    and number of distinct ``neighbours``.
+    """
+    import networkx as nx
+
+    if by not in RANK_MEASURES:
+        from .resolve import suggest
+
+        hint = suggest(by, RANK_MEASURES)
+        more = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise UsageError(f"--by must be one of {', '.join(RANK_MEASURES)}, not {by!r}{more}")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    sign = _polarity(polarity)
+    wanted = set(types or [])
+    known_types = {e.type for e in kg.entities.values()}
+    for t in wanted - known_types:
+        from .resolve import suggest
+
+        hint = suggest(t, sorted(known_types))
+        more = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise UsageError(f"no entity has type {t!r}{more}")
+    folded = _folded_facts(kg, sign, fold)
+    multi = nx.MultiGraph()
+    directed = nx.DiGraph()
+    evidence: dict[str, dict[str, Fact]] = {}
+    for s, o, f, _ in folded:
+        multi.add_edge(s, o, key=f.id)
+        pairs = [(s, o), (o, s)] if kg.relations[f.relation].symmetric else [(s, o)]
+        for u, v in pairs:
+            w = directed.get_edge_data(u, v, {"weight": 0})["weight"]
+            directed.add_edge(u, v, weight=w + 1)
+        evidence.setdefault(s, {})[f.id] = f
+        evidence.setdefault(o, {})[f.id] = f
+    scores: dict[str, float]
+    if by == "degree":
+        scores = {n: float(d) for n, d in multi.degree()}
+    elif by == "pagerank":
+        scores = _pagerank(directed) if directed.number_of_nodes() else {}
+    else:
+        scores = dict(nx.betweenness_centrality(nx.Graph(multi), normalized=True))
+    ranked = sorted(scores, key=lambda n: (-round(scores[n], 12), _name_key(kg, n)))
+    if wanted:
+        ranked = [n for n in ranked if kg.entities[n].type in wanted]
+    total = len(ranked)
+    if limit is not None:
+        ranked = ranked[:limit]
+    return _windowed(kg, {
+        "by": by,
+        "polarity": sign,
+        "fold": fold,
+        "results": [
+            {
+                "rank": i,
+                "entity": entity_record(kg, n),
+                "score": round(scores[n], 6),
+                "degree": multi.degree(n),
+                "neighbours": len(set(multi.neighbors(n))),
+                "facts": _facts(kg, evidence.get(n, {}).values()),
+            }
+            for i, n in enumerate(ranked, start=1)
+        ],
+        "total": total,
+    })
