@@ -21,6 +21,8 @@ dropped):
     the facts known to hold at ``D``: those that had begun by ``D`` (as
     ``until=D``), minus intervals that had already ended before ``D`` began.
     An event (a single ``date``) stays true history once it has happened.
+    A partial as-of date means *at some time during it*: ``as_of=2020``
+    keeps an interval ``2013/2020-03``.
 
 Examples: a fact dated ``2021`` is kept by ``since=2021-06`` (it may be from
 June or later) and marked ``overlaps``; a fact dated ``2021-12-02`` is
