@@ -92,37 +92,130 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# How a table shares the terminal's width:
+# - long text (quotes, descriptions, statements) wraps between words and takes
+#   the room that is left, in these proportions;
+# - short values (numbers, dates, ids, relation names) never wrap, so a date or
+#   an id is never cut in two;
+# - anything else (names) wraps between words and is at most _NAME_WIDTH wide.
+# When the long text cannot get _FOLD_MIN columns next to the rest (e.g. the
+# relation vocabulary at 80 columns), it goes on an indented line under its row.
+_FOLD = {"quote": 4, "description": 3, "text": 3, "statement": 2}
+_NO_WRAP = frozenset({
+    "rank", "score", "date", "when", "start", "end", "path", "step", "depth", "arrow", "direction", "sign",
+    "polarity", "count", "total", "degree", "fact_id", "id", "relation", "reads", "inverse", "tree", "flags",
+    "severity", "side", "what", "source", "type", "neighbour_type",
+})
+_NAME_WIDTH = 26
+_FOLD_MIN = 20
+_INDENT = 6
+
+
 def _draw(v: View, out: IO[str]) -> None:
     from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
-    table = Table(title=Text(v.title), caption=Text(v.caption) if v.caption else None, box=box.SIMPLE_HEAD,
-                  show_lines=False, title_justify="left")
-    for key, header in v.table_columns:
-        table.add_column(header, overflow="fold", ratio=3 if key in ("quote", "description") else None,
-                         min_width=8 if key in ("quote", "description") else None)
-    previous = object()
-    for row in v.rows:
-        group = row.get(v.group_key) if v.group_key else None
-        same = v.group_key is not None and group == previous
-        if v.group_key is not None and not same and previous is not object and previous is not None:
-            table.add_section()
-        cells = []
-        for key, _ in v.table_columns:
-            value = row.get(key)
-            if same and key in row.get("_group_cells", ()):
-                value = ""
-            cells.append(Text(_cell(value)))
-        table.add_row(*cells)
-        previous = group
+    # width: the terminal's, else $COLUMNS, else 80 (Rich's rule)
+    console = Console(file=out, highlight=False, soft_wrap=False, emoji=False, markup=False)
     if not v.rows:
         console.print(Text(v.title))
         console.print(Text("  (nothing found)"))
         return
-    console.print(table)
+    keys = [key for key, _ in v.table_columns]
+    header = dict(v.table_columns)
+
+    # the cells as text; within a group, the group's cells are shown on its first row only
+    rows: list[dict[str, str]] = []
+    starts: list[bool] = []  # whether a row starts a new group
+    previous: object = None
+    for n, row in enumerate(v.rows):
+        group = row.get(v.group_key) if v.group_key else None
+        same = n > 0 and v.group_key is not None and group == previous
+        blank = row.get("_group_cells", ()) if same else ()
+        rows.append({k: "" if k in blank else _cell(row.get(k)) for k in keys})
+        starts.append(n > 0 and v.group_key is not None and not same)
+        previous = group
+
+    natural = {k: max([cell_len(header[k])] + [cell_len(r[k]) for r in rows]) for k in keys}
+    word = {k: max([cell_len(header[k])] + [cell_len(w) for r in rows for w in r[k].split()]) for k in keys}
+    full = {k: natural[k] if k in _NO_WRAP else min(natural[k], _NAME_WIDTH) for k in keys if k not in _FOLD}
+    narrow = {k: w if k in _NO_WRAP else min(w, max(word[k], 8)) for k, w in full.items()}
+    fold_min = {k: min(natural[k], _FOLD_MIN) for k in keys if k in _FOLD}
+
+    def room(inline: list[str], widths: dict[str, int]) -> int:
+        """Columns left for the inline long-text columns (3 per column gap: a separator and padding)."""
+        return console.width - 3 * (len(inline) - 1) - sum(widths[k] for k in inline if k not in _FOLD)
+
+    def fits(inline: list[str], widths: dict[str, int]) -> bool:
+        return room(inline, widths) >= sum(fold_min[k] for k in inline if k in _FOLD)
+
+    # keep long text inline if it fits (names narrowed if need be); else move it under the rows, widest first
+    inline = list(keys)
+    while True:
+        widths = full if fits(inline, full) else narrow
+        if fits(inline, widths) or not any(k in _FOLD for k in inline):
+            break
+        inline.remove(max((k for k in inline if k in _FOLD), key=lambda k: _FOLD[k]))
+    widths = dict(widths)
+    below = [k for k in keys if k not in inline]
+
+    # the inline long text shares what is left, in proportion, never wider than it needs
+    folds = [k for k in inline if k in _FOLD]
+    left = room(inline, widths)
+    for k in folds:
+        widths[k] = fold_min[k]
+        left -= fold_min[k]
+    while left > 0 and folds:
+        growing = [k for k in folds if widths[k] < natural[k]]
+        if not growing:
+            break
+        total = sum(_FOLD[k] for k in growing)
+        given = 0
+        for k in growing:
+            extra = min(natural[k] - widths[k], max(1, left * _FOLD[k] // total))
+            widths[k] += extra
+            given += extra
+            if given >= left:
+                break
+        left -= given
+
+    def new_table(show_header: bool) -> Table:
+        t = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False, pad_edge=False,
+                  padding=(0, 1), show_lines=False)
+        for k in inline:
+            if k in _NO_WRAP:
+                t.add_column(header[k], width=widths[k], no_wrap=True, overflow="ellipsis")
+            else:
+                t.add_column(header[k], width=widths[k], overflow="fold")
+        return t
+
+    console.print(Text(v.title))
+    console.print()
+    if not below:
+        table = new_table(True)
+        for r, start in zip(rows, starts):
+            if start:
+                table.add_section()
+            table.add_row(*(Text(r[k]) for k in inline))
+        console.print(table)
+    else:
+        # the head, then each row as its own one-row table (same widths) with its long text under it
+        console.print(new_table(True))
+        for r, start in zip(rows, starts):
+            if start:
+                console.print()
+            one = new_table(False)
+            one.add_row(*(Text(r[k]) for k in inline))
+            console.print(one)
+            for k in below:
+                if r[k]:
+                    console.print(Padding(Text(r[k], overflow="fold"), (0, 0, 0, _INDENT)))
+    if v.caption:
+        console.print(Text(v.caption, style="dim"))
 
 
 # -- views -------------------------------------------------------------------
