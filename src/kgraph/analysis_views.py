@@ -175,6 +175,7 @@ def _tie_rows(t: Row, part: str, extra: Row | None = None) -> list[Row]:
                 "b": t["entities"][1]["id"],
                 "sign": t["sign"],
                 "side": side,
+                "group": f"{part}|{_pair(t)}",
                 "_group_cells": ("part", "pair"),
                 **(extra or {}),
                 **_fact(f),
@@ -190,14 +191,20 @@ def _bloc_name(i: int | None) -> str:
 def _blocs_view(result: Row) -> View:
     rows: list[Row] = []
     for b in result["blocs"]:
-        rows.append({"part": f"bloc {b['bloc']}", "bloc": b["bloc"], "kind": "members",
+        rows.append({"part": f"bloc {b['bloc']}", "group": f"bloc {b['bloc']}", "bloc": b["bloc"],
+                     "kind": "members",
                      "pair": ", ".join(m["name"] for m in b["members"]),
                      "a": "; ".join(m["id"] for m in b["members"]),
                      "statement": f"{b['cooperative_ties']} cooperative tie{'s' * (b['cooperative_ties'] != 1)}"})
     if result["unaligned"]:
-        rows.append({"part": "unaligned", "kind": "members", "pair": ", ".join(m["name"] for m in result["unaligned"]),
+        rows.append({"part": "unaligned", "group": "unaligned", "kind": "members",
+                     "pair": ", ".join(m["name"] for m in result["unaligned"]),
                      "a": "; ".join(m["id"] for m in result["unaligned"]), "statement": "no cooperative tie"})
-    for t in result["between"]:
+
+    def order(blocs: list[int | None]) -> tuple[tuple[bool, int], ...]:
+        return tuple(sorted((i is None, i or 0) for i in blocs))
+
+    for t in sorted(result["between"], key=lambda t: order(t["blocs"])):
         x, y = sorted(t["blocs"], key=lambda i: (i is None, i or 0))
         rows.extend(_tie_rows(t, f"conflict {_bloc_name(x)} × {_bloc_name(y)}", {"kind": "between"}))
     for t in result["frustrated"]:
@@ -206,12 +213,13 @@ def _blocs_view(result: Row) -> View:
     return View(
         title=f"Blocs: {len(result['blocs'])} blocs, {len(result['unaligned'])} unaligned actors",
         csv_columns=["kind", "bloc", "a", "b", "sign", "side", *_FACT_CSV],
-        table_columns=[("part", "part"), ("pair", "who"), ("side", "±"), ("statement", "evidence"), ("date", "date"),
-                       ("quote", "quote")],
+        table_columns=[("part", "part"), ("pair", "who"), ("side", "±"), ("statement", "evidence"),
+                       ("date", "date")],
         rows=rows,
-        group_key="part",
+        group_key="group",
         caption=_caption(f"modularity {result['modularity']}; consistency {result['consistency']} "
                          f"({n_ties - bad} of {n_ties} signed ties agree with the split)",
+                         "quotes: --format csv or json",
                          "persons folded into whom they act for" if result["fold"] else None,
                          _window_note(result)),
     )
@@ -226,7 +234,7 @@ def _balance_view(result: Row) -> View:
             rows.extend(_tie_rows(t, f"unbalanced {n}: {names}", {"kind": "unbalanced", "triad": n}))
     for tri in result["balanced"]:
         names = " · ".join(e["name"] for e in tri["entities"])
-        rows.append({"part": "balanced", "kind": "balanced", "pair": names,
+        rows.append({"part": "balanced", "group": f"balanced|{names}", "kind": "balanced", "pair": names,
                      "a": "; ".join(e["id"] for e in tri["entities"]),
                      "statement": "signs " + " ".join(_SIGN[s] for s in tri["signs"])})
     for t in result["unsigned"]:
@@ -240,7 +248,7 @@ def _balance_view(result: Row) -> View:
         table_columns=[("part", "triad"), ("pair", "tie"), ("side", "±"), ("statement", "evidence"), ("date", "date"),
                        ("quote", "quote")],
         rows=rows,
-        group_key="part",
+        group_key="group",
         caption=_caption("a triad balances when the product of its three signs is +",
                          "persons folded into whom they act for" if result["fold"] else None,
                          _window_note(result)),
@@ -277,7 +285,8 @@ def _rank_view(result: Row) -> View:
         }
         for r in result["results"]
     ]
-    pol = {None: "all facts", 1: "cooperative facts", -1: "conflictual facts", 0: "structural facts"}[result["polarity"]]
+    kinds = {None: "all facts", 1: "cooperative facts", -1: "conflictual facts", 0: "structural facts"}
+    pol = kinds[result["polarity"]]
     return View(
         title=f"Most central by {result['by']} ({pol}; top {len(rows)} of {result['total']})",
         csv_columns=["rank", "entity", "type", "score", "degree", "neighbours"],

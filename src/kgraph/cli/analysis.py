@@ -15,7 +15,8 @@ NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case
 FoldOpt = Annotated[
     bool,
     typer.Option("--fold/--no-fold",
-                 help="Merge persons into whom they act for (leaders, ministers, envoys), as who-supports credits them."),
+                 help="Merge persons into whom they act for (leaders, ministers, envoys), "
+                 "as who-supports credits them."),
 ]
 
 
