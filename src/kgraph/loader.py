@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from . import dates
@@ -67,14 +68,40 @@ def fact_id(source: str, subject: str, relation: str, obj: str, when: str, quote
     return "f-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def load(path: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
+def load(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> KnowledgeGraph:
     """Load and validate a dataset folder; DataError (with every problem) if it is invalid.
+
+    With ``cache`` (the default) an unchanged dataset is answered from the
+    compiled cache (:mod:`kgraph.cache`) instead of being read again, and a
+    freshly read valid one is stored there. ``progress(done, total)`` is
+    called as source files are read (not on a cache hit).
 
     >>> kg = load()
     >>> kg.entity("belarus").name
     'Belarus'
     """
-    kg, report = check(path)
+    if cache:
+        from . import cache as _cache
+
+        root = data_dir(path)
+        if root.is_dir():
+            cached = _cache.load_cached(root)
+            if cached is not None:
+                return cached
+            before = _cache.snapshot(root)
+            kg = _checked(path, progress)
+            _cache.store(root, kg, before)
+            return kg
+    return _checked(path, progress)
+
+
+def _checked(path: str | os.PathLike[str] | None, progress: Callable[[int, int], None] | None) -> KnowledgeGraph:
+    kg, report = check(path, progress=progress)
     if kg is None or report.errors:
         n = len(report.errors)
         first = report.errors[0] if report.errors else None
@@ -86,8 +113,13 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
     return kg
 
 
-def check(path: str | os.PathLike[str] | None = None) -> tuple[KnowledgeGraph | None, Report]:
-    """Read and check a dataset folder; returns the graph (None if unreadable) and every problem."""
+def check(
+    path: str | os.PathLike[str] | None = None, *, progress: Callable[[int, int], None] | None = None
+) -> tuple[KnowledgeGraph | None, Report]:
+    """Read and check a dataset folder; returns the graph (None if unreadable) and every problem.
+
+    Never cached: this is what ``kgraph validate`` runs.
+    """
     root = data_dir(path)
     report = Report()
     if not root.is_dir():
@@ -103,8 +135,11 @@ def check(path: str | os.PathLike[str] | None = None) -> tuple[KnowledgeGraph | 
     else:
         for odd in sorted(src_dir.glob("*.yml")):
             report.warn(str(odd), None, "not read: source files must end in .yaml", repr(odd.with_suffix(".yaml").name))
-        for file in sorted(src_dir.glob("*.yaml")):
+        files = sorted(src_dir.glob("*.yaml"))
+        for done, file in enumerate(files, 1):
             _load_source(file, relations, entities, report, sources, facts)
+            if progress is not None:
+                progress(done, len(files))
     used = set()
     for f in facts:
         used.add(f.subject)

@@ -1,0 +1,650 @@
+"""A compiled cache of loaded datasets, so unchanged data is never parsed or validated twice.
+
+Where: ``$KGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kgraph``, else
+``~/.cache/kgraph``; one file per dataset folder (``<hash of its path>.kgc``),
+at most :data:`MAX_ENTRIES` files (the least recently used go first).
+
+When an entry is used: its *key* is a SHA-256 of the kgraph version, of the
+source code of the kgraph modules that turn files into a graph, and of the
+content (and name) of every data file: ``relations.yaml``,
+``entities.yaml``, every ``sources/*.yaml`` (and ``*.yml``, which only draw a
+warning) and every article text the sources name. A changed byte anywhere,
+an added or removed source file or another kgraph gives another key, and the
+dataset is read again. Only a dataset without errors is cached (its warnings
+are kept with it).
+
+Never a wrong answer: the file starts with a magic number, the format, the
+lengths and a CRC-32 of everything after it; a truncated, damaged, foreign or
+stale file is ignored and rewritten. Writers write a temporary file in the
+cache folder and ``os.replace`` it into place, so readers see the old file
+or the new one, never half of one, and several processes may load at once.
+A cache folder that cannot be written is not an error: loading just is not
+cached.
+
+The format (why it is fast): the small tables (relations, entities, sources,
+warnings, the folded-name index) are a :mod:`marshal` block; the facts are
+*columns*: each field either a code table plus an array of codes, a UTF-8
+blob plus offsets, or an array of integers, and the subject and object
+indexes are sorted arrays. Reading them is a few ``memoryview.cast`` calls,
+whatever the size; a :class:`~kgraph.model.Fact` is made only when a query
+reaches it (who-supports at a million facts touches a few thousand), and
+all of them when something iterates ``kg.facts``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import marshal
+import os
+import struct
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import Problem
+from .knowledge import KnowledgeGraph
+from .model import Entity, Fact, Relation, Source
+
+__all__ = ["cache_dir", "entry_path", "load_cached", "store", "clear", "info", "MAX_ENTRIES"]
+
+MAGIC = b"KGRAPHC\x01"
+FORMAT = 1
+PREFIX = struct.Struct("<8sIQI")  # magic, header length, payload length, crc32(header + payload)
+MAX_ENTRIES = 16
+SUFFIX = ".kgc"
+_HEADER_MAX = 64 << 20
+
+
+def cache_dir() -> Path:
+    """Where cache files live: ``$KGRAPH_CACHE_DIR``, ``$XDG_CACHE_HOME/kgraph`` or ``~/.cache/kgraph``."""
+    explicit = os.environ.get("KGRAPH_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "kgraph"
+    return Path.home() / ".cache" / "kgraph"
+
+
+def entry_path(root: str | os.PathLike[str]) -> Path:
+    """The cache file of one dataset folder."""
+    where = os.path.realpath(root)
+    return cache_dir() / (hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32] + SUFFIX)
+
+
+# -- what the key covers --------------------------------------------------------
+
+
+def _yaml_inputs(root: Path) -> list[Path]:
+    """The data files whose presence and content decide what load() returns (texts apart)."""
+    files = [root / "relations.yaml", root / "entities.yaml"]
+    src = root / "sources"
+    if src.is_dir():
+        files += sorted(src.glob("*.yaml")) + sorted(src.glob("*.yml"))
+    return files
+
+
+# The modules whose code decides what load() returns. In an installed kgraph the
+# version alone would do; hashing these too keeps a development checkout honest.
+_LOADING_MODULES = ("__init__.py", "cache.py", "dates.py", "errors.py", "knowledge.py", "loader.py", "model.py",
+                    "resolve.py", "validate.py", "yamlread.py")
+_code_digest: str | None = None
+
+
+def _code_fingerprint() -> str:
+    """The kgraph version and a digest of the modules that load data (a changed loader is another cache)."""
+    global _code_digest
+    if _code_digest is None:
+        h = hashlib.sha256(f"{__version__}\0{FORMAT}\0".encode())
+        here = Path(__file__).resolve().parent
+        for name in _LOADING_MODULES:
+            h.update(name.encode() + b"\0")
+            try:
+                h.update((here / name).read_bytes())
+            except OSError:
+                h.update(b"\0unreadable")
+        _code_digest = h.hexdigest()
+    return _code_digest
+
+
+def _content_key(root: Path, texts: Sequence[str]) -> str:
+    """SHA-256 over the code fingerprint and the name and bytes of every data file (missing files too).
+
+    ``texts`` are the article texts the sources name, relative to ``root``
+    (absolute when outside it), as stored in the entry's header.
+    """
+    h = hashlib.sha256(_code_fingerprint().encode())
+    named = [(f.relative_to(root).as_posix(), f) for f in _yaml_inputs(root)]
+    named += [(t, Path(t) if os.path.isabs(t) else root / t) for t in texts]
+    for name, file in named:
+        h.update(b"\0file\0" + name.encode("utf-8", "surrogatepass") + b"\0")
+        try:
+            with open(file, "rb") as fh:
+                h.update(hashlib.file_digest(fh, "sha256").digest())
+        except OSError:
+            h.update(b"\0missing")
+    return h.hexdigest()
+
+
+def _stats(files: Iterable[Path]) -> dict[str, tuple[int, int, int]]:
+    out: dict[str, tuple[int, int, int]] = {}
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            out[str(f)] = (-1, -1, -1)
+        else:
+            out[str(f)] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return out
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Size, mtime and inode of every data file and every file beside the sources: taken before a load,
+    compared after it, so a file changed while it was read is never cached under its new content."""
+    files = _yaml_inputs(root)
+    src = root / "sources"
+    if src.is_dir():
+        files += [p for p in src.iterdir() if p.suffix not in (".yaml", ".yml")]
+    return _stats(files)
+
+
+# -- columns ----------------------------------------------------------------------
+
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
+_INDEXED = ("subject", "object")
+
+
+def _encode_column(values: list[Any], force_codes: bool) -> tuple[dict[str, Any], list[bytes]]:
+    """One fact field as a spec (small, marshalled) and its binary sections."""
+    n = len(values)
+    kinds = {type(v) for v in values}
+    if not force_codes and kinds == {int}:
+        return {"kind": "ints"}, [_array("q", values)]
+    if not force_codes and kinds == {str}:
+        distinct = len(set(values))
+        if distinct > n // 2:
+            parts = [v.encode("utf-8", "surrogatepass") for v in values]
+            offsets = [0] * (n + 1)
+            total = 0
+            for i, p in enumerate(parts, 1):
+                total += len(p)
+                offsets[i] = total
+            return {"kind": "text"}, [b"".join(parts), _array("Q", offsets)]
+    table: dict[Any, int] = {}
+    codes = [table.setdefault(v, len(table)) for v in values]
+    return {"kind": "codes", "table": tuple(table)}, [_array("I", codes)]
+
+
+def _array(typecode: str, values: Sequence[int]) -> bytes:
+    import array
+
+    return array.array(typecode, values).tobytes()
+
+
+def _csr(codes: memoryview | Sequence[int], n_codes: int) -> tuple[list[int], list[int]]:
+    """Rows grouped by code, in row order within each group; offsets[c]..offsets[c+1] are code c's rows."""
+    counts = [0] * (n_codes + 1)
+    for c in codes:
+        counts[c + 1] += 1
+    for i in range(n_codes):
+        counts[i + 1] += counts[i]
+    offsets = list(counts)
+    order = [0] * len(codes)
+    for row, c in enumerate(codes):
+        order[counts[c]] = row
+        counts[c] += 1
+    return order, offsets
+
+
+# -- writing ------------------------------------------------------------------------
+
+
+def _rows(items: Iterable[Any]) -> tuple[tuple[Any, ...], ...]:
+    """Dataclass values as tuples of their fields, in field order (how they are rebuilt: ``Cls(*row)``)."""
+    out = []
+    for x in items:
+        out.append(tuple(getattr(x, f.name) for f in dataclasses.fields(x)))
+    return tuple(out)
+
+
+def _relative_problem(p: Problem, root: str) -> tuple[Any, ...]:
+    row = list(_rows([p])[0])
+    if p.path == root or p.path.startswith(root + os.sep):
+        row[0] = ("\0root", p.path[len(root):])
+    return tuple(row)
+
+
+def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dict[str, Any]]:
+    facts = kg.facts
+    n = len(facts)
+    sections: list[bytes] = []
+    columns: dict[str, Any] = {}
+    for name in _FACT_FIELDS:
+        values = [getattr(f, name) for f in facts]
+        spec, parts = _encode_column(values, name in _INDEXED)
+        spec["sections"] = list(range(len(sections), len(sections) + len(parts)))
+        sections += parts
+        columns[name] = spec
+    indexes: dict[str, Any] = {}
+    for name in _INDEXED:
+        import array
+
+        codes = array.array("I")
+        codes.frombytes(sections[columns[name]["sections"][0]])
+        order, offsets = _csr(codes, len(columns[name]["table"]))
+        indexes[name] = [len(sections), len(sections) + 1]
+        sections += [_array("I", order), _array("Q", offsets)]
+    names = getattr(kg.names, "_keys", None)
+    meta = {
+        "n": n,
+        "fields": _FACT_FIELDS,
+        "columns": columns,
+        "indexes": indexes,
+        "relations": _rows(kg.relations.values()),
+        "entities": _rows(kg.entities.values()),
+        "sources": _rows(kg.sources.values()),
+        "warnings": tuple(_relative_problem(p, root) for p in kg.warnings),
+        "names": (tuple(names), tuple(names.values())) if isinstance(names, dict) else None,
+    }
+    meta_bytes = marshal.dumps(meta, 4)
+    table = [len(meta_bytes)] + [len(s) for s in sections]
+    body = struct.pack(f"<I{len(table)}Q", len(table), *table) + meta_bytes + b"".join(sections)
+    summary = {
+        "facts": n,
+        "entities": len(kg.entities),
+        "relations": len(kg.relations),
+        "sources": len(kg.sources),
+        "texts": texts,
+    }
+    return body, summary
+
+
+def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tuple[int, int, int]]) -> Path | None:
+    """Write the cache entry of a freshly loaded dataset; None when it cannot or should not be written.
+
+    ``before`` is the :func:`snapshot` taken before the dataset was read: if
+    any file changed since, nothing is written (the next load reads it again).
+    """
+    rootp = Path(root)
+    text_paths = sorted({s.text_path for s in kg.sources.values()})
+    texts = [_rel(rootp, Path(t)) for t in text_paths]
+    key = _content_key(rootp, texts)
+    after = snapshot(rootp)
+    after.update(_stats(Path(t) for t in text_paths if t not in after))
+    if any(before.get(k, v) != v for k, v in after.items()) or set(before) - set(after):
+        return None
+    body, summary = _encode(kg, str(root), texts)
+    header = marshal.dumps({
+        "format": FORMAT,
+        "code": _code_fingerprint(),
+        "kgraph": __version__,
+        "key": key,
+        "data_dir": os.path.realpath(rootp),
+        "created": time.time(),
+        **summary,
+    }, 4)
+    crc = zlib.crc32(body, zlib.crc32(header))
+    target = entry_path(rootp)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(PREFIX.pack(MAGIC, len(header), len(body), crc))
+                out.write(header)
+                out.write(body)
+            os.replace(tmp, target)
+        except BaseException:
+            with _quiet():
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return None
+    _prune(target.parent, keep=target)
+    return target
+
+
+def _rel(root: Path, p: Path) -> str:
+    try:
+        return p.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(p)
+
+
+class _quiet:
+    """Ignore OSError (used where a failed clean-up must not hide the real outcome)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, value: object, tb: object) -> bool:
+        return isinstance(value, OSError)
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Keep the newest MAX_ENTRIES entries; drop temporary files a crashed writer left (older than an hour)."""
+    with _quiet():
+        entries = []
+        now = time.time()
+        for p in folder.iterdir():
+            with _quiet():
+                st = p.stat()
+                if p.name.startswith(".tmp-") and now - st.st_mtime > 3600:
+                    p.unlink()
+                elif p.suffix == SUFFIX and not p.name.startswith(".") and p != keep:
+                    entries.append((st.st_mtime, p))
+        entries.sort(reverse=True)
+        for _, p in entries[MAX_ENTRIES - 1:]:
+            with _quiet():
+                p.unlink()
+
+
+# -- reading ------------------------------------------------------------------------
+
+
+class _Damaged(Exception):
+    """The cache entry cannot be trusted: ignore it and read the data."""
+
+
+def _read_header(fh: Any) -> tuple[dict[str, Any], int, int, int]:
+    raw = fh.read(PREFIX.size)
+    if len(raw) != PREFIX.size:
+        raise _Damaged("short prefix")
+    magic, header_len, body_len, crc = PREFIX.unpack(raw)
+    if magic != MAGIC or header_len > _HEADER_MAX:
+        raise _Damaged("not a kgraph cache file")
+    header_bytes = fh.read(header_len)
+    if len(header_bytes) != header_len:
+        raise _Damaged("short header")
+    try:
+        header = marshal.loads(header_bytes)
+    except (ValueError, EOFError, TypeError) as e:
+        raise _Damaged(str(e)) from None
+    if not isinstance(header, dict):
+        raise _Damaged("bad header")
+    return header, body_len, crc, zlib.crc32(header_bytes)
+
+
+def load_cached(root: str | os.PathLike[str]) -> KnowledgeGraph | None:
+    """The cached graph of ``root`` if a valid, current entry exists; None otherwise (a miss)."""
+    rootp = Path(root)
+    path = entry_path(rootp)
+    try:
+        with open(path, "rb") as fh:
+            header, body_len, crc, header_crc = _read_header(fh)
+            if header.get("format") != FORMAT or header.get("code") != _code_fingerprint():
+                return None
+            texts = header.get("texts")
+            if not isinstance(texts, list):
+                return None
+            if header.get("key") != _content_key(rootp, [str(t) for t in texts]):
+                return None
+            body = fh.read(body_len + 1)
+    except (OSError, _Damaged):
+        return None
+    if len(body) != body_len or zlib.crc32(body, header_crc) != crc:
+        return None
+    try:
+        kg = _decode(body, str(root))
+    except (_Damaged, ValueError, EOFError, TypeError, KeyError, IndexError, struct.error, UnicodeDecodeError):
+        return None
+    with _quiet():
+        os.utime(path)  # recently used: pruned last
+    return kg
+
+
+def _decode(body: bytes, root: str) -> KnowledgeGraph:
+    view = memoryview(body)
+    (count,) = struct.unpack_from("<I", body, 0)
+    lengths = struct.unpack_from(f"<{count}Q", body, 4)
+    pos = 4 + 8 * count
+    chunks: list[memoryview] = []
+    for length in lengths:
+        chunks.append(view[pos:pos + length])
+        pos += length
+    if pos != len(body):
+        raise _Damaged("section table does not match the body")
+    meta = marshal.loads(chunks[0])
+    sections = chunks[1:]
+    if tuple(meta["fields"]) != _FACT_FIELDS:
+        raise _Damaged("fact fields changed")
+    relations = [Relation(*r) for r in meta["relations"]]
+    entities = [Entity(*e) for e in meta["entities"]]
+    sources = [Source(*s) for s in meta["sources"]]
+    warnings = []
+    for row in meta["warnings"]:
+        row = list(row)
+        if isinstance(row[0], tuple):
+            row[0] = root + row[0][1]
+        warnings.append(Problem(*row))
+    store_ = _FactStore(meta, sections)
+    kg = CachedGraph(relations, entities, sources, store_, data_dir=root, warnings=warnings)
+    names = meta.get("names")
+    if names is not None:
+        from .resolve import NameIndex
+
+        index = object.__new__(NameIndex)
+        try:
+            index._keys = dict(zip(names[0], names[1]))
+        except AttributeError:  # NameIndex changed shape: let it be built as usual
+            pass
+        else:
+            kg.__dict__["names"] = index
+    return kg
+
+
+class _FactStore:
+    """The fact columns of one cache entry; makes each Fact once, when first asked for."""
+
+    def __init__(self, meta: dict[str, Any], sections: list[memoryview]) -> None:
+        self.n: int = meta["n"]
+        self._full: list[Callable[[], list[Any]]] = []
+        namespace: dict[str, Any] = {"Fact": Fact, "_str": str}
+        exprs: list[str] = []
+        for k, name in enumerate(_FACT_FIELDS):
+            spec = meta["columns"][name]
+            parts = [sections[i] for i in spec["sections"]]
+            expr, values, full = _column(spec, parts, self.n, k)
+            exprs.append(expr)
+            namespace.update(values)
+            self._full.append(full)
+        # one generated function reads a row: no call per column (this is what makes lazy facts cheap)
+        code = f"def make(i):\n    return Fact({', '.join(exprs)})\n"
+        exec(compile(code, "<kgraph.cache row reader>", "exec"), namespace)
+        self._make: Callable[[int], Fact] = namespace["make"]
+        self._objects: list[Fact | None] = [None] * self.n
+        self._lists: dict[str, dict[str, list[Fact]]] = {}
+        self._index: dict[str, tuple[dict[Any, int], memoryview, memoryview]] = {}
+        for name in _INDEXED:
+            spec = meta["columns"][name]
+            order_i, offsets_i = meta["indexes"][name]
+            order, offsets = sections[order_i].cast("I"), sections[offsets_i].cast("Q")
+            if len(order) != self.n or len(offsets) != len(spec["table"]) + 1:
+                raise _Damaged("index size")
+            self._index[name] = ({v: i for i, v in enumerate(spec["table"])}, order, offsets)
+            self._lists[name] = {}
+
+    def fact(self, row: int) -> Fact:
+        f = self._objects[row]
+        if f is None:
+            f = self._objects[row] = self._make(row)
+        return f
+
+    def by(self, field: str, value: str) -> list[Fact]:
+        """The facts whose ``field`` (subject or object) is ``value``, in dataset order."""
+        done = self._lists[field]
+        found = done.get(value)
+        if found is None:
+            found = []
+            codes, order, offsets = self._index[field]
+            code = codes.get(value)
+            if code is not None:
+                objects, make = self._objects, self._make
+                for r in order[offsets[code]:offsets[code + 1]]:
+                    f = objects[r]
+                    if f is None:
+                        f = objects[r] = make(r)
+                    found.append(f)
+            done[value] = found
+        return found
+
+    def all(self) -> list[Fact]:
+        """Every fact, in dataset order (the ones already made are reused)."""
+        columns = [full() for full in self._full]
+        facts: list[Fact] = list(map(Fact, *columns))
+        for i, f in enumerate(self._objects):
+            if f is not None:
+                facts[i] = f
+        self._objects = list(facts)
+        return facts
+
+
+def _column(
+    spec: dict[str, Any], parts: list[memoryview], n: int, k: int
+) -> tuple[str, dict[str, Any], Callable[[], list[Any]]]:
+    """How to read column ``k``: an expression of the row ``i``, the names it uses, and a reader of the whole column."""
+    kind = spec["kind"]
+    if kind == "ints":
+        ints = parts[0].cast("q")
+        if len(ints) != n:
+            raise _Damaged("column size")
+        return f"v{k}[i]", {f"v{k}": ints}, ints.tolist
+    if kind == "codes":
+        table = spec["table"]
+        codes = parts[0].cast("I")
+        if len(codes) != n:
+            raise _Damaged("column size")
+        return f"t{k}[c{k}[i]]", {f"t{k}": table, f"c{k}": codes}, lambda: list(map(table.__getitem__, codes))
+    if kind == "text":
+        blob, offsets = parts[0], parts[1].cast("Q")
+        if len(offsets) != n + 1 or offsets[n] != len(blob):
+            raise _Damaged("column size")
+
+        def all_text() -> list[str]:
+            raw = bytes(blob)
+            bounds = offsets.tolist()
+            return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip(bounds, bounds[1:])]
+
+        return (f"_str(b{k}[o{k}[i]:o{k}[i + 1]], 'utf-8', 'surrogatepass')", {f"b{k}": blob, f"o{k}": offsets},
+                all_text)
+    raise _Damaged(f"unknown column kind {kind!r}")
+
+
+class CachedGraph(KnowledgeGraph):
+    """A KnowledgeGraph read from the cache: facts are made as queries reach them.
+
+    ``out_facts``/``in_facts`` answer from the stored indexes. The first use
+    of anything else that needs every fact (``facts``, or any attribute
+    :class:`KnowledgeGraph` sets up from them) makes them all and finishes the
+    set-up exactly as ``KnowledgeGraph.__init__`` does, so the graph then
+    behaves as one built from the files, because it is one.
+    """
+
+    def __init__(
+        self,
+        relations: Sequence[Relation],
+        entities: Sequence[Entity],
+        sources: Sequence[Source],
+        store: _FactStore,
+        *,
+        data_dir: str | None,
+        warnings: Sequence[Problem],
+    ) -> None:
+        # KnowledgeGraph.__init__ runs later, in _complete(), when every fact is needed
+        self.relations = {r.id: r for r in relations}
+        self.entities = {e.id: e for e in entities}
+        self.sources = {s.id: s for s in sources}
+        self.data_dir = data_dir
+        self.warnings = tuple(warnings)
+        self._store = store
+        self._complete_args = (relations, entities, sources)
+
+    def _complete(self) -> None:
+        relations, entities, sources = self._complete_args
+        names = self.__dict__.get("names")
+        KnowledgeGraph.__init__(self, relations, entities, sources, self._store.all(),
+                                data_dir=self.data_dir, warnings=self.warnings)
+        if names is not None:
+            self.__dict__["names"] = names
+        self.__dict__["_completed"] = True
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for attributes not set yet: those KnowledgeGraph.__init__ makes from the facts
+        if name.startswith("__") or name in ("_store", "_complete_args", "_completed") or \
+                "_complete_args" not in self.__dict__ or self.__dict__.get("_completed"):
+            raise AttributeError(name)
+        self._complete()
+        return object.__getattribute__(self, name)
+
+    def out_facts(self, entity_id: str) -> list[Fact]:
+        if self.__dict__.get("_completed"):
+            return super().out_facts(entity_id)
+        return self._store.by("subject", entity_id)
+
+    def in_facts(self, entity_id: str) -> list[Fact]:
+        if self.__dict__.get("_completed"):
+            return super().in_facts(entity_id)
+        return self._store.by("object", entity_id)
+
+
+# -- housekeeping ----------------------------------------------------------------------
+
+
+def clear() -> list[Path]:
+    """Remove every cache entry (and temporary file); returns what was removed."""
+    removed: list[Path] = []
+    folder = cache_dir()
+    if not folder.is_dir():
+        return removed
+    for p in sorted(folder.iterdir()):
+        if p.suffix == SUFFIX:
+            with _quiet():
+                p.unlink()
+                removed.append(p)
+    return removed
+
+
+def info(root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The cache folder and its entries; with ``root``, whether that dataset's entry is current."""
+    folder = cache_dir()
+    entries: list[dict[str, Any]] = []
+    if folder.is_dir():
+        for p in sorted(folder.glob("*" + SUFFIX)):
+            if p.name.startswith("."):
+                continue
+            entry: dict[str, Any] = {"file": str(p), "bytes": 0}
+            try:
+                entry["bytes"] = p.stat().st_size
+                with open(p, "rb") as fh:
+                    header, _, _, _ = _read_header(fh)
+                entry.update({
+                    "data_dir": header.get("data_dir"),
+                    "kgraph": header.get("kgraph"),
+                    "facts": header.get("facts"),
+                    "entities": header.get("entities"),
+                    "sources": header.get("sources"),
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(header.get("created", 0))),
+                    "current_code": header.get("code") == _code_fingerprint(),
+                })
+            except (OSError, _Damaged):
+                entry["damaged"] = True
+            entries.append(entry)
+    result: dict[str, Any] = {
+        "directory": str(folder),
+        "entries": entries,
+        "bytes": sum(e["bytes"] for e in entries),
+    }
+    if root is not None:
+        path = entry_path(root)
+        result["dataset"] = {
+            "data_dir": os.path.realpath(root),
+            "file": str(path),
+            "cached": path.is_file(),
+            "fresh": load_cached(root) is not None if path.is_file() else False,
+        }
+    return result
