@@ -124,6 +124,25 @@ def _stance_of(kg: KnowledgeGraph, actor: str, target: str) -> Result:
     return out
 
 
+def _summary(kg: KnowledgeGraph, a: str, b: str, stance: Result) -> str:
+    """One line: the verdict and the evidence it rests on."""
+    name_a, name_b = kg.entities[a].name, kg.entities[b].name
+    s, o = stance["supports"], stance["opposes"]
+    head = {
+        "supports": f"{name_a} supports {name_b}",
+        "opposes": f"{name_a} opposes {name_b}",
+        "mixed": f"{name_a} both supports and opposes {name_b}",
+        "none": f"no cooperative or conflictual fact of {name_a} toward {name_b}",
+    }[stance["verdict"]]
+
+    def part(x: Result, kind: str) -> str:
+        through = x["count"] - x["direct"]
+        extra = f" ({x['direct']} direct, {through} through acts-for links)" if through else ""
+        return f"{x['count']} {kind} fact{'s' * (x['count'] != 1)}{extra}"
+
+    return f"{head}: {part(s, 'cooperative')}, {part(o, 'conflictual')}"
+
+
 def _joining(kg: KnowledgeGraph, u: str, v: str) -> list[Fact]:
     fwd = [f for f in kg.out_facts(u) if f.object == v]
     back = [f for f in kg.out_facts(v) if f.object == u]
@@ -137,8 +156,8 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
     ``opposes``, ``mixed`` or ``none`` — from the same evidence
     :func:`kgraph.who_supports` and :func:`kgraph.who_opposes` use (direct
     facts, and facts through acts-for links, listed in ``via``);
-    ``stance`` holds that evidence and ``reverse`` the target's stance toward
-    the source. ``chains`` lists every simple chain of at most ``max_hops``
+    ``summary`` says it in one line; ``stance`` holds that evidence and
+    ``reverse`` the target's stance toward the source. ``chains`` lists every simple chain of at most ``max_hops``
     facts between the two (shortest first, at most ``limit``; ``truncated``
     says when there were more): each hop gives the entities it joins and every
     fact joining them, each with the relation as read from the hop's start,
@@ -190,6 +209,7 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
         "from": entity_record(kg, a),
         "to": entity_record(kg, b),
         "verdict": stance["verdict"],
+        "summary": _summary(kg, a, b, stance),
         "stance": {"supports": stance["supports"], "opposes": stance["opposes"]},
         "reverse": reverse,
         "max_hops": max_hops,

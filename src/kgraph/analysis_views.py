@@ -113,11 +113,9 @@ def _explain_view(result: Row) -> View:
     sources = sorted({r["source"] for r in rows})
     if len(sources) > 1:
         columns.append(("source", "source"))
-    s, o = result["stance"]["supports"], result["stance"]["opposes"]
     rev = result["reverse"]
-    title = (f"{a['name']} → {b['name']}: verdict {result['verdict'].upper()} "
-             f"({s['count']} cooperative, {o['count']} conflictual facts; "
-             f"{b['name']} toward {a['name']}: {rev['verdict']})")
+    title = (f"Verdict: {result['verdict'].upper()} — {result['summary']}. "
+             f"(Reverse, {b['name']} toward {a['name']}: {rev['verdict']}.)")
     more = f", {result['total_chains']} in all (raise --limit)" if result["truncated"] else ""
     return View(
         title=title,
