@@ -87,9 +87,10 @@ def _name_key(kg: KnowledgeGraph, entity_id: str) -> tuple[str, str]:
 
 def _windowed(kg: KnowledgeGraph, result: Result) -> Result:
     """Add the ``window`` summary when ``kg`` was restricted to a time window."""
-    info = getattr(kg, "window", None)
-    if isinstance(info, dict):
-        result["window"] = info
+    from .timefilter import WindowedGraph
+
+    if isinstance(kg, WindowedGraph):  # not getattr: a lazily loaded graph would make all its facts
+        result["window"] = kg.window
     return result
 
 

@@ -249,8 +249,7 @@ def window(kg: KnowledgeGraph, as_of: str | None = None, since: str | None = Non
 
 def window_of(kg: KnowledgeGraph) -> dict[str, Any] | None:
     """The window summary of a windowed graph, None for a whole one."""
-    info = getattr(kg, "window", None)
-    return info if isinstance(info, dict) else None
+    return kg.window if isinstance(kg, WindowedGraph) else None
 
 
 def fact_status(kg: KnowledgeGraph, fact_ids: Sequence[str]) -> dict[str, str]:
