@@ -289,6 +289,19 @@ def test_explain_china_belarus(bundled: KnowledgeGraph) -> None:
     assert lengths == sorted(lengths)
 
 
+def test_explain_lists_every_simple_chain(bundled: KnowledgeGraph) -> None:
+    import networkx as nx
+
+    g = nx.Graph((f.subject, f.object) for f in bundled.facts)
+    expected = {tuple(p) for p in nx.all_simple_paths(g, "china", "russia", cutoff=4)}
+    r = analysis.explain(bundled, "china", "russia", max_hops=4, limit=1000)
+    got = [tuple(e["id"] for e in ch["entities"]) for ch in r["chains"]]
+    assert set(got) == expected and len(got) == len(expected) == r["total_chains"]
+    short = analysis.explain(bundled, "china", "russia", max_hops=4, limit=3)
+    assert short["truncated"] and short["total_chains"] == len(expected)
+    assert [ch["length"] for ch in short["chains"]] == sorted(len(p) - 1 for p in expected)[:3]
+
+
 # -- rank ------------------------------------------------------------------------
 
 

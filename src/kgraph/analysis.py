@@ -68,6 +68,7 @@ __all__ = [
 Result = dict[str, Any]
 
 RANK_MEASURES = ("degree", "pagerank", "betweenness")
+CHAIN_COUNT_CAP = 100_000  # explain counts the chains it does not show up to this many
 
 
 # -- helpers --------------------------------------------------------------------
@@ -158,9 +159,11 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
     :func:`kgraph.who_supports` and :func:`kgraph.who_opposes` use (direct
     facts, and facts through acts-for links, listed in ``via``);
     ``summary`` says it in one line; ``stance`` holds that evidence and
-    ``reverse`` the target's stance toward the source. ``chains`` lists every simple chain of at most ``max_hops``
-    facts between the two (shortest first, at most ``limit``; ``truncated``
-    says when there were more): each hop gives the entities it joins and every
+    ``reverse`` the target's stance toward the source. ``chains`` lists
+    every simple chain of at most ``max_hops`` facts between the two
+    (shortest first, at most ``limit``; ``truncated`` says when there were
+    more, and ``total_chains`` how many, counted up to
+    :data:`CHAIN_COUNT_CAP`): each hop gives the entities it joins and every
     fact joining them, each with the relation as read from the hop's start,
     its direction and whether it is an acts-for link.
     """
@@ -177,10 +180,25 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
     g.add_nodes_from(kg.entities)
     g.add_edges_from((f.subject, f.object) for f in kg.facts if f.subject != f.object)
     names = {e: _name_key(kg, e) for e in kg.entities}
-    node_paths = sorted(nx.all_simple_paths(g, a, b, cutoff=max_hops),
-                        key=lambda p: (len(p), [names[n] for n in p]))
+    # Yen's algorithm yields simple paths shortest first, so only the chains shown are made
+    node_paths: list[list[str]] = []
+    truncated = False
+    try:
+        for p in nx.shortest_simple_paths(g, a, b):
+            if len(p) - 1 > max_hops:
+                break
+            if len(node_paths) == limit:
+                truncated = True
+                break
+            node_paths.append(p)
+    except nx.NetworkXNoPath:
+        pass
+    node_paths.sort(key=lambda p: (len(p), [names[n] for n in p]))
+    total = len(node_paths)
+    if truncated:
+        total = sum(1 for _ in itertools.islice(nx.all_simple_paths(g, a, b, cutoff=max_hops), CHAIN_COUNT_CAP))
     chains = []
-    for p in node_paths[:limit]:
+    for p in node_paths:
         hops = []
         for u, v in itertools.pairwise(p):
             facts = []
@@ -215,8 +233,8 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
         "reverse": reverse,
         "max_hops": max_hops,
         "chains": chains,
-        "total_chains": len(node_paths),
-        "truncated": len(node_paths) > limit,
+        "total_chains": total,
+        "truncated": truncated,
     })
 
 
