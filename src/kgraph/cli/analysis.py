@@ -133,7 +133,7 @@ def rank(
     by: Annotated[Measure, typer.Option("--by", case_sensitive=False, help="Centrality measure.")] = Measure.pagerank,
     polarity: Annotated[
         str | None,
-        typer.Option("--polarity", help="Only cooperative (+) or conflictual (-) facts [default: all facts]."),
+        typer.Option("--polarity", help="Only cooperative (+) or conflictual (-) facts (default: all facts)."),
     ] = None,
     fold: Annotated[
         bool, typer.Option("--fold/--no-fold", help="Merge persons into whom they act for (leaders, ministers).")
