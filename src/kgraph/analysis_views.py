@@ -85,6 +85,7 @@ def _explain_view(result: Row) -> View:
                 "chain": None,
                 "hop": None,
                 "how": "direct" if direct else "acts-for",
+                "acts_for": not direct,
                 "arrow": "",
                 "_group_cells": ("part",),
                 **_fact(f),
