@@ -326,7 +326,7 @@ def _date_before(published: tuple[int, int, int], rng: random.Random) -> tuple[i
     return ny, nm + 1, min(nd + 1, 28)
 
 
-def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> dict[str, int]:
+def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> dict[str, object]:
     """Write a dataset of ``n_facts`` facts into ``out`` (created, or emptied of old kgraph files)."""
     rng = random.Random(seed)
     t0 = time.perf_counter()
@@ -369,6 +369,7 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
     rng.shuffle(unused)
     made = 0
     n_sources = 0
+    degree: Counter[int] = Counter()
     while made < n_facts:
         n_sources += 1
         sid = f"src-{n_sources:06d}"
@@ -403,6 +404,8 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
             if s == o:
                 o = (o + 1) % len(entities)
             subj, obj = entities[s], entities[o]
+            degree[s] += 1
+            degree[o] += 1
             tail = rng.choice(TAILS).format(place=place, n=rng.randrange(2, 900), ord=rng.choice(ORDINALS))
             sentence = f"{subj['name']} {rng.choice(VERBS.get(rel, ['is related to']))} {obj['name']}{tail}."
             sentence = sentence[0].upper() + sentence[1:]
@@ -449,11 +452,20 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
         (src_dir / f"{sid}.yaml").write_text("\n".join(facts_yaml) + "\n", encoding="utf-8")
         if not quiet and n_sources % 2000 == 0:
             print(f"  {made:,} facts…", file=sys.stderr)
-    stats = {"facts": n_facts, "entities": len(entities), "sources": n_sources,
-             "bytes": sum(p.stat().st_size for p in out.rglob("*") if p.is_file())}
+    # entities to ask about: the busiest (a hub, like China in the news), and two "typical well-covered"
+    # ones at the 10th and 20th percentile of degree, whose answers stay about the same size at any scale
+    ranked = sorted(range(len(entities)), key=lambda i: (-degree[i], i))
+    probe, probe2 = ranked[len(ranked) // 10], ranked[len(ranked) // 5]
+    stats: dict[str, object] = {
+        "facts": n_facts, "entities": len(entities), "sources": n_sources,
+        "bytes": sum(p.stat().st_size for p in out.rglob("*") if p.is_file()),
+        "hub": entities[ranked[0]]["id"], "hub_facts": degree[ranked[0]],
+        "probe": entities[probe]["id"], "probe_facts": degree[probe],
+        "probe2": entities[probe2]["id"], "probe2_facts": degree[probe2],
+    }
     if not quiet:
-        print(f"{out}: {stats['facts']:,} facts, {stats['entities']:,} entities, {stats['sources']:,} sources, "
-              f"{stats['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        print(f"{out}: {n_facts:,} facts, {len(entities):,} entities, {n_sources:,} sources, "
+              f"{int(stats['bytes']) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return stats
 
 

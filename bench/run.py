@@ -1,0 +1,387 @@
+"""The kgraph benchmark: start-up, cold and warm loads and queries at growing sizes, as whole processes.
+
+    python bench/run.py                                   # 1k, 10k, 100k facts, 3 runs each
+    python bench/run.py --sizes 1k,10k,100k,1m --repeat 3 # the full run behind the README table
+    python bench/run.py --sizes 10k --repeat 1 --quick    # a smoke run
+
+Every figure is the median wall time of ``--repeat`` runs of a separate
+process (the real ``kgraph`` script, output piped, ``--format json``) and the
+largest peak RSS among them (``wait4`` rusage of that child). Measures that
+take longer than ``--slow`` seconds are run once.
+
+What is measured, per size (datasets from ``bench/generate.py``, kept in
+``--work`` and reused while the generator is unchanged):
+
+floor    every YAML file parsed with PyYAML's C loader (``yaml.load(…, CSafeLoader)``), nothing else
+by hand  what a user would write: ``yaml.safe_load`` of every file and a networkx MultiDiGraph of the facts
+         (no validation at all); only up to ``--hand-max`` facts, it is slow
+cold     ``kgraph stats`` with an empty cache: parse, validate every rule and quote, build, write the cache
+no cache ``kgraph --no-cache stats``: the same without writing the cache
+warm     ``kgraph stats`` from the cache (every fact is made: stats counts them)
+who-supports / path / neighbours  warm, on a typical well-covered entity (10th percentile of degree) and,
+         for who-supports, on the busiest entity too (its answer grows with the data)
+export   ``kgraph export graphml`` to a file, warm; only up to ``--export-max`` facts
+
+Start-up: ``python -c "import networkx, typer, yaml"`` (the floor of any
+Python CLI built on them) against ``kgraph --version``, ``kgraph --help``
+and ``kgraph who-supports belarus`` on the bundled data (warm cache).
+
+Children run with ``KGRAPH_CACHE_DIR`` in the work folder and without
+``PYTHONDONTWRITEBYTECODE``, so they use compiled bytecode as an installed
+kgraph does. Results: a table on stdout and JSON in ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate, parse_size  # noqa: E402
+
+FLOOR_SCRIPT = """
+import sys, yaml
+from pathlib import Path
+root = Path(sys.argv[1])
+for f in [root / "relations.yaml", root / "entities.yaml", *sorted((root / "sources").glob("*.yaml"))]:
+    yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+HAND_SCRIPT = """
+import sys, yaml, networkx as nx
+from pathlib import Path
+root = Path(sys.argv[1])
+g = nx.MultiDiGraph()
+for e in yaml.safe_load((root / "entities.yaml").read_text(encoding="utf-8"))["entities"]:
+    g.add_node(e["id"], **{k: v for k, v in e.items() if k != "id"})
+relations = {r["id"]: r for r in yaml.safe_load((root / "relations.yaml").read_text(encoding="utf-8"))["relations"]}
+for f in sorted((root / "sources").glob("*.yaml")):
+    doc = yaml.safe_load(f.read_text(encoding="utf-8"))
+    for i, fact in enumerate(doc.get("facts") or []):
+        attrs = {k: v for k, v in fact.items() if k not in ("subject", "object")}
+        attrs["source"] = doc["source"]["id"]
+        attrs["polarity"] = relations[fact["relation"]]["polarity"]
+        g.add_edge(fact["subject"], fact["object"], key=f"{f.stem}-{i}", **attrs)
+print(g.number_of_nodes(), g.number_of_edges())
+"""
+
+
+def kgraph_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("kgraph")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("kgraph")
+    return [found] if found else [sys.executable, "-m", "kgraph"]
+
+
+def child_env(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("KGRAPH_DATA", None)
+    env.pop("KGRAPH_NO_CACHE", None)
+    env["KGRAPH_CACHE_DIR"] = str(cache)
+    return env
+
+
+def run_once(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in bytes and exit code of one process, output discarded."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = t0 + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.0005 if time.perf_counter() - t0 < 1 else 0.01)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode not in (0, 5):
+        sys.stderr.write(f"  ! exit {proc.returncode}: {' '.join(cmd)}\n{err[-2000:]}\n")
+    return wall, usage.ru_maxrss * 1024, proc.returncode
+
+
+def measure(cmd: list[str], env: dict[str, str], repeat: int, *, slow: float, timeout: float,
+            before: Any = None) -> dict[str, Any]:
+    """Median wall time and max peak RSS over ``repeat`` runs (once if a run takes over ``slow`` s)."""
+    walls: list[float] = []
+    peaks: list[int] = []
+    codes: list[int] = []
+    for i in range(repeat):
+        if before is not None:
+            before()
+        wall, rss, code = run_once(cmd, env, timeout)
+        walls.append(wall)
+        peaks.append(rss)
+        codes.append(code)
+        if wall > slow:
+            break
+    return {
+        "seconds": statistics.median(walls),
+        "runs": walls,
+        "peak_rss_mb": max(peaks) / 2**20,
+        "exit": max(codes),
+        "cmd": cmd,
+    }
+
+
+def dataset(work: Path, n: int, seed: int) -> tuple[Path, dict[str, Any]]:
+    """The generated dataset of n facts (made once, reused while bench/generate.py is unchanged)."""
+    gen_hash = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+    root = work / f"data-{n}"
+    meta_file = work / f"data-{n}.json"
+    if meta_file.is_file():
+        meta = json.loads(meta_file.read_text())
+        if meta.get("generator") == gen_hash and meta.get("seed") == seed and (root / "sources").is_dir():
+            return root, meta
+    print(f"generating {n:,} facts in {root} …", file=sys.stderr)
+    t0 = time.perf_counter()
+    meta = dict(generate(n, root, seed, quiet=True))
+    meta.update({"generator": gen_hash, "seed": seed, "generate_seconds": time.perf_counter() - t0})
+    meta_file.write_text(json.dumps(meta, indent=2))
+    return root, meta
+
+
+def exponent(sizes: list[int], seconds: list[float]) -> float | None:
+    """Least-squares slope of log(time) against log(size): 1 is linear."""
+    pts = [(math.log(n), math.log(t)) for n, t in zip(sizes, seconds) if t and t > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    den = sum((x - mx) ** 2 for x, _ in pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / den if den else None
+
+
+def human(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1000 and n % 1000 == 0:
+        return f"{n // 1000}k"
+    return str(n)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1k,10k,100k", help="dataset sizes in facts, comma-separated (1k,10k,100k,1m)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measure (the median is reported)")
+    ap.add_argument("--startup-repeat", type=int, default=15, help="runs per start-up measure")
+    ap.add_argument("--hand-max", default="100k", help="largest size for the by-hand load (it is slow)")
+    ap.add_argument("--export-max", default="1m", help="largest size for the GraphML export")
+    ap.add_argument("--slow", type=float, default=20.0, help="a measure whose first run takes longer runs once")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kgraph-bench",
+                    help="where datasets, cache and exports go (reused between runs)")
+    ap.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON results")
+    ap.add_argument("--quick", action="store_true", help="skip the start-up section")
+    args = ap.parse_args()
+
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    hand_max, export_max = parse_size(args.hand_max), parse_size(args.export_max)
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    cache = work / "cache"
+    env = child_env(cache)
+    kg = kgraph_cmd()
+    py = [sys.executable]
+    has_export = subprocess.run(kg + ["export", "--help"], env=env, capture_output=True).returncode == 0
+    opts = {"slow": args.slow, "timeout": args.timeout}
+
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+        "kgraph": kg,
+        "repeat": args.repeat,
+        "startup": {},
+        "sizes": {},
+    }
+
+    if not args.quick:
+        print("start-up …", file=sys.stderr)
+        reps = args.startup_repeat
+        bundled = ["who-supports", "belarus", "--format", "json"]
+        for warm_up in (kg + ["--version"], kg + ["--help"], kg + bundled):
+            run_once(warm_up, env, args.timeout)  # compile bytecode, fill the cache of the bundled data
+        # interleave the measures so that a burst of machine load hits all of them alike
+        series: dict[str, list[float]] = {"floor": [], "version": [], "help": [], "who_supports_bundled": []}
+        peaks: dict[str, int] = {k: 0 for k in series}
+        cmds = {
+            "floor": py + ["-c", "import networkx, typer, yaml"],
+            "version": kg + ["--version"],
+            "help": kg + ["--help"],
+            "who_supports_bundled": kg + bundled,
+        }
+        for _ in range(reps):
+            for name, cmd in cmds.items():
+                wall, rss, _code = run_once(cmd, env, args.timeout)
+                series[name].append(wall)
+                peaks[name] = max(peaks[name], rss)
+        for name, walls in series.items():
+            results["startup"][name] = {"seconds": statistics.median(walls), "runs": walls,
+                                        "peak_rss_mb": peaks[name] / 2**20, "cmd": cmds[name]}
+
+    for n in sizes:
+        root, meta = dataset(work, n, args.seed)
+        print(f"{human(n)} facts …", file=sys.stderr)
+        d = ["--data", str(root)]
+        row: dict[str, Any] = {"dataset": meta}
+        entry = None
+
+        def drop_entry() -> None:
+            for p in cache.glob("*.kgc") if cache.is_dir() else []:
+                p.unlink()
+
+        row["floor"] = measure(py + ["-c", FLOOR_SCRIPT, str(root)], env, args.repeat, **opts)
+        if n <= hand_max:
+            row["by_hand"] = measure(py + ["-c", HAND_SCRIPT, str(root)], env, args.repeat, **opts)
+        row["cold"] = measure(kg + d + ["stats", "--format", "json"], env, args.repeat, before=drop_entry, **opts)
+        row["no_cache"] = measure(kg + ["--no-cache"] + d + ["stats", "--format", "json"], env, args.repeat, **opts)
+        run_once(kg + d + ["stats", "--format", "json"], env, args.timeout)  # make sure the entry exists
+        entry = sorted(cache.glob("*.kgc"))
+        row["cache_mb"] = sum(p.stat().st_size for p in entry) / 1e6
+        row["warm"] = measure(kg + d + ["stats", "--format", "json"], env, args.repeat, **opts)
+        probe, probe2, hub = str(meta["probe"]), str(meta["probe2"]), str(meta["hub"])
+        row["who_supports"] = measure(kg + d + ["who-supports", probe, "--format", "json"], env, args.repeat, **opts)
+        row["who_supports_hub"] = measure(kg + d + ["who-supports", hub, "--format", "json"], env, args.repeat, **opts)
+        row["path"] = measure(kg + d + ["path", probe, probe2, "--format", "json"], env, args.repeat, **opts)
+        row["neighbours"] = measure(kg + d + ["neighbours", probe, "--format", "json"], env, args.repeat, **opts)
+        if has_export and n <= export_max:
+            target = work / f"export-{n}.graphml"
+            row["export_graphml"] = measure(kg + d + ["export", "graphml", "-o", str(target)], env, args.repeat,
+                                            **opts)
+            if target.exists():
+                row["export_mb"] = target.stat().st_size / 1e6
+                target.unlink()
+        results["sizes"][str(n)] = row
+
+    fit_sizes = [n for n in sizes if n >= 10_000] or sizes
+    results["exponents"] = {}
+    for key in ("floor", "by_hand", "cold", "no_cache", "warm", "who_supports", "who_supports_hub", "path",
+                "neighbours", "export_graphml"):
+        pts = [(n, results["sizes"][str(n)][key]["seconds"]) for n in fit_sizes if key in results["sizes"][str(n)]]
+        if len(pts) >= 2:
+            results["exponents"][key] = exponent([p[0] for p in pts], [p[1] for p in pts])
+    results["targets"] = targets(results)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(report(results))
+    print(f"\nJSON: {out}", file=sys.stderr)
+
+
+def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each with the figure measured and whether it is met."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, value: float | None, limit: float, unit: str) -> None:
+        if value is not None:
+            out.append({"target": name, "value": value, "limit": limit, "unit": unit, "met": value <= limit})
+
+    s = r["startup"]
+    if s:
+        floor = s["floor"]["seconds"]
+        add("--help <= 0.5 x start-up floor", s["help"]["seconds"] / floor, 0.5, "x")
+        add("--version <= 0.5 x start-up floor", s["version"]["seconds"] / floor, 0.5, "x")
+        add("who-supports (bundled) <= 1.2 x start-up floor", s["who_supports_bundled"]["seconds"] / floor, 1.2, "x")
+    sizes = r["sizes"]
+    if "100000" in sizes:
+        row = sizes["100000"]
+        add("cold load 100k <= 1.5 x C-loader parse floor", row["cold"]["seconds"] / row["floor"]["seconds"], 1.5, "x")
+        if "by_hand" in row:
+            out.append({"target": "cold load 100k >= 5 x faster than by hand",
+                        "value": row["by_hand"]["seconds"] / row["cold"]["seconds"], "limit": 5.0, "unit": "x",
+                        "met": row["by_hand"]["seconds"] / row["cold"]["seconds"] >= 5.0})
+        add("warm who-supports 100k < 0.5 s", row["who_supports"]["seconds"], 0.5, "s")
+    if "1000000" in sizes:
+        row = sizes["1000000"]
+        add("warm who-supports 1M < 3 s", row["who_supports"]["seconds"], 3.0, "s")
+        add("warm who-supports 1M peak memory < 3 GB", row["who_supports"]["peak_rss_mb"] / 1024, 3.0, "GB")
+    for key in ("cold", "warm", "who_supports"):
+        e = r["exponents"].get(key)
+        if e is not None:
+            add(f"{key.replace('_', '-')} grows linearly (exponent, sizes >= 10k)", e, 1.15, "")
+    return out
+
+
+def report(r: dict[str, Any]) -> str:
+    lines: list[str] = []
+    m = r["machine"]
+    lines.append(f"kgraph benchmark, {r['when']}, Python {m['python']}, {m['cpus']} CPUs, {m['platform']}")
+    lines.append(f"median of {r['repeat']} runs per measure (one run when it takes over the --slow limit); "
+                 "peak RSS in MB")
+    s = r["startup"]
+    if s:
+        floor = s["floor"]["seconds"]
+        lines += ["", "| start-up | wall | × floor | peak RSS |", "|---|---:|---:|---:|"]
+        names = {"floor": '`python -c "import networkx, typer, yaml"`', "version": "`kgraph --version`",
+                 "help": "`kgraph --help` (piped)", "who_supports_bundled": "`kgraph who-supports belarus` (bundled)"}
+        for key, label in names.items():
+            v = s[key]
+            lines.append(f"| {label} | {v['seconds'] * 1000:.0f} ms | {v['seconds'] / floor:.2f} | "
+                         f"{v['peak_rss_mb']:.0f} |")
+    cols = [("floor", "C-loader floor"), ("by_hand", "by hand"), ("cold", "cold"), ("no_cache", "--no-cache"),
+            ("warm", "warm (stats)"), ("who_supports", "who-supports"), ("who_supports_hub", "who-supports hub"),
+            ("path", "path"), ("neighbours", "neighbours"), ("export_graphml", "export graphml")]
+    present = [(k, label) for k, label in cols if any(k in row for row in r["sizes"].values())]
+    if r["sizes"]:
+        lines += ["", "| facts | " + " | ".join(label for _, label in present) + " |",
+                  "|---:|" + "---:|" * len(present)]
+        for n, row in r["sizes"].items():
+            cells = []
+            for k, _ in present:
+                v = row.get(k)
+                cells.append("—" if v is None else f"{_secs(v['seconds'])} · {v['peak_rss_mb']:.0f} MB")
+            lines.append(f"| {human(int(n))} | " + " | ".join(cells) + " |")
+        ex = r.get("exponents", {})
+        if ex:
+            lines.append("| exponent | " + " | ".join(
+                f"{ex[k]:.2f}" if ex.get(k) is not None else "—" for k, _ in present) + " |")
+        lines += ["", "| facts | sources | entities | data MB | cache MB | cold ÷ floor | by hand ÷ cold | "
+                      "probe (its facts) | hub (its facts) |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+        for n, row in r["sizes"].items():
+            ds = row["dataset"]
+            hand = f"{row['by_hand']['seconds'] / row['cold']['seconds']:.1f}" if "by_hand" in row else "—"
+            lines.append(
+                f"| {human(int(n))} | {ds['sources']:,} | {ds['entities']:,} | {ds['bytes'] / 1e6:.0f} | "
+                f"{row.get('cache_mb', 0):.0f} | {row['cold']['seconds'] / row['floor']['seconds']:.2f} | {hand} | "
+                f"{ds['probe']} ({ds['probe_facts']}) | {ds['hub']} ({ds['hub_facts']}) |")
+    if r.get("targets"):
+        lines += ["", "| target | measured | met |", "|---|---:|:---:|"]
+        for t in r["targets"]:
+            unit = t["unit"]
+            value = f"{t['value']:.2f}{' ' + unit if unit in ('s', 'GB') else unit}"
+            lines.append(f"| {t['target']} | {value} | {'yes' if t['met'] else '**no**'} |")
+    return "\n".join(lines)
+
+
+def _secs(s: float) -> str:
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
+
+
+if __name__ == "__main__":
+    main()
