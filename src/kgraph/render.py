@@ -162,6 +162,11 @@ def _draw(v: View, out: IO[str]) -> None:
         inline.remove(max((k for k in inline if k in _FOLD), key=lambda k: _FOLD[k]))
     widths = dict(widths)
     below = [k for k in keys if k not in inline]
+    squeezed = not fits(inline, widths)
+    if squeezed:  # a very narrow terminal: the widest columns give way, and even short values fold
+        avail = console.width - 3 * (len(inline) - 1)
+        while sum(widths[k] for k in inline) > avail and max(widths[k] for k in inline) > 1:
+            widths[max(inline, key=lambda k: widths[k])] -= 1
 
     # the inline long text shares what is left, in proportion, never wider than it needs
     folds = [k for k in inline if k in _FOLD]
@@ -187,7 +192,9 @@ def _draw(v: View, out: IO[str]) -> None:
         t = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False, pad_edge=False,
                   padding=(0, 1), show_lines=False)
         for k in inline:
-            if k in _NO_WRAP:
+            if squeezed:
+                t.add_column(header[k], width=widths[k], overflow="fold")
+            elif k in _NO_WRAP:
                 t.add_column(header[k], width=widths[k], no_wrap=True, overflow="ellipsis")
             else:
                 t.add_column(header[k], width=widths[k], overflow="fold")
