@@ -55,7 +55,7 @@ def _root(
     ] = False,
     data: Annotated[
         Optional[Path],
-        typer.Option("--data", "-d", help="Dataset folder for the command [default: $KGRAPH_DATA, else the bundled data]."),
+        typer.Option("--data", "-d", help="Dataset folder for the command (default: $KGRAPH_DATA, else the bundled data)."),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", envvar="KGRAPH_NO_CACHE", show_envvar=False,
@@ -74,11 +74,11 @@ def _root(
 
 DataOpt = Annotated[
     Optional[Path],
-    typer.Option("--data", "-d", help="Dataset folder [default: $KGRAPH_DATA, else the bundled article data]."),
+    typer.Option("--data", "-d", help="Dataset folder (default: $KGRAPH_DATA, else the bundled article data)."),
 ]
 FormatOpt = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format [default: table on a terminal, json otherwise].",
+    typer.Option("--format", "-f", help="Output format (default: table on a terminal, json otherwise).",
                  case_sensitive=False, show_default=False),
 ]
 RelationOpt = Annotated[

@@ -45,7 +45,7 @@ def path(
     source: Annotated[str, typer.Argument(help="Where the path starts (id, name or alias).")],
     target: Annotated[str, typer.Argument(help="Where it ends.")],
     all_paths: Annotated[bool, typer.Option("--all", help="Every simple path up to --max-hops, not only the shortest.")] = False,
-    max_hops: Annotated[Optional[int], typer.Option("--max-hops", min=1, help="Longest path to consider [default: 4 with --all].")] = None,
+    max_hops: Annotated[Optional[int], typer.Option("--max-hops", min=1, help="Longest path to consider (default: 4 with --all).")] = None,
     relation: RelationOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many paths.")] = 20,
     data: DataOpt = None,
