@@ -569,3 +569,21 @@ def test_bundled_data_is_clean() -> None:
     from conftest import BUNDLED
 
     assert report(BUNDLED) == ([], [])
+
+
+def test_an_unreadable_vocabulary_is_reported_once_not_once_per_fact(make_dataset: MakeDataset) -> None:
+    assert errors(make_dataset(relations="relations: [\n")) == [
+        "DATA/relations.yaml:2:1: error: invalid YAML: did not find expected node content (while parsing a flow node)"
+    ]
+    assert errors(make_dataset(entities="entities: [\n")) == [
+        "DATA/entities.yaml:2:1: error: invalid YAML: did not find expected node content (while parsing a flow node)"
+    ]
+
+
+def test_an_empty_vocabulary_does_not_silently_drop_the_facts(make_dataset: MakeDataset) -> None:
+    assert errors(make_dataset(relations="relations: []\n")) == [
+        f"DATA/sources/art.yaml:{F + 1}:15: error: unknown relation 'supports'",
+        f"DATA/sources/art.yaml:{F + 6}:15: error: unknown relation 'leads'",
+    ]
+    assert errors(make_dataset(entities="entities: []\n"))[0] == (
+        f"DATA/sources/art.yaml:{F}:14: error: unknown entity 'alphaland'")

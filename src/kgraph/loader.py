@@ -64,7 +64,11 @@ def fact_id(source: str, subject: str, relation: str, obj: str, when: str, quote
     >>> a.startswith("f-"), len(a)
     (True, 18)
     """
-    key = "\x1f".join((source, subject, relation, obj, when, normalise_text(quote)))
+    return _fact_id(source, subject, relation, obj, when, normalise_text(quote))
+
+
+def _fact_id(source: str, subject: str, relation: str, obj: str, when: str, normalised_quote: str) -> str:
+    key = "\x1f".join((source, subject, relation, obj, when, normalised_quote))
     return "f-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
@@ -421,11 +425,13 @@ def _read_fact(
     rel_id = report.text(m, "relation", p, what)
     quote = report.text(m, "quote", p, what)
     according = report.text(m, "according_to", p, what)
-    if subject is not None:
+    # an unreadable entities.yaml is reported once, not once per fact
+    quiet = not entities and any(e.path.endswith("entities.yaml") for e in report.errors)
+    if subject is not None and not quiet:
         report.reference(subject, entities, p, m.value_at("subject"), "entity")
-    if obj is not None:
+    if obj is not None and not quiet:
         report.reference(obj, entities, p, m.value_at("object"), "entity")
-    if according is not None:
+    if according is not None and not quiet:
         report.reference(according, entities, p, m.value_at("according_to"), "entity")
     relation = None
     if rel_id is not None:
@@ -436,7 +442,8 @@ def _read_fact(
                 report.error(p, m.value_at("relation"),
                              f"{rel_id!r} is the inverse name of {inverse_of.id!r}: write the fact the other way round "
                              f"(subject {obj!r}, relation {inverse_of.id!r}, object {subject!r})")
-            elif relations:
+            elif relations or not any(e.path.endswith("relations.yaml") for e in report.errors):
+                # (an unreadable relations.yaml is reported once, not once per fact; an empty one is no excuse)
                 report.reference(rel_id, relations, p, m.value_at("relation"), "relation")
     date = report.date(m, "date", p, what)
     start = report.date(m, "start", p, what)
@@ -456,11 +463,12 @@ def _read_fact(
                 else:
                     pairs.append((k, v))
             qualifiers = tuple(pairs)
+    normalised_quote = normalise_text(quote) if quote is not None else ""  # once: checked here, hashed below
     if quote is not None and normalised_text is not None:
-        if normalise_text(quote) not in normalised_text:
+        if normalised_quote not in normalised_text:
             report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
                          _closest_passage(quote, normalised_text))
-    if len(report.errors) > errors_before or None in (subject, obj, rel_id, quote) or relation is None:
+    if len(report.errors) > errors_before or None in (subject, obj, rel_id, quote) or relation is None or quiet:
         return None
     assert subject is not None and obj is not None and rel_id is not None and quote is not None
     if subject == obj:
@@ -472,7 +480,7 @@ def _read_fact(
     a, b = (sorted((subject, obj)) if relation.symmetric else (subject, obj))
     when = date or (f"{start or ''}/{end or ''}" if (start or end) else "")
     return Fact(
-        id=fact_id(sid, a, rel_id, b, when, quote),
+        id=_fact_id(sid, a, rel_id, b, when, normalised_quote),
         subject=subject,
         relation=rel_id,
         object=obj,
