@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import marshal
+import operator
 import os
 import struct
 import tempfile
@@ -162,22 +164,17 @@ _INDEXED = ("subject", "object")
 def _encode_column(values: list[Any], force_codes: bool) -> tuple[dict[str, Any], list[bytes]]:
     """One fact field as a spec (small, marshalled) and its binary sections."""
     n = len(values)
-    kinds = {type(v) for v in values}
+    kinds = set(map(type, values))
     if not force_codes and kinds == {int}:
         return {"kind": "ints"}, [_array("q", values)]
     if not force_codes and kinds == {str}:
         distinct = len(set(values))
         if distinct > n // 2:
             parts = [v.encode("utf-8", "surrogatepass") for v in values]
-            offsets = [0] * (n + 1)
-            total = 0
-            for i, p in enumerate(parts, 1):
-                total += len(p)
-                offsets[i] = total
+            offsets = list(itertools.accumulate(map(len, parts), initial=0))
             return {"kind": "text"}, [b"".join(parts), _array("Q", offsets)]
-    table: dict[Any, int] = {}
-    codes = [table.setdefault(v, len(table)) for v in values]
-    return {"kind": "codes", "table": tuple(table)}, [_array("I", codes)]
+    table = {v: i for i, v in enumerate(dict.fromkeys(values))}  # first-seen order
+    return {"kind": "codes", "table": tuple(table)}, [_array("I", list(map(table.__getitem__, values)))]
 
 
 def _array(typecode: str, values: Sequence[int]) -> bytes:
@@ -225,7 +222,7 @@ def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dic
     sections: list[bytes] = []
     columns: dict[str, Any] = {}
     for name in _FACT_FIELDS:
-        values = [getattr(f, name) for f in facts]
+        values = list(map(operator.attrgetter(name), facts))
         spec, parts = _encode_column(values, name in _INDEXED)
         spec["sections"] = list(range(len(sections), len(sections) + len(parts)))
         sections += parts
