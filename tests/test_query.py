@@ -201,11 +201,13 @@ def test_neighbours_both_directions_read_with_inverse_names(small: KnowledgeGrap
 
 
 def test_neighbours_direction(small: KnowledgeGraph) -> None:
-    # out: facts whose subject is belarus, and symmetric facts either way
-    assert {r[0] for r in rows(query.neighbours(small, "belarus", direction="out"))} == {"kazakhstan", "china"}
-    # in: facts whose object is belarus, and symmetric facts either way
-    assert {r[0] for r in rows(query.neighbours(small, "belarus", direction="in"))} == {
-        "china", "russia", "kazakhstan", "amb", "usa", "luka"}
+    # out: facts whose subject is belarus, and symmetric facts either way (shown as out)
+    assert rows(query.neighbours(small, "belarus", direction="out")) == [
+        ("china", "partners_with", "out", 1), ("kazakhstan", "meets_with", "out", 1)]
+    # in: facts whose object is belarus, and symmetric facts either way (shown as in)
+    inward = rows(query.neighbours(small, "belarus", direction="in"))
+    assert {r[0] for r in inward} == {"china", "russia", "kazakhstan", "amb", "usa", "luka"}
+    assert {r[2] for r in inward} == {"in"}
     assert rows(query.neighbours(small, "xi", direction="out")) == [
         ("luka", "congratulates", "out", 1), ("china", "leads", "out", 1)]
     assert rows(query.neighbours(small, "xi", direction="in")) == []

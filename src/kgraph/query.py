@@ -216,7 +216,9 @@ def neighbours(
                 rows.append({
                     "entity": entity_record(kg, other),
                     "relation": rel,
-                    "direction": "out" if way == "forward" else "in",
+                    # a symmetric fact goes both ways: it is shown the way that was asked for
+                    "direction": direction if direction != "both" and kg.relations[f.relation].symmetric
+                    else "out" if way == "forward" else "in",
                     "fact": fact_record(kg, f),
                     "depth": level,
                     "from": entity_record(kg, near),
