@@ -10,7 +10,7 @@ in the source file, the first fact item starts on line ``FACTS_LINE``.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -244,10 +244,3 @@ def small() -> KnowledgeGraph:
 def bundled() -> KnowledgeGraph:
     """The bundled dataset, loaded once for the session."""
     return kgraph.load(BUNDLED)
-
-
-@pytest.fixture
-def no_kgraph_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tests that rely on the default dataset must not see the caller's KGRAPH_DATA."""
-    monkeypatch.delenv("KGRAPH_DATA", raising=False)
-    yield

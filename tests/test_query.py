@@ -168,6 +168,9 @@ def test_no_path(small: KnowledgeGraph) -> None:
     assert str(caught.value) == "no path from 'island' to 'china'"
     with pytest.raises(NoPath, match=r"^no path from 'xi' to 'kazakhstan' within 2 hops$"):
         query.paths(small, "xi", "kazakhstan", all_paths=True, max_hops=2)
+    with pytest.raises(NoPath, match=r"^no path from 'xi' to 'kazakhstan' within 2 hops$"):
+        query.paths(small, "xi", "kazakhstan", max_hops=2)
+    assert len(query.paths(small, "xi", "kazakhstan", max_hops=3)["paths"]) == 2
 
 
 def test_path_usage_errors(small: KnowledgeGraph) -> None:
