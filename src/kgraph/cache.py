@@ -52,7 +52,7 @@ from .errors import Problem
 from .knowledge import KnowledgeGraph
 from .model import Entity, Fact, Relation, Source
 
-__all__ = ["cache_dir", "entry_path", "load_cached", "store", "clear", "info", "MAX_ENTRIES"]
+__all__ = ["MAX_ENTRIES", "cache_dir", "clear", "entry_path", "info", "load_cached", "store"]
 
 MAGIC = b"KGRAPHC\x01"
 FORMAT = 1
@@ -452,7 +452,7 @@ class _FactStore:
             self._full.append(full)
         # one generated function reads a row: no call per column (this is what makes lazy facts cheap)
         code = f"def make(i):\n    return Fact({', '.join(exprs)})\n"
-        exec(compile(code, "<kgraph.cache row reader>", "exec"), namespace)
+        exec(compile(code, "<kgraph.cache row reader>", "exec"), namespace)  # noqa: S102 (code from fixed templates)
         self._make: Callable[[int], Fact] = namespace["make"]
         self._objects: list[Fact | None] = [None] * self.n
         self._lists: dict[str, dict[str, list[Fact]]] = {}
@@ -525,7 +525,7 @@ def _column(
         def all_text() -> list[str]:
             raw = bytes(blob)
             bounds = offsets.tolist()
-            return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip(bounds, bounds[1:])]
+            return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in itertools.pairwise(bounds)]
 
         return (f"_str(b{k}[o{k}[i]:o{k}[i + 1]], 'utf-8', 'surrogatepass')", {f"b{k}": blob, f"o{k}": offsets},
                 all_text)

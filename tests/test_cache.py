@@ -1,0 +1,298 @@
+"""The compiled dataset cache: same answers as reading the files, and never a stale or damaged answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import kgraph
+from kgraph import cache, query
+from kgraph.cli import app
+from kgraph.errors import DataError, NoPath
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "data"
+SOURCE = "belarus-china-ironclad-friend"
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(folder))
+    monkeypatch.delenv("KGRAPH_NO_CACHE", raising=False)
+    monkeypatch.delenv("KGRAPH_DATA", raising=False)
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A copy of the bundled dataset that a test may change."""
+    root = tmp_path / "data"
+    shutil.copytree(BUNDLED, root)
+    return root
+
+
+def answers(kg: kgraph.KnowledgeGraph) -> dict[str, object]:
+    """Every kind of answer, for comparing a cached graph with one read from the files."""
+    out: dict[str, object] = {}
+    for name in ("belarus", "china", "lukashenko", "Minsk"):
+        out[f"supports {name}"] = query.who_supports(kg, name)
+        out[f"opposes {name}"] = query.who_opposes(kg, name)
+        out[f"neighbours {name}"] = query.neighbours(kg, name, depth=2)
+        out[f"entity {name}"] = query.entity(kg, name)
+    out["facts"] = query.facts(kg, relation="supports")
+    out["relations"] = query.relations(kg)
+    out["stats"] = query.stats(kg)
+    try:
+        out["path"] = query.paths(kg, "xi-jinping", "russia")
+    except NoPath as e:
+        out["path"] = str(e)
+    return out
+
+
+def test_a_warm_load_answers_exactly_as_the_files_do(data: Path, cache_dir: Path) -> None:
+    fresh = kgraph.load(data, cache=False)
+    assert not cache_dir.exists()  # cache=False neither reads nor writes
+    first = kgraph.load(data)  # a miss: reads the files and writes the entry
+    assert cache.entry_path(data).is_file()
+    warm = kgraph.load(data)
+    assert isinstance(warm, cache.CachedGraph) and not isinstance(first, cache.CachedGraph)
+    assert answers(warm) == answers(fresh)
+    assert warm.facts == fresh.facts
+    assert warm.entities == fresh.entities and warm.relations == fresh.relations and warm.sources == fresh.sources
+    assert warm.warnings == fresh.warnings
+    assert warm.data_dir == fresh.data_dir
+
+
+def test_queries_before_and_after_every_fact_is_made_agree(data: Path, cache_dir: Path) -> None:
+    kgraph.load(data)
+    warm = kgraph.load(data)
+    assert isinstance(warm, cache.CachedGraph)
+    lazy = [list(warm.out_facts(e)) + list(warm.in_facts(e)) for e in warm.entities]
+    assert not warm.__dict__.get("_completed")  # out_facts/in_facts did not need every fact
+    facts = warm.facts  # completes the graph
+    assert warm.__dict__.get("_completed")
+    assert len(facts) == 58
+    assert [list(warm.out_facts(e)) + list(warm.in_facts(e)) for e in warm.entities] == lazy
+    # the same Fact objects either way, and a networkx graph from them
+    assert all(any(f is g for g in facts) for group in lazy for f in group)
+    assert warm.graph.number_of_edges() == 58
+    with pytest.raises(AttributeError):
+        warm.no_such_attribute  # noqa: B018
+
+
+def test_warnings_keep_the_path_the_dataset_was_named_by(
+    data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (data / "entities.yaml").read_text(encoding="utf-8")
+    (data / "entities.yaml").write_text(
+        text + "\n  - id: nobody\n    name: Nobody At All\n    type: person\n    description: In no fact.\n",
+        encoding="utf-8")
+    monkeypatch.chdir(data.parent)
+    fresh = kgraph.load("data", cache=False)
+    assert [w.path for w in fresh.warnings] == [os.path.join("data", "entities.yaml")]
+    kgraph.load(str(data))  # written under the absolute name
+    warm = kgraph.load("data")  # read under the relative one
+    assert isinstance(warm, cache.CachedGraph)
+    assert warm.warnings == fresh.warnings
+
+
+@pytest.mark.parametrize("change", ["yaml", "text", "new source", "removed source", "entities"])
+def test_a_changed_file_is_read_again(data: Path, cache_dir: Path, change: str) -> None:
+    kgraph.load(data)
+    src = data / "sources" / f"{SOURCE}.yaml"
+    txt = data / "sources" / f"{SOURCE}.txt"
+    if change == "yaml":  # drop the last fact
+        lines = src.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        cut = max(i for i, line in enumerate(lines) if line.startswith("  - subject:"))
+        src.write_text("\n".join(lines[:cut]) + "\n", encoding="utf-8")
+        assert len(kgraph.load(data).facts) == 57
+    elif change == "text":  # the article no longer has the quotes: the data is now invalid
+        txt.write_text("Nothing here.\n", encoding="utf-8")
+        with pytest.raises(DataError, match="quote not found"):
+            kgraph.load(data)
+    elif change == "new source":
+        (data / "sources" / "second.txt").write_text("Russia backs Belarus.\n", encoding="utf-8")
+        (data / "sources" / "second.yaml").write_text(
+            "source:\n  id: second\n  title: Second\n  text: second.txt\nfacts:\n"
+            "  - subject: russia\n    relation: supports\n    object: belarus\n    quote: Russia backs Belarus.\n",
+            encoding="utf-8")
+        kg = kgraph.load(data)
+        assert len(kg.facts) == 59 and "second" in kg.sources
+    elif change == "removed source":
+        src.unlink()
+        kg = kgraph.load(data)
+        assert len(kg.facts) == 0 and not kg.sources
+    else:  # a renamed entity changes the answers' names
+        text = (data / "entities.yaml").read_text(encoding="utf-8")
+        (data / "entities.yaml").write_text(text.replace("name: Belarus\n", "name: Republic Belarus\n"),
+                                            encoding="utf-8")
+        assert kgraph.load(data).entity("belarus").name == "Republic Belarus"
+    if change != "text":  # (the text change made the data invalid: nothing to answer)
+        assert answers(kgraph.load(data)) == answers(kgraph.load(data, cache=False))
+
+
+def test_a_file_changed_while_it_was_read_is_not_cached(data: Path, cache_dir: Path) -> None:
+    before = cache.snapshot(data)
+    kg = kgraph.load(data, cache=False)
+    txt = data / "sources" / f"{SOURCE}.txt"
+    txt.write_text(txt.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    assert cache.store(data, kg, before) is None
+    assert not cache.entry_path(data).exists()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip a byte", "garbage", "empty", "header only"])
+def test_a_damaged_entry_is_detected_and_rebuilt(data: Path, cache_dir: Path, damage: str) -> None:
+    kgraph.load(data)
+    entry = cache.entry_path(data)
+    raw = entry.read_bytes()
+    if damage == "truncate":
+        entry.write_bytes(raw[: len(raw) * 2 // 3])
+    elif damage == "flip a byte":
+        pos = len(raw) - 100
+        entry.write_bytes(raw[:pos] + bytes([raw[pos] ^ 0x40]) + raw[pos + 1:])
+    elif damage == "garbage":
+        entry.write_bytes(os.urandom(len(raw)))
+    elif damage == "empty":
+        entry.write_bytes(b"")
+    else:
+        entry.write_bytes(raw[: cache.PREFIX.size + 10])
+    assert cache.load_cached(data) is None
+    kg = kgraph.load(data)  # rebuilt from the files …
+    assert answers(kg) == answers(kgraph.load(data, cache=False))
+    assert cache.load_cached(data) is not None  # … and the entry rewritten whole
+    assert entry.read_bytes() != b""
+
+
+def test_another_kgraph_version_does_not_use_the_entry(
+    data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kgraph.load(data)
+    assert cache.load_cached(data) is not None
+    monkeypatch.setattr(cache, "_code_digest", "another kgraph")
+    assert cache.load_cached(data) is None
+
+
+def test_invalid_data_is_never_cached(data: Path, cache_dir: Path) -> None:
+    src = data / "sources" / f"{SOURCE}.yaml"
+    src.write_text(src.read_text(encoding="utf-8").replace("object: belarus", "object: belaruss", 1),
+                   encoding="utf-8")
+    with pytest.raises(DataError):
+        kgraph.load(data)
+    assert not cache.entry_path(data).exists()
+
+
+def test_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("KGRAPH_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "kgraph"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "kgraph"
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache.cache_dir() == tmp_path / "mine"
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(blocker / "cache"))
+    assert len(kgraph.load(data).facts) == 58
+    assert len(kgraph.load(data).facts) == 58
+
+
+def test_old_entries_are_pruned(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
+    roots = []
+    for i in range(3):
+        root = tmp_path / f"d{i}"
+        shutil.copytree(BUNDLED, root)
+        kgraph.load(root)
+        os.utime(cache.entry_path(root), (1000 + i, 1000 + i))  # d0 oldest
+        roots.append(root)
+    kgraph.load(roots[2])  # rewrites nothing (a hit), d2 just used
+    root = tmp_path / "d3"
+    shutil.copytree(BUNDLED, root)
+    kgraph.load(root)
+    assert sorted(p.name for p in cache_dir.glob("*.kgc")) == sorted(
+        cache.entry_path(r).name for r in (roots[2], root))
+
+
+def test_progress_is_reported_per_source_file(data: Path) -> None:
+    (data / "sources" / "second.txt").write_text("Russia backs Belarus.\n", encoding="utf-8")
+    (data / "sources" / "second.yaml").write_text(
+        "source:\n  id: second\n  title: Second\n  text: second.txt\nfacts:\n"
+        "  - subject: russia\n    relation: supports\n    object: belarus\n    quote: Russia backs Belarus.\n",
+        encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    kgraph.load(data, cache=False, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+
+
+def test_several_processes_loading_at_once_agree(data: Path, cache_dir: Path) -> None:
+    code = ("import json, sys, kgraph; kg = kgraph.load(sys.argv[1]); "
+            "print(json.dumps(kgraph.who_supports(kg, 'belarus')))")
+    env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(data)], stdout=subprocess.PIPE, env=env)
+             for _ in range(4)]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    expected = kgraph.who_supports(kgraph.load(data, cache=False), "belarus")
+    assert [json.loads(o) for o in outputs] == [expected] * 4
+    assert cache.load_cached(data) is not None
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".tmp-")]
+
+
+# -- the command line -------------------------------------------------------------------
+
+
+def cli(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # nothing on stderr: not a terminal, so no progress bar
+    parsed: dict[str, object] = json.loads(result.stdout)
+    return parsed
+
+
+def test_no_cache_option_neither_reads_nor_writes(data: Path, cache_dir: Path) -> None:
+    assert cli("--no-cache", "stats", "--data", str(data), "--format", "json")["facts"] == 58
+    assert not cache.entry_path(data).exists()
+    assert cli("stats", "--data", str(data), "--format", "json")["facts"] == 58
+    assert cache.entry_path(data).exists()
+
+
+def test_cache_info_says_whether_the_dataset_is_current(data: Path, cache_dir: Path) -> None:
+    info = cli("cache", "info", "--data", str(data), "--format", "json")
+    assert info["directory"] == str(cache_dir)
+    assert info["entries"] == [] and info["dataset"] == {
+        "data_dir": os.path.realpath(data), "file": str(cache.entry_path(data)), "cached": False, "fresh": False}
+    cli("stats", "--data", str(data), "--format", "json")
+    info = cli("cache", "info", "--data", str(data), "--format", "json")
+    entries = info["entries"]
+    assert isinstance(entries, list) and len(entries) == 1
+    assert entries[0]["facts"] == 58 and entries[0]["data_dir"] == os.path.realpath(data)
+    assert info["dataset"]["fresh"] is True  # type: ignore[index]
+    txt = data / "sources" / f"{SOURCE}.txt"
+    txt.write_text(txt.read_text(encoding="utf-8") + " More.", encoding="utf-8")
+    info = cli("cache", "info", "--data", str(data), "--format", "json")
+    assert info["dataset"]["cached"] is True and info["dataset"]["fresh"] is False  # type: ignore[index]
+
+
+def test_cache_clear_removes_every_entry(data: Path, cache_dir: Path) -> None:
+    cli("stats", "--data", str(data), "--format", "json")
+    cli("stats", "--data", str(BUNDLED), "--format", "json")
+    assert len(list(cache_dir.glob("*.kgc"))) == 2
+    cleared = cli("cache", "clear", "--format", "json")
+    assert sorted(cleared["removed"]) == sorted(  # type: ignore[arg-type]
+        str(cache.entry_path(r)) for r in (data, BUNDLED))
+    assert list(cache_dir.glob("*.kgc")) == []
+    assert cli("cache", "clear", "--format", "json")["removed"] == []
