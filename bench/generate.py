@@ -113,14 +113,29 @@ DEMONYM = {"china": "Chinese", "belarus": "Belarusian", "russia": "Russian", "un
            "germany": "German", "france": "French", "kazakhstan": "Kazakh", "japan": "Japanese", "india": "Indian",
            "iran": "Iranian", "turkey": "Turkish", "serbia": "Serbian", "hungary": "Hungarian"}
 
-FIRST = ["Alexander", "Sergei", "Vladimir", "Dmitry", "Andrei", "Mikhail", "Nikolai", "Pavel", "Yuri", "Ivan", "Oleg", "Viktor", "Igor", "Roman", "Anton", "Maria", "Anna", "Olga", "Elena", "Natalia", "Irina", "Svetlana", "Tatiana", "Yulia", "Daria", "Ksenia", "Veronika", "Alina", "Sofia", "Yana", "Wei", "Li", "Ming", "Jun", "Hui", "Lei", "Tao", "Yan", "Ping", "Qiang", "Hong", "Bo", "Xin", "Yu", "Lan", "Mei", "Jing", "James", "Robert", "John", "Michael", "David", "Thomas", "Peter", "Mark", "Daniel", "Paul", "Laura", "Emma", "Claire", "Sarah", "Helen", "Ahmed", "Omar", "Karim", "Farid", "Leyla", "Aisha", "Timur", "Ruslan", "Aibek", "Nursultan", "Gulnara", "Dilnoza", "Arman", "Bakhyt", "Jan", "Piotr", "Tomasz", "Marek", "Agnieszka", "Katarzyna", "Lukas", "Jonas", "Ruta", "Inga", "Janis", "Liga", "Mart", "Kadri"]
-SYL_A = ["ka", "ko", "la", "lu", "ma", "me", "mi", "na", "no", "pe", "po", "ra", "re", "ro", "sa", "se", "si", "ta", "te", "to", "va", "ve", "vi", "za", "zo", "bo", "da", "de", "di", "ga", "go"]
-SYL_B = ["ren", "lin", "mar", "sen", "tov", "kov", "nev", "rov", "lev", "dan", "bor", "gan", "tin", "nik", "lash", "shen", "vich", "vin", "zar", "mir"]
-SUFFIX = ["ov", "ova", "ev", "eva", "enko", "ko", "sky", "skaya", "ski", "ska", "uk", "yuk", "vich", "ich", "in", "ina", "an", "yan", "idze", "shvili"]
-HAN = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Gao", "Lin", "Luo", "Zheng", "Liang", "Xie", "Song"]
+FIRST = ["Alexander", "Sergei", "Vladimir", "Dmitry", "Andrei", "Mikhail", "Nikolai", "Pavel", "Yuri", "Ivan",
+         "Oleg", "Viktor", "Igor", "Roman", "Anton", "Maria", "Anna", "Olga", "Elena", "Natalia", "Irina",
+         "Svetlana", "Tatiana", "Yulia", "Daria", "Ksenia", "Veronika", "Alina", "Sofia", "Yana", "Wei", "Li",
+         "Ming", "Jun", "Hui", "Lei", "Tao", "Yan", "Ping", "Qiang", "Hong", "Bo", "Xin", "Yu", "Lan", "Mei", "Jing",
+         "James", "Robert", "John", "Michael", "David", "Thomas", "Peter", "Mark", "Daniel", "Paul", "Laura", "Emma",
+         "Claire", "Sarah", "Helen", "Ahmed", "Omar", "Karim", "Farid", "Leyla", "Aisha", "Timur", "Ruslan", "Aibek",
+         "Nursultan", "Gulnara", "Dilnoza", "Arman", "Bakhyt", "Jan", "Piotr", "Tomasz", "Marek", "Agnieszka",
+         "Katarzyna", "Lukas", "Jonas", "Ruta", "Inga", "Janis", "Liga", "Mart", "Kadri"]
+SYL_A = ["ka", "ko", "la", "lu", "ma", "me", "mi", "na", "no", "pe", "po", "ra", "re", "ro", "sa", "se", "si", "ta",
+         "te", "to", "va", "ve", "vi", "za", "zo", "bo", "da", "de", "di", "ga", "go"]
+SYL_B = ["ren", "lin", "mar", "sen", "tov", "kov", "nev", "rov", "lev", "dan", "bor", "gan", "tin", "nik", "lash",
+         "shen", "vich", "vin", "zar", "mir"]
+SUFFIX = ["ov", "ova", "ev", "eva", "enko", "ko", "sky", "skaya", "ski", "ska", "uk", "yuk", "vich", "ich", "in",
+          "ina", "an", "yan", "idze", "shvili"]
+HAN = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu",
+       "Guo", "He", "Gao", "Lin", "Luo", "Zheng", "Liang", "Xie", "Song"]
 ROLES = ["President", "Minister", "Ambassador", "Professor", "General", "Senator", "Deputy", "Governor"]
-ADJ = ["Northern", "Southern", "Eastern", "Western", "Central", "Baltic", "Pacific", "Atlantic", "Continental", "Silk", "Iron", "Golden", "Green", "Blue", "National", "United", "Free", "Democratic", "Strategic", "Eurasian", "Danube", "Volga", "Caspian", "Amber", "Arctic", "Steppe", "Polar"]
-NOUN = ["Grain", "Rail", "Energy", "Steel", "Potash", "Gas", "Oil", "Textile", "Machinery", "Logistics", "Data", "Port", "Freight", "Trade", "Credit", "Development", "Investment", "Security", "Research", "Transit", "Water", "Cotton", "Timber", "Cargo", "Aviation", "Shipping"]
+ADJ = ["Northern", "Southern", "Eastern", "Western", "Central", "Baltic", "Pacific", "Atlantic", "Continental",
+       "Silk", "Iron", "Golden", "Green", "Blue", "National", "United", "Free", "Democratic", "Strategic",
+       "Eurasian", "Danube", "Volga", "Caspian", "Amber", "Arctic", "Steppe", "Polar"]
+NOUN = ["Grain", "Rail", "Energy", "Steel", "Potash", "Gas", "Oil", "Textile", "Machinery", "Logistics", "Data",
+        "Port", "Freight", "Trade", "Credit", "Development", "Investment", "Security", "Research", "Transit",
+        "Water", "Cotton", "Timber", "Cargo", "Aviation", "Shipping"]
 ORG_KIND = ["Holding", "Council", "Bank", "Agency", "Corporation", "Institute", "Fund", "Association",
             "Committee", "Authority", "Group", "Company", "Foundation", "Commission"]
 GROUP_KIND = ["Movement", "Union", "Front", "Alliance", "Coalition", "Party", "Network", "Bloc"]
