@@ -9,8 +9,9 @@ in the source file, the first fact item starts on line ``FACTS_LINE``.
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -240,7 +241,26 @@ def small() -> KnowledgeGraph:
     return build_small()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Loads during the tests use a cache folder of their own, never the user's ~/.cache/kgraph."""
+    before = os.environ.get("KGRAPH_CACHE_DIR")
+    os.environ["KGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("kgraph-cache"))
+    yield
+    if before is None:
+        os.environ.pop("KGRAPH_CACHE_DIR", None)
+    else:
+        os.environ["KGRAPH_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def bundled() -> KnowledgeGraph:
     """The bundled dataset, loaded once for the session."""
     return kgraph.load(BUNDLED)
+
+
+@pytest.fixture
+def no_kgraph_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For tests that rely on the default dataset: the caller's KGRAPH_DATA must not leak in."""
+    monkeypatch.delenv("KGRAPH_DATA", raising=False)
+    yield
