@@ -587,3 +587,49 @@ def test_an_empty_vocabulary_does_not_silently_drop_the_facts(make_dataset: Make
     ]
     assert errors(make_dataset(entities="entities: []\n"))[0] == (
         f"DATA/sources/art.yaml:{F}:14: error: unknown entity 'alphaland'")
+
+
+# -- shapes and odd files ---------------------------------------------------------------------
+
+
+def test_fact_that_is_not_a_mapping(make_dataset: MakeDataset) -> None:
+    assert errors(make_dataset(facts="- just a string\n")) == [
+        f"DATA/sources/art.yaml:{F}:5: error: a fact must be a mapping of fields, not the text 'just a string'"
+    ]
+
+
+def test_facts_that_are_not_a_list(make_dataset: MakeDataset) -> None:
+    assert errors(make_dataset(source=SOURCE_HEAD + "  subject: alphaland\n")) == [
+        f"DATA/sources/art.yaml:{F}:3: error: 'facts' must be a list, not a mapping"
+    ]
+
+
+def test_qualifier_values_must_be_plain(make_dataset: MakeDataset) -> None:
+    assert errors(make_dataset(facts=fact(qualifiers="{role: [a, b], amount: US$4.2 billion}"))) == [
+        f"DATA/sources/art.yaml:{F + 4}:24: error: qualifier 'role' must be a plain value, not a list"
+    ]
+
+
+def test_aliases_must_be_a_list(make_dataset: MakeDataset) -> None:
+    assert errors(make_dataset(entities=ENTITIES.replace("aliases: [Gamma]", "aliases: Gamma"))) == [
+        "DATA/entities.yaml:14:14: error: 'aliases' of entity 'gamma-leader' must be a list, e.g. [Gamma]"
+    ]
+
+
+def test_unknown_entity_type_is_a_warning_with_a_suggestion(make_dataset: MakeDataset) -> None:
+    assert report(make_dataset(entities=ENTITIES.replace("type: person", "type: persn"))) == ([], [
+        ("DATA/entities.yaml:13:11: warning: entity type 'persn' is not one of person, country, organisation, "
+        "group, event, initiative, document, place (did you mean 'person'?)")
+    ])
+
+
+def test_yml_source_is_not_read_and_says_so(make_dataset: MakeDataset) -> None:
+    assert report(make_dataset(files={"sources/extra.yml": "source: {}\n"})) == ([], [
+        "DATA/sources/extra.yml: warning: not read: source files must end in .yaml (did you mean 'extra.yaml'?)"
+    ])
+
+
+def test_article_text_must_be_utf8(make_dataset: MakeDataset) -> None:
+    root = make_dataset()
+    (root / "sources" / "art.txt").write_bytes(b"Alphaland \xff backs Betaland.")
+    assert errors(root) == ["DATA/sources/art.txt: error: the article text is not UTF-8 (invalid start byte at byte 10)"]
