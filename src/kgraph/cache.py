@@ -43,6 +43,7 @@ import struct
 import tempfile
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -185,16 +186,9 @@ def _array(typecode: str, values: Sequence[int]) -> bytes:
 
 def _csr(codes: memoryview | Sequence[int], n_codes: int) -> tuple[list[int], list[int]]:
     """Rows grouped by code, in row order within each group; offsets[c]..offsets[c+1] are code c's rows."""
-    counts = [0] * (n_codes + 1)
-    for c in codes:
-        counts[c + 1] += 1
-    for i in range(n_codes):
-        counts[i + 1] += counts[i]
-    offsets = list(counts)
-    order = [0] * len(codes)
-    for row, c in enumerate(codes):
-        order[counts[c]] = row
-        counts[c] += 1
+    counts = Counter(codes)
+    offsets = list(itertools.accumulate((counts.get(c, 0) for c in range(n_codes)), initial=0))
+    order = sorted(range(len(codes)), key=codes.__getitem__)  # stable: row order within a code
     return order, offsets
 
 
@@ -269,7 +263,8 @@ def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tu
     """
     rootp = Path(root)
     text_paths = sorted({s.text_path for s in kg.sources.values()})
-    texts = [_rel(rootp, Path(t)) for t in text_paths]
+    real_root = rootp.resolve()
+    texts = [_rel(real_root, Path(t)) for t in text_paths]
     key = _content_key(rootp, texts)
     after = snapshot(rootp)
     after.update(_stats(Path(t) for t in text_paths if t not in after))
@@ -306,9 +301,9 @@ def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tu
     return target
 
 
-def _rel(root: Path, p: Path) -> str:
+def _rel(real_root: Path, p: Path) -> str:
     try:
-        return p.relative_to(root.resolve()).as_posix()
+        return p.relative_to(real_root).as_posix()
     except ValueError:
         return str(p)
 
