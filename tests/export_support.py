@@ -37,7 +37,7 @@ def need(ok: bool, what: str, install: str) -> None:
 
 def need_module(name: str, install: str | None = None) -> None:
     need(importlib.util.find_spec(name) is not None, f"Python package {name!r}",
-         install or f"pip install -e '.[test]'")
+         install or "pip install -e '.[test]'")
 
 
 def need_schemas() -> None:

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -46,8 +46,8 @@ def _check_header(header: list[str]) -> None:
 
 
 def test_csv_headers_and_values_follow_the_import_format(neo: Path, bundled: KnowledgeGraph) -> None:
-    nodes = list(csv.reader(io.StringIO((neo / "nodes.csv").read_text(encoding="utf-8"), newline="")))
-    rels = list(csv.reader(io.StringIO((neo / "relationships.csv").read_text(encoding="utf-8"), newline="")))
+    nodes = list(csv.reader(io.StringIO((neo / "nodes.csv").read_bytes().decode("utf-8"), newline="")))
+    rels = list(csv.reader(io.StringIO((neo / "relationships.csv").read_bytes().decode("utf-8"), newline="")))
     _check_header(nodes[0])
     _check_header(rels[0])
     assert nodes[0][0] == "kgid:ID(KG)" and ":LABEL" in nodes[0]
@@ -97,7 +97,7 @@ def test_labels_and_types_are_cypher_names() -> None:
 class Literal:
     """A parser for the Cypher literals the script uses: maps, lists, strings, integers, booleans."""
 
-    ESC = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+    ESC: ClassVar[dict[str, str]] = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
     def __init__(self, text: str, pos: int) -> None:
         self.text, self.pos = text, pos
@@ -192,11 +192,16 @@ def statements(script: str) -> list[str]:
     return out
 
 
-NODE_MERGE = re.compile(r"AS row\nMERGE \(n:Entity \{kgid: row\.kgid\}\) SET n \+= row\.props(?:, n:(\w+))?")
+NAME = r"(\w+|`(?:[^`]|``)+`)"  # a label or type: bare, or backtick-quoted with `` for a backtick
+NODE_MERGE = re.compile(r"AS row\nMERGE \(n:Entity \{kgid: row\.kgid\}\) SET n \+= row\.props(?:, n:" + NAME + ")?")
 REL_MERGE = re.compile(
     r"AS row\nMATCH \(a:Entity \{kgid: row\.start\}\)\nMATCH \(b:Entity \{kgid: row\.end\}\)\n"
-    r"MERGE \(a\)-\[r:(\w+) \{kgid: row\.kgid\}\]->\(b\) SET r \+= row\.props"
+    r"MERGE \(a\)-\[r:" + NAME + r" \{kgid: row\.kgid\}\]->\(b\) SET r \+= row\.props"
 )
+
+
+def unquote(name: str) -> str:
+    return name[1:-1].replace("``", "`") if name.startswith("`") else name
 
 
 class Store:
@@ -211,14 +216,15 @@ class Store:
 
     def run(self, statement: str) -> None:
         assert not re.search(r"\b(DELETE|REMOVE|DETACH)\b", statement)
-        m = re.fullmatch(r"CREATE CONSTRAINT \w+ IF NOT EXISTS FOR \(n:(\w+)\) REQUIRE n\.(\w+) IS UNIQUE", statement)
+        m = re.fullmatch(r"CREATE CONSTRAINT " + NAME + r" IF NOT EXISTS FOR \(n:" + NAME
+                         + r"\) REQUIRE n\.(\w+) IS UNIQUE", statement)
         if m:
-            self.node_keys.add((m.group(1), m.group(2)))
+            self.node_keys.add((unquote(m.group(2)), m.group(3)))
             return
-        m = re.fullmatch(r"CREATE CONSTRAINT \w+ IF NOT EXISTS FOR \(\)-\[r:(\w+)\]-\(\) REQUIRE r\.(\w+) IS UNIQUE",
-                         statement)
+        m = re.fullmatch(r"CREATE CONSTRAINT " + NAME + r" IF NOT EXISTS FOR \(\)-\[r:" + NAME
+                         + r"\]-\(\) REQUIRE r\.(\w+) IS UNIQUE", statement)
         if m:
-            self.rel_keys.add((m.group(1), m.group(2)))
+            self.rel_keys.add((unquote(m.group(2)), m.group(3)))
             return
         assert statement.startswith("UNWIND "), statement[:80]
         parser = Literal(statement, len("UNWIND "))
@@ -234,10 +240,10 @@ class Store:
                 node = self.nodes[row["kgid"]]
                 node["props"].update(row["props"])
                 if m.group(1):
-                    node["labels"].add(m.group(1))
+                    node["labels"].add(unquote(m.group(1)))
             return
         if m := REL_MERGE.fullmatch(rest):
-            rel_type = m.group(1)
+            rel_type = unquote(m.group(1))
             assert (rel_type, "kgid") in self.rel_keys, "MERGE on an unconstrained key"
             for row in rows:
                 assert row["start"] in self.nodes and row["end"] in self.nodes  # MATCH finds both ends

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from export_support import need_module
@@ -79,9 +80,10 @@ def test_sparql_who_supports_in_rdflib_matches_kgraph(turtle: Path, bundled: Kno
     g = rdflib.Graph().parse(turtle, format="turtle")
     who, evidence = _expected(bundled, target)
     assert who, "the test needs an answer to compare"
-    got = {_local(str(row[0])) for row in g.query(_bind(WHO_SUPPORTS, target))}
+    answers: list[Any] = list(g.query(_bind(WHO_SUPPORTS, target)))
+    got = {_local(str(row[0])) for row in answers}
     assert got == who
-    rows = list(g.query(_bind(EVIDENCE, target)))
+    rows: list[Any] = list(g.query(_bind(EVIDENCE, target)))
     assert {(_local(str(r[0])), str(r[1])) for r in rows} == evidence
     quotes = {str(r[1]): str(r[2]) for r in rows}
     assert all(quotes[i] == bundled.facts_by_id[i].quote for i in quotes)
@@ -94,9 +96,11 @@ def test_sparql_who_supports_in_pyoxigraph_matches_kgraph(turtle: Path, bundled:
     store = pyoxigraph.Store()
     store.load(path=str(turtle), format=pyoxigraph.RdfFormat.TURTLE)
     who, evidence = _expected(bundled, "belarus")
-    got = {_local(s["who"].value) for s in store.query(_bind(WHO_SUPPORTS, "belarus"))}
+    solutions: Any = store.query(_bind(WHO_SUPPORTS, "belarus"))
+    got = {_local(s["who"].value) for s in solutions}
     assert got == who
-    got_evidence = {(_local(s["who"].value), s["id"].value) for s in store.query(_bind(EVIDENCE, "belarus"))}
+    solutions = store.query(_bind(EVIDENCE, "belarus"))
+    got_evidence = {(_local(s["who"].value), s["id"].value) for s in solutions}
     assert got_evidence == evidence
 
 
@@ -129,7 +133,8 @@ def test_every_fact_is_a_truthy_triple_and_one_statement(bundled: KnowledgeGraph
         [st] = list(g.subjects(kgv.factId, rdflib.Literal(f.id)))
         assert g.value(st, RDF.subject) == kge[f.subject] and g.value(st, RDF.object) == kge[f.object]
         assert str(g.value(st, kgv.hasQuote)) == f.quote
-        assert g.value(st, kgv.hasPolarity).toPython() == f.polarity
+        polarity: Any = g.value(st, kgv.hasPolarity)
+        assert polarity.toPython() == f.polarity
     for e in bundled.entities.values():
         assert str(g.value(kge[e.id], rdflib.RDFS.label)) == e.name
 

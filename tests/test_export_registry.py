@@ -16,7 +16,6 @@ import kgraph
 from kgraph import exporters
 from kgraph.cli import app
 from kgraph.errors import ExportError, UnknownEntity, UsageError
-from kgraph.exporters import _common
 from kgraph.knowledge import KnowledgeGraph
 
 runner = CliRunner()
@@ -114,7 +113,7 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(_common.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(ExportError, match="No space left on device"):
         exporters.export(bundled, "graphml", target)
     assert target.read_text(encoding="utf-8") == "the old export"
@@ -138,7 +137,7 @@ def test_a_failed_folder_export_leaves_the_folder_as_it_was(
             raise OSError(5, "Input/output error")
         return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(_common.os, "fdopen", failing_fdopen)
+    monkeypatch.setattr(os, "fdopen", failing_fdopen)
     with pytest.raises(ExportError, match="Input/output error"):
         exporters.export(bundled, "neo4j", folder)
     assert _snapshot(folder) == {"nodes.csv": b"old", "notes.txt": b"mine"}

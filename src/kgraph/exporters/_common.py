@@ -211,7 +211,7 @@ def _texts(kg: KnowledgeGraph) -> Iterable[tuple[str, str]]:
         yield f"source {s.id!r} title", s.title
 
 
-def check_xml_text(kg: KnowledgeGraph, fmt: str) -> None:
+def check_xml_text(kg: KnowledgeGraph, fmt: str, why: str = "XML 1.0 cannot hold") -> None:
     """Refuse, before writing anything, text that XML 1.0 cannot hold (control characters).
 
     kgraph refuses rather than strips: a silently changed name or quote would
@@ -222,7 +222,7 @@ def check_xml_text(kg: KnowledgeGraph, fmt: str) -> None:
         if m:
             raise ExportError(
                 f"cannot export {fmt}: {where} contains the control character U+{ord(m.group()):04X}, "
-                "which XML 1.0 cannot hold; remove it from the data (or export json, cytoscape, csv or rdf)"
+                f"which {why}; remove it from the data (json, cytoscape, csv, rdf and neo4j exports keep it)"
             )
 
 

@@ -43,7 +43,7 @@ def quote(text: str) -> str:
 
 def render(kg: KnowledgeGraph) -> str:
     """The DOT text of ``kg``."""
-    check_xml_text(kg, "dot")
+    check_xml_text(kg, "dot", "Graphviz and its SVG output cannot carry")
     lines = [
         f"// {creator()}: one node per entity, one edge per fact (edge id = fact id)",
         "digraph kgraph {",

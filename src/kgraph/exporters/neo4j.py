@@ -23,7 +23,7 @@ Written to a folder (or a ``.zip``):
   running the script again creates nothing. The rows are Cypher literals (strings escaped),
   so the script runs anywhere Cypher does, without client-side parameters.
 
-CSV: UTF-8, RFC 4180 quoting, empty cell = absent property (no ``null``). An alias that
+CSV: UTF-8, RFC 4180 quoting and CRLF record ends, empty cell = absent property (no ``null``). An alias that
 contains ``;`` cannot be an array element and is refused, with a clear error, before
 anything is written. Neo4j 5.7+ is needed for the relationship-key constraints.
 """
@@ -126,7 +126,7 @@ def _present(d: dict[str, Any]) -> dict[str, Any]:
 
 def _csv(header: Iterable[str], rows: Iterable[list[object]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(list(header))
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
