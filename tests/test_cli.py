@@ -312,6 +312,8 @@ def test_traceback_option_lets_the_error_through() -> None:
     result = run("--traceback", "who-supports", "belaruss")
     assert isinstance(result.exception, kgraph.UnknownEntity)
     assert result.exit_code != 0
+    debug = run("who-supports", "belaruss", env={"KGRAPH_DEBUG": "1"})
+    assert isinstance(debug.exception, kgraph.UnknownEntity)
 
 
 # -- validate ----------------------------------------------------------------------------------

@@ -368,3 +368,15 @@ def test_bundled_acts_for_both_ways(bundled: KnowledgeGraph) -> None:
     direct = by_entity(query.who_supports(bundled, "belarus", direct=True)).get("china")
     assert china["via"], "China's support should use at least one acts-for link (Xi, Wang Yi, the ambassador)"
     assert direct is None or direct["score"] < china["score"]
+
+
+def test_bundled_graph_has_one_edge_per_fact_keyed_by_its_id(bundled: KnowledgeGraph) -> None:
+    g = bundled.graph
+    assert g.number_of_nodes() == len(bundled.entities)
+    assert g.number_of_edges() == len(bundled.facts)
+    for f in bundled.facts:
+        edge = g.edges[f.subject, f.object, f.id]
+        assert (edge["relation"], edge["polarity"], edge["quote"], edge["source"]) == (
+            f.relation, f.polarity, f.quote, f.source)
+        assert edge.get("date") == f.date
+    assert g.nodes["belarus"]["name"] == "Belarus"

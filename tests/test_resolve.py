@@ -115,3 +115,13 @@ def test_bundled_names_resolve(bundled: KnowledgeGraph) -> None:
     with pytest.raises(UnknownEntity) as caught:
         bundled.entity("belaruss")
     assert caught.value.suggestions[0] == "belarus"
+
+
+def test_every_bundled_name_and_alias_resolves_to_its_entity(bundled: KnowledgeGraph) -> None:
+    import unicodedata
+
+    for e in bundled.entities.values():
+        for name in (e.id, e.name, *e.aliases):
+            plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+            for variant in (name, name.upper(), name.lower(), plain, f"  {name}  ", name.replace(" ", "-")):
+                assert bundled.entity(variant).id == e.id, (variant, e.id)
