@@ -232,3 +232,27 @@ def test_cli_errors_are_one_line_and_write_nothing(args: list[str], message: str
     assert done.stderr.startswith(message), done.stderr
     assert done.stderr.count("\n") == 1
     assert done.stdout == ""
+
+
+def test_exports_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Byte-identical across processes too (set and dict order vary with PYTHONHASHSEED)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, kgraph\n"
+        "from kgraph import exporters\n"
+        "kg = kgraph.load(sys.argv[1])\n"
+        "for fmt, name in " + repr(sorted(TARGETS.items())) + ":\n"
+        "    exporters.export(kg, fmt, sys.argv[2] + '/' + name)\n"
+        "exporters.export(kg, 'rdf', sys.argv[2] + '/g.nt')\n"
+    )
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(BUNDLED), str(out)], check=True, env=env, timeout=120)
+        trees.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1]
+    assert len(trees[0]) == 13

@@ -12,7 +12,11 @@ RELAX NG grammar (no ``xsi:*`` attributes, which that grammar forbids).
   ``#2``, ``#3`` … when the same two entities share several facts of one
   relation, so ``kind`` is unique per source–target pair as GEXF 1.3 asks.
 - Attributes have numeric ids and a ``title``, one ``<attributes>`` block
-  per class; aliases are a ``liststring`` ``["a", "b"]``.
+  per class; aliases are a ``liststring`` ``["a", "b"]``. Node attributes:
+  ``kgid``, ``entity_type``, ``aliases``, ``description``; edge attributes:
+  ``kgid``, ``relation``, ``polarity``, ``date``, ``start_date``, ``end_date``
+  (as written), ``quote``, ``article`` (the source id), ``according_to``,
+  ``qualifiers`` (a JSON object), ``symmetric``.
 - Time (``mode="dynamic"``, ``timeformat="date"``) when any fact is dated:
   a ``date`` becomes the period it names (``2021-12`` → 2021-12-01 to
   2021-12-31); ``start``/``end`` become the first day of ``start`` and the

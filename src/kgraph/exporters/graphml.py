@@ -9,9 +9,10 @@ reserved Gephi column), ``aliases`` (``; ``-delimited, ``\\`` and ``;``
 inside an alias escaped with ``\\``), ``description``, ``size``, and the
 colour by entity type as integer ``r``/``g``/``b`` plus ``color`` ``#rrggbb``.
 Edge keys: ``label`` (relation label), ``kgid``, ``relation``, ``polarity``,
-``date``/``start``/``end``, ``quote``, ``article`` (the source id; ``source``
-means the start node in graph formats), ``according_to``, ``qualifiers``
-(a JSON object), ``symmetric``, ``weight`` and the colour by polarity.
+``date``/``start_date``/``end_date`` (as written, ISO 8601), ``quote``,
+``article`` (the source id; ``source`` means the start node in graph
+formats), ``according_to``, ``qualifiers`` (a JSON object), ``symmetric``,
+``weight`` and the colour by polarity.
 Key ids are ``k0``, ``k1``, … (never Gephi's hijacked ``d3``/``d7``); absent
 values are left out, never written as empty, None or NaN.
 
