@@ -206,6 +206,17 @@ def test_quote_differing_only_in_quotes_dashes_and_whitespace_is_accepted(make_d
     assert kgraph.load(root).facts[0].quote.startswith(("Betaland", "said"))
 
 
+def test_quote_matches_across_unicode_forms_and_invisible_characters(make_dataset: MakeDataset) -> None:
+    # the article has a soft hyphen, a zero-width space and a composed é; the quote has none and a decomposed one (e + U+0301)
+    text = "Alpha\u00adland backs Bet\u200baland and Caf\u00e9 Ltd.\n"
+    quote = "'Alphaland backs Betaland and Cafe\u0301 Ltd.'"
+    root = make_dataset(facts=fact(quote=quote), text=text)
+    assert errors(root) == []
+    # and the other way round
+    root = make_dataset(facts=fact(quote="'Alpha\u00adland backs Betaland'"), text="Alphaland backs Betaland.\n")
+    assert errors(root) == []
+
+
 def test_a_double_hyphen_is_not_a_dash(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(quote="'its \"steady\" support -- warmly'"))
     assert [e.split(": error: ")[1] for e in errors(root)] == [

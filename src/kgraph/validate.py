@@ -8,6 +8,7 @@ suggestion where one exists. Nothing stops at the first problem.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 
 from . import dates
@@ -41,6 +42,8 @@ _QUOTES = str.maketrans(
         "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
         "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
         "\u00a0": " ", "\u202f": " ", "\u2009": " ", "…": "...",
+        # invisible in a browser, so a quote copied from one may have them or not: soft hyphen, zero widths
+        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
     }
 )
 _SPACE = re.compile(r"\s+")
@@ -50,12 +53,14 @@ def normalise_text(text: str) -> str:
     """The form quotes and article texts are compared in.
 
     Curly quotes and primes become straight quotes, every dash becomes ``-``,
-    runs of whitespace become one space.
+    runs of whitespace become one space; soft hyphens and zero-width
+    characters go, and accents are composed (NFC) so "é" is one character
+    however it was typed.
 
     >>> normalise_text("“ironclad  friend” – China")
     '"ironclad friend" - China'
     """
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip()
 
 
 class Report:
