@@ -207,7 +207,7 @@ def test_quote_differing_only_in_quotes_dashes_and_whitespace_is_accepted(make_d
 
 
 def test_quote_matches_across_unicode_forms_and_invisible_characters(make_dataset: MakeDataset) -> None:
-    # the article has a soft hyphen, a zero-width space and a composed é; the quote has none and a decomposed one (e + U+0301)
+    # the article: a soft hyphen, a zero-width space, a composed é; the quote: none, and e + U+0301
     text = "Alpha\u00adland backs Bet\u200baland and Caf\u00e9 Ltd.\n"
     quote = "'Alphaland backs Betaland and Cafe\u0301 Ltd.'"
     root = make_dataset(facts=fact(quote=quote), text=text)
