@@ -256,3 +256,10 @@ def test_exports_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
         trees.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
     assert len(trees[0]) == 13
+
+
+def test_an_option_the_format_does_not_take_is_a_usage_error(bundled: KnowledgeGraph) -> None:
+    with pytest.raises(UsageError, match="the gexf export has no option 'syntax' \\(it takes none\\)"):
+        exporters.export(bundled, "gexf", io.StringIO(), syntax="nt")
+    with pytest.raises(UsageError, match="the rdf export has no option 'colour' \\(it takes syntax, base\\)"):
+        exporters.export(bundled, "rdf", io.StringIO(), colour="red")

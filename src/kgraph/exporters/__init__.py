@@ -27,6 +27,7 @@ the file back with a real reader of that format.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,6 +125,12 @@ def export(
     ``{"format", "entities", "facts"}``.
     """
     exporter = get(fmt)
+    write = exporter.load()
+    accepted = [p.name for p in inspect.signature(write).parameters.values() if p.kind is p.KEYWORD_ONLY]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
+        raise UsageError(f"the {exporter.name} export has no option {unknown[0]!r} ({takes})")
     part = select(kg, around=around, depth=depth, relations=relations)
-    exporter.load()(part, target, **options)
+    write(part, target, **options)
     return {"format": exporter.name, "entities": len(part.entities), "facts": len(part.facts)}
