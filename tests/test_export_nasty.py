@@ -235,3 +235,39 @@ def test_fixed_nasty_names(name: str, alias: str, quote: str, tmp_path: Path) ->
         names = {n["attributes"].get("kgid", n["key"]): n["attributes"]["label"] for n in got["nodes"]}
         assert names["nasty"] == e.name, fmt
         assert got["edges"][0]["attributes"]["quote"] == f.quote, fmt
+
+
+def test_ids_that_are_not_slugs_survive(tmp_path: Path) -> None:
+    """A graph built in code may use any ids: the XML formats encode them and keep the original as kgid."""
+    from kgraph.model import Entity, Fact, Relation, Source
+
+    _require_readers()
+    ids = ["a b/ü", "1st#<&>", "_x_", "über:Ж"]
+    rels = [Relation("co op", "co-operates", 1, "")]
+    ents = [Entity(i, f"name {i}", "kind of thing", "") for i in ids]
+    facts = [Fact(f"fact {n} ✓", ids[n], "co op", ids[(n + 1) % len(ids)], 1, f"q{n}", "src/1", date="2021")
+             for n in range(len(ids))]
+    kg = KnowledgeGraph(rels, ents, [Source("src/1", "S", "2021", "", "")], facts)
+    for fmt in exporters.names():
+        exporters.export(kg, fmt, tmp_path / f"out-{fmt}")
+    validate_graphml(tmp_path / "out-graphml")
+    validate_gexf(tmp_path / "out-gexf")
+    for fmt, path in (("graphml", "out-graphml"), ("gexf", "out-gexf")):
+        [seen] = node_read(fmt, tmp_path / path)
+        assert seen["ok"], seen.get("error")
+        assert sorted(n["attributes"]["kgid"] for n in seen["nodes"]) == sorted(ids)
+        assert sorted(e["attributes"]["kgid"] for e in seen["edges"]) == sorted(f.id for f in facts)
+        assert all(re.fullmatch(r"[A-Za-z0-9._-]+", n["key"]) for n in seen["nodes"])
+    import rdflib
+
+    g = rdflib.Graph().parse(tmp_path / "out-rdf", format="turtle")
+    labels = {str(o) for o in g.objects(None, rdflib.RDFS.label)}
+    assert {f"name {i}" for i in ids} <= labels
+    store = Store()
+    for s in statements((tmp_path / "out-neo4j" / "import.cypher").read_text(encoding="utf-8")):
+        store.run(s)
+    assert sorted(store.nodes) == sorted(ids) and len(store.rels) == len(facts)
+    done = subprocess.run(["dot", "-Tjson", str(tmp_path / "out-dot")], capture_output=True, text=True,
+                          encoding="utf-8", timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert sorted(e["id"] for e in json.loads(done.stdout)["edges"]) == sorted(f.id for f in facts)
