@@ -263,3 +263,10 @@ def test_an_option_the_format_does_not_take_is_a_usage_error(bundled: KnowledgeG
         exporters.export(bundled, "gexf", io.StringIO(), syntax="nt")
     with pytest.raises(UsageError, match="the rdf export has no option 'colour' \\(it takes syntax, base\\)"):
         exporters.export(bundled, "rdf", io.StringIO(), colour="red")
+
+
+def test_depth_without_around_and_a_zip_to_a_text_stream_are_refused(bundled: KnowledgeGraph) -> None:
+    with pytest.raises(UsageError, match="--depth needs --around"):
+        exporters.export(bundled, "gexf", io.StringIO(), depth=2)
+    with pytest.raises(ExportError, match="a zip needs a binary stream"):
+        exporters.export(bundled, "csv", io.StringIO())

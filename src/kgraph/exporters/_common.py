@@ -74,10 +74,12 @@ def select(
     from ..knowledge import KnowledgeGraph
     from ..query import relation_filter
 
-    if around is None and not relations:
-        return kg
     if depth < 1:
         raise UsageError("--depth must be at least 1")
+    if around is None and depth != 1:
+        raise UsageError("--depth needs --around (the entity to start from)")
+    if around is None and not relations:
+        return kg
     allowed = relation_filter(kg, relations)
     facts = [f for f in kg.facts if allowed is None or f.relation in allowed]
     if around is not None:
@@ -268,13 +270,16 @@ def is_stream(target: object) -> bool:
     return hasattr(target, "write")
 
 
-def _write_stream(stream: Any, data: bytes) -> None:
+def _write_stream(stream: Any, data: bytes, *, binary: bool = False) -> None:
+    """Write to an open stream: bytes to a binary one, or to a text stream's buffer when it has one."""
     if isinstance(stream, io.TextIOBase) or hasattr(stream, "encoding"):
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
             stream.flush()
             buffer.write(data)
             buffer.flush()
+        elif binary:
+            raise ExportError("a zip needs a binary stream (or a path), not a text stream")
         else:
             stream.write(data.decode("utf-8"))
     else:
@@ -349,7 +354,7 @@ def write_files(files: Mapping[str, str], target: Target, fmt: str) -> None:
     does not write are left alone.
     """
     if is_stream(target):
-        _write_stream(target, _zip_bytes(files))
+        _write_stream(target, _zip_bytes(files), binary=True)
         return
     path = Path(os.fspath(target))  # type: ignore[arg-type]
     if path.suffix.lower() == ".zip":
