@@ -270,3 +270,12 @@ def test_depth_without_around_and_a_zip_to_a_text_stream_are_refused(bundled: Kn
         exporters.export(bundled, "gexf", io.StringIO(), depth=2)
     with pytest.raises(ExportError, match="a zip needs a binary stream"):
         exporters.export(bundled, "csv", io.StringIO())
+
+
+def test_the_command_lists_every_registered_format_and_takes_dash_for_stdout() -> None:
+    from kgraph.cli.export import FORMATS
+
+    assert FORMATS.split(", ") == exporters.names()
+    done = runner.invoke(app, ["export", "dot", "-o", "-", "--data", str(BUNDLED)])
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[1] == "digraph kgraph {"

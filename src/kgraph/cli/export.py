@@ -24,7 +24,7 @@ def export(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (a folder or .zip for csv and neo4j). Default: stdout.",
+        typer.Option("--output", "-o", help="File to write (a folder or .zip for csv and neo4j); - or nothing: stdout.",
                      show_default=False),
     ] = None,
     around: Annotated[
@@ -55,6 +55,8 @@ def export(
     """
     from .. import exporters
 
+    if output is not None and str(output) == "-":
+        output = None  # `-o -`: stdout, as usual
     if fmt is None:
         if output is None:
             raise UsageError(f"name a format ({FORMATS}) or give -o FILE with a known suffix")
