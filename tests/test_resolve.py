@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kgraph.errors import ExitCode, UnknownEntity, UnknownRelation
 from kgraph.knowledge import KnowledgeGraph
@@ -125,3 +127,12 @@ def test_every_bundled_name_and_alias_resolves_to_its_entity(bundled: KnowledgeG
             plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
             for variant in (name, name.upper(), name.lower(), plain, f"  {name}  ", name.replace(" ", "-")):
                 assert bundled.entity(variant).id == e.id, (variant, e.id)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_fold_is_idempotent_and_plain(name: str) -> None:
+    folded = fold(name)
+    assert fold(folded) == folded
+    assert folded == folded.strip() and "  " not in folded
+    assert NameIndex({"the-id": [name]}).lookup(name) == ("the-id" if folded else None)

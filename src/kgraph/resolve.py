@@ -56,6 +56,7 @@ class NameIndex:
                 keys.setdefault(fold(other), ident)
         for ident in names:
             keys[fold(ident)] = ident
+        keys.pop("", None)  # a name of punctuation only must not match every other such name
         self._keys = keys
 
     def lookup(self, name: str) -> str | None:
