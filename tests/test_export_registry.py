@@ -279,3 +279,14 @@ def test_the_command_lists_every_registered_format_and_takes_dash_for_stdout() -
     done = runner.invoke(app, ["export", "dot", "-o", "-", "--data", str(BUNDLED)])
     assert done.exit_code == 0, done.output
     assert done.stdout.splitlines()[1] == "digraph kgraph {"
+
+
+@pytest.mark.parametrize("fmt", sorted(TARGETS))
+def test_a_dangling_fact_is_refused_before_writing(fmt: str, tmp_path: Path) -> None:
+    from kgraph.model import Entity, Fact, Relation
+
+    kg = KnowledgeGraph([Relation("r", "r", 0, "")], [Entity("a", "A", "t", "")], [],
+                        [Fact("f1", "a", "r", "ghost", 0, "q", "s")])
+    with pytest.raises(ExportError, match="fact 'f1' has object 'ghost', which is not in the graph"):
+        exporters.export(kg, fmt, tmp_path / TARGETS[fmt])
+    assert list(tmp_path.iterdir()) == []

@@ -116,7 +116,21 @@ def sorted_entities(kg: KnowledgeGraph) -> list[Entity]:
 
 
 def sorted_facts(kg: KnowledgeGraph) -> list[Fact]:
-    """Facts in (subject, object, relation, id) order: parallel edges sit together."""
+    """Facts in (subject, object, relation, id) order: parallel edges sit together.
+
+    Checks on the way that no edge would dangle (a graph built in code is not
+    validated): an ExportError names the first fact whose entity or relation
+    is missing, or whose id is used twice.
+    """
+    seen: set[str] = set()
+    for f in kg.facts:
+        for role, ident, known in (("subject", f.subject, kg.entities), ("object", f.object, kg.entities),
+                                   ("relation", f.relation, kg.relations)):
+            if ident not in known:
+                raise ExportError(f"cannot export: fact {f.id!r} has {role} {ident!r}, which is not in the graph")
+        if f.id in seen:
+            raise ExportError(f"cannot export: two facts have the id {f.id!r}")
+        seen.add(f.id)
     return sorted(kg.facts, key=lambda f: (f.subject, f.object, f.relation, f.id))
 
 
