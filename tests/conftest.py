@@ -125,7 +125,7 @@ def write_dataset(
     ``relations``/``entities``: whole files; ``facts``: the items under
     ``facts:`` (appended to the default source header); ``source``: the whole
     source file instead; ``text``: the article text; ``files``: more files
-    (relative path -> content; content None is not allowed). Text is dedented.
+    (relative path -> content). Text is dedented.
     """
     root.mkdir(parents=True, exist_ok=True)
     (root / "sources").mkdir(exist_ok=True)
