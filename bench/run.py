@@ -88,8 +88,28 @@ def kgraph_cmd() -> list[str]:
     return [found] if found else [sys.executable, "-m", "kgraph"]
 
 
-def child_env(cache: Path) -> dict[str, str]:
+def snapshot_code(work: Path) -> Path:
+    """A copy of the kgraph package (and the bundled data) that the children import.
+
+    The benchmark then measures one version of the code from start to end even
+    while the working tree changes (a change to the loading code would
+    otherwise invalidate the cache in the middle of the warm runs).
+    """
+    import kgraph
+
+    src = Path(kgraph.__file__).resolve().parent
+    snap = work / "snapshot"
+    if snap.exists():
+        shutil.rmtree(snap)
+    shutil.copytree(src, snap / "src" / "kgraph", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(HERE.parent / "data", snap / "data")
+    return snap / "src"
+
+
+def child_env(cache: Path, pythonpath: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), *filter(None, [env.get("PYTHONPATH")])])
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("KGRAPH_DATA", None)
     env.pop("KGRAPH_NO_CACHE", None)
@@ -196,6 +216,8 @@ def main() -> None:
                     help="where datasets, cache and exports go (reused between runs)")
     ap.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON results")
     ap.add_argument("--quick", action="store_true", help="skip the start-up section")
+    ap.add_argument("--live", action="store_true",
+                    help="run the working tree's code instead of a snapshot of it taken at the start")
     args = ap.parse_args()
 
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
@@ -203,7 +225,9 @@ def main() -> None:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     cache = work / "cache"
-    env = child_env(cache)
+    if cache.exists():
+        shutil.rmtree(cache)
+    env = child_env(cache, None if args.live else snapshot_code(work))
     kg = kgraph_cmd()
     py = [sys.executable]
     has_export = subprocess.run(kg + ["export", "--help"], env=env, capture_output=True, check=False).returncode == 0
