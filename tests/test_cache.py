@@ -296,3 +296,43 @@ def test_cache_clear_removes_every_entry(data: Path, cache_dir: Path) -> None:
         str(cache.entry_path(r)) for r in (data, BUNDLED))
     assert list(cache_dir.glob("*.kgc")) == []
     assert cli("cache", "clear", "--format", "json")["removed"] == []
+
+
+class _Terminal:
+    """A stand-in stderr that says it is a terminal, keeping what is written."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+        self.parts: list[str] = []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_only_on_a_terminal_and_only_for_a_long_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kgraph.cli.cache import load_progress
+
+    piped = _Terminal(tty=False)
+    monkeypatch.setattr(sys, "stderr", piped)
+    with load_progress(delay=0.0) as progress:
+        assert progress is None  # nothing to draw in a pipe
+    term = _Terminal(tty=True)
+    monkeypatch.setattr(sys, "stderr", term)
+    with load_progress(delay=3600.0) as progress:  # a quick load: the bar never appears
+        assert progress is not None
+        progress(1, 3)
+        progress(2, 3)
+    assert term.parts == []
+    with load_progress(delay=0.0) as progress:
+        assert progress is not None
+        progress(1, 3)
+        progress(2, 3)
+    assert "reading sources" in "".join(term.parts)
+    assert piped.parts == []
