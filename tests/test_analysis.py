@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_dataset
+from conftest import RELATIONS, write_dataset
 from typer.testing import CliRunner
 
 from kgraph import analysis, load, query
@@ -31,39 +31,6 @@ from kgraph.errors import UnknownEntity, UsageError
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.timefilter import window
 
-RELATIONS = """\
-relations:
-  - id: cooperates
-    polarity: 1
-    description: Root of cooperation.
-  - id: supports
-    parent: cooperates
-    inverse: supported_by
-    polarity: 1
-    description: Backs another actor.
-  - id: partners_with
-    parent: cooperates
-    symmetric: true
-    polarity: 1
-    description: A partnership, both ways.
-  - id: opposes
-    polarity: -1
-    description: Root of conflict.
-  - id: sanctions
-    parent: opposes
-    inverse: sanctioned_by
-    polarity: -1
-    description: Imposes sanctions.
-  - id: structural
-    polarity: 0
-    description: Root of structure.
-  - id: leads
-    parent: structural
-    inverse: led_by
-    acts_for: true
-    polarity: 0
-    description: Leads a country.
-"""
 
 COUNTRIES = ["a1", "a2", "a3", "b1", "b2", "b3", "c", "x", "y", "z"]
 
