@@ -68,7 +68,10 @@ def _stance(kg: KnowledgeGraph, name: str, polarity: int, direct: bool) -> Resul
             {
                 "entity": entity_record(kg, s.entity),
                 "score": len(s.evidence),
-                "evidence": [fact_record(kg, f) for f in sorted(s.evidence.values(), key=_fact_sort)],
+                "evidence": [
+                    {**fact_record(kg, f), "via": s.links.get(f.id, [])}
+                    for f in sorted(s.evidence.values(), key=_fact_sort)
+                ],
                 "via": [fact_record(kg, f) for f in sorted(s.via.values(), key=_fact_sort)],
             }
             for s in ranked
@@ -81,7 +84,9 @@ def who_supports(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> Resu
 
     ``score`` is the number of distinct evidence facts. ``via`` lists the
     acts-for facts used (e.g. *Xi Jinping leads China* when Xi's
-    congratulations count for China); ``direct=True`` uses none.
+    congratulations count for China), and each evidence fact's own ``via``
+    the ids of those it needed (empty: the entity's own act toward the
+    target); ``direct=True`` uses none.
     """
     return _stance(kg, name, 1, direct)
 

@@ -55,6 +55,7 @@ class Stance:
     evidence: dict[str, Fact] = field(default_factory=dict)
     via: dict[str, Fact] = field(default_factory=dict)
     direct: int = 0  # evidence facts that needed no acts-for link
+    links: dict[str, list[str]] = field(default_factory=dict)  # evidence fact id -> ids of the acts-for facts it needed
 
 
 def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bool = False) -> dict[str, Stance]:
@@ -78,6 +79,7 @@ def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bo
         s = out.setdefault(actor, Stance(actor))
         if f.id not in s.evidence:
             s.evidence[f.id] = f
+            s.links[f.id] = [link.id for link in links]
             if not links:
                 s.direct += 1
         for link in links:

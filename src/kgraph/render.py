@@ -254,8 +254,12 @@ def _stance_view(title: str) -> ViewFn:
     def view(result: dict[str, Any]) -> View:
         rows = []
         for rank, r in enumerate(result["results"], start=1):
-            via = [f"{_name(f['subject'])} {f['relation']} {_name(f['object'])}" for f in r["via"]]
+            links = {f["id"]: f"{_name(f['subject'])} {f['relation']} {_name(f['object'])}" for f in r["via"]}
             for f in r["evidence"]:
+                via = [links[i] for i in f.get("via", []) if i in links]
+                cells = _fact_cells(f)
+                if via:
+                    cells["statement"] += f" (via {'; '.join(via)})"
                 rows.append({
                     "rank": rank,
                     "entity": r["entity"]["id"],
@@ -263,7 +267,7 @@ def _stance_view(title: str) -> ViewFn:
                     "score": r["score"],
                     "via": via,
                     "_group_cells": ("rank", "entity_name", "score"),
-                    **_fact_cells(f),
+                    **cells,
                 })
         return View(
             title=f"{title} {result['target']['name']}",
@@ -273,7 +277,7 @@ def _stance_view(title: str) -> ViewFn:
                            ("date", "date"), ("quote", "quote")],
             rows=rows,
             group_key="entity",
-            caption="score: facts of evidence; acts-for links used: see --format json (via)",
+            caption="score: facts of evidence; (via A leads B): the acts-for link that makes the fact count",
         )
 
     return view
