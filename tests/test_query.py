@@ -370,6 +370,22 @@ def test_bundled_acts_for_both_ways(bundled: KnowledgeGraph) -> None:
     assert direct is None or direct["score"] < china["score"]
 
 
+def test_each_evidence_fact_names_the_links_it_needed(bundled: KnowledgeGraph) -> None:
+    china = by_entity(query.who_supports(bundled, "belarus"))["china"]
+    leads = {(f.subject, f.object): f.id for f in bundled.facts if f.relation == "leads"}
+    by_statement = {(e["subject"]["id"], e["relation"], e["object"]["id"]): e for e in china["evidence"]}
+    # Xi congratulating Lukashenko counts for China through both leaders
+    congrats = by_statement[("xi-jinping", "congratulates", "lukashenko")]
+    assert sorted(congrats["via"]) == sorted([leads[("xi-jinping", "china")], leads[("lukashenko", "belarus")]])
+    # China's own act toward Belarus needs no link
+    assert by_statement[("china", "welcomes", "belarus")]["via"] == []
+    # every link named by an evidence fact is listed in the result's via, and nothing else is
+    named = {i for e in china["evidence"] for i in e["via"]}
+    assert named == {f["id"] for f in china["via"]}
+    direct = query.who_supports(bundled, "belarus", direct=True)
+    assert all(e["via"] == [] for r in direct["results"] for e in r["evidence"])
+
+
 def test_bundled_graph_has_one_edge_per_fact_keyed_by_its_id(bundled: KnowledgeGraph) -> None:
     g = bundled.graph
     assert g.number_of_nodes() == len(bundled.entities)
