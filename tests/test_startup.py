@@ -89,3 +89,41 @@ def test_importing_the_cli_imports_nothing_heavy(tmp_path: Path) -> None:
     modules = set(json.loads(proc.stdout))
     assert heavy_in(modules) == []
     assert "yaml" not in modules
+
+
+# Prints the root help twice: through the light copy main() uses for `kgraph --help`, and through the
+# full app (every command built), in the markup mode given.
+HELP_TWICE = """
+import sys
+from kgraph.cli import app
+from kgraph.cli.app import _root_help_app
+app.rich_markup_mode = None if sys.argv[1] == "plain" else "rich"
+for target in (_root_help_app(), app):
+    try:
+        target(args=["--help"], prog_name="kgraph", standalone_mode=False)
+    except SystemExit:
+        pass
+    sys.stdout.write("\\n=====\\n")
+"""
+
+
+@pytest.mark.parametrize("mode", ["plain", "rich"])
+def test_the_quick_root_help_is_the_full_help(mode: str) -> None:
+    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-c", HELP_TWICE, mode], capture_output=True, text=True, env=env,
+                          timeout=60, check=True)
+    light, full, rest = proc.stdout.split("\n=====\n")
+    assert rest == ""
+    assert "who-supports" in full and "cache" in full
+    assert light == full
+
+
+def test_main_leaves_the_app_as_it_found_it(capsys: pytest.CaptureFixture[str]) -> None:
+    from kgraph.cli import app, main
+
+    before = app.rich_markup_mode
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith("Usage: kgraph")
+    assert app.rich_markup_mode == before  # plain help in a pipe did not stick to the app

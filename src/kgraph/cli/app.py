@@ -192,15 +192,18 @@ def main(argv: list[str] | None = None) -> None:
     clean text, and a piped ``--help`` skips importing Rich's markdown and
     syntax modules (about 60 ms, a third of a start-up).
     """
-    if (sys.argv[1:] if argv is None else argv) == ["--version"]:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
         # the answer needs none of the command tree Typer would build first (~15 ms with every command)
         sys.stdout.write(f"kgraph {__version__}\n")
         raise SystemExit(0)
+    saved_mode = app.rich_markup_mode
     isatty = getattr(sys.stdout, "isatty", None)
     if isatty is None or not isatty():
         app.rich_markup_mode = None
     try:
-        code = app(args=argv, prog_name="kgraph", standalone_mode=False)
+        target = _root_help_app() if args in (["--help"], ["-h"]) else app
+        code = target(args=argv, prog_name="kgraph", standalone_mode=False)
     except Exception as e:
         # Click's usage errors (Typer vendors Click) carry format_message() and exit_code
         if not (hasattr(e, "format_message") and hasattr(e, "exit_code")):
@@ -209,4 +212,32 @@ def main(argv: list[str] | None = None) -> None:
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         _err(f"{e.format_message()}{hint}")
         raise SystemExit(int(e.exit_code)) from None
+    finally:
+        app.rich_markup_mode = saved_mode
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _noop() -> None:
+    """Stands in for a command's body in :func:`_root_help_app`."""
+
+
+def _root_help_app() -> typer.Typer:
+    """:data:`app` with each command reduced to its name and help text, for ``kgraph --help``.
+
+    The root help lists each command's one-line help, nothing of their
+    options; Typer would still build every command's options first (reading
+    every signature and type hint, ~20 ms with all commands). This copy gives
+    the same text (tests/test_startup.py compares them) without that work.
+    """
+    import copy
+    import inspect
+
+    stub = copy.copy(app)
+    stub.registered_commands = []
+    for info in app.registered_commands:
+        light = copy.copy(info)
+        if light.help is None and info.callback is not None:
+            light.help = inspect.getdoc(info.callback)
+        light.callback = _noop
+        stub.registered_commands.append(light)
+    return stub
