@@ -31,7 +31,6 @@ from kgraph.errors import UnknownEntity, UsageError
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.timefilter import window
 
-
 COUNTRIES = ["a1", "a2", "a3", "b1", "b2", "b3", "c", "x", "y", "z"]
 
 # subject, relation, object, time (a date, "start/end", or None)

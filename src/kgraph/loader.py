@@ -23,7 +23,7 @@ from .resolve import fold
 from .validate import ENTITY_TYPES, RELATION_ID, SLUG, Report, normalise_text, show
 from .yamlread import YList, YMap, read_yaml
 
-__all__ = ["load", "check", "data_dir", "fact_id", "bundled_data_dir"]
+__all__ = ["bundled_data_dir", "check", "data_dir", "fact_id", "load"]
 
 RELATION_FIELDS = ("id", "polarity", "description"), ("label", "parent", "symmetric", "inverse", "acts_for")
 ENTITY_FIELDS = ("id", "name", "type", "description"), ("aliases",)
@@ -68,7 +68,7 @@ def fact_id(source: str, subject: str, relation: str, obj: str, when: str, quote
 
 
 def _fact_id(source: str, subject: str, relation: str, obj: str, when: str, normalised_quote: str) -> str:
-    key = "\x1f".join((source, subject, relation, obj, when, normalised_quote))
+    key = f"{source}\x1f{subject}\x1f{relation}\x1f{obj}\x1f{when}\x1f{normalised_quote}"
     return "f-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
@@ -222,12 +222,11 @@ def _load_relations(file: Path, report: Report) -> dict[str, Relation]:
     names: dict[str, str] = {}
     for r in out.values():
         m = where[r.id]
-        if r.parent is not None:
-            if report.reference(r.parent, out, p, m.value_at("parent"), "parent relation"):
-                if out[r.parent].polarity != r.polarity:
-                    report.error(p, m.value_at("polarity"),
-                                 f"relation {r.id!r} has polarity {r.polarity} but its parent {r.parent!r} has "
-                                 f"{out[r.parent].polarity}; a sub-relation keeps its parent's polarity")
+        if (r.parent is not None and report.reference(r.parent, out, p, m.value_at("parent"), "parent relation")
+                and out[r.parent].polarity != r.polarity):
+            report.error(p, m.value_at("polarity"),
+                             f"relation {r.id!r} has polarity {r.polarity} but its parent {r.parent!r} has "
+                             f"{out[r.parent].polarity}; a sub-relation keeps its parent's polarity")
         chain, cur = {r.id}, r.parent
         while cur in out:
             if cur in chain:
@@ -464,10 +463,9 @@ def _read_fact(
                     pairs.append((k, v))
             qualifiers = tuple(pairs)
     normalised_quote = normalise_text(quote) if quote is not None else ""  # once: checked here, hashed below
-    if quote is not None and normalised_text is not None:
-        if normalised_quote not in normalised_text:
-            report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
-                         _closest_passage(quote, normalised_text))
+    if quote is not None and normalised_text is not None and normalised_quote not in normalised_text:
+        report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
+                     _closest_passage(quote, normalised_text))
     if len(report.errors) > errors_before or None in (subject, obj, rel_id, quote) or relation is None or quiet:
         return None
     assert subject is not None and obj is not None and rel_id is not None and quote is not None

@@ -14,6 +14,7 @@ the README. Nothing here prints or exits.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,15 +27,15 @@ from .records import entity_record, fact_record
 from .resolve import suggest
 
 __all__ = [
-    "who_supports",
-    "who_opposes",
-    "paths",
-    "neighbours",
-    "relations",
-    "facts",
     "entity",
-    "stats",
+    "facts",
+    "neighbours",
+    "paths",
     "relation_filter",
+    "relations",
+    "stats",
+    "who_opposes",
+    "who_supports",
 ]
 
 Result = dict[str, Any]
@@ -161,7 +162,7 @@ def paths(
     found = []
     for p in node_paths[:limit]:
         steps = []
-        for u, v in zip(p, p[1:]):
+        for u, v in itertools.pairwise(p):
             joining = _between(kg, u, v, allowed)
             step = _step(kg, joining[0], u)
             step["alternatives"] = [f.id for f in joining[1:]]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import IO, Any
 
-__all__ = ["Format", "View", "VIEWS", "emit", "choose_format", "register_view"]
+__all__ = ["VIEWS", "Format", "View", "choose_format", "emit", "register_view"]
 
 
 class Format(str, Enum):

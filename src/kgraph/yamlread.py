@@ -15,7 +15,7 @@ resolver, and is several times quicker than ``yaml.load(…, CSafeLoader)``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any
 
 from .errors import Problem
 
@@ -56,7 +56,7 @@ class YList(list["Value"]):
         self.pos: list[tuple[int, int]] = []
 
 
-Value = Union[str, None, YMap, YList]
+Value = str | None | YMap | YList
 
 
 class _Refused(Exception):
