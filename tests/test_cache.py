@@ -336,3 +336,20 @@ def test_progress_bar_only_on_a_terminal_and_only_for_a_long_load(monkeypatch: p
         progress(2, 3)
     assert "reading sources" in "".join(term.parts)
     assert piped.parts == []
+
+
+@pytest.mark.parametrize(("values", "hint", "kind"), [
+    ([3, 1, 2**40], "ints", "ints"),
+    ([1, None, 2], "ints", "codes"),  # a value that does not fit the usual encoding falls back to codes
+    (["a", "é€", "", "a"], "text", "text"),
+    (["a", None], "text", "codes"),
+    (["x", "y", "z"], None, "text"),  # a field the cache does not know: chosen by looking
+    ([("k", "v"), (), ("k", "v")], None, "codes"),
+])
+def test_every_column_encoding_reads_back(values: list[object], hint: str | None, kind: str) -> None:
+    spec, parts = cache._encode_column(values, hint)
+    assert spec["kind"] == kind
+    expr, names, full = cache._column(spec, [memoryview(p) for p in parts], len(values), 0)
+    assert full() == values
+    read = eval(f"lambda i: {expr}", {"_str": str, **names})  # the row reader, as _FactStore builds it
+    assert [read(i) for i in range(len(values))] == values

@@ -171,19 +171,32 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
 # -- columns ----------------------------------------------------------------------
 
 _FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
-_INDEXED = ("subject", "object")
+_INDEXED = ("subject", "object")  # always codes: the indexes are built on the codes
 
 
-def _encode_column(values: list[Any], force_codes: bool) -> tuple[dict[str, Any], list[bytes]]:
+# How each Fact field is stored (any other field is looked at); a value that does not fit falls back to codes.
+_ENCODING = {"id": "text", "quote": "text", "line": "ints", "polarity": "ints", "subject": "codes", "object": "codes",
+             "relation": "codes", "source": "codes", "date": "codes", "start": "codes", "end": "codes",
+             "according_to": "codes", "qualifiers": "codes"}
+
+
+def _encode_column(values: list[Any], kind: str | None) -> tuple[dict[str, Any], list[bytes]]:
     """One fact field as a spec (small, marshalled) and its binary sections."""
-    n = len(values)
-    kinds = set(map(type, values))
-    if not force_codes and kinds == {int}:
-        return {"kind": "ints"}, [_array("q", values)]
-    if not force_codes and kinds == {str}:
-        distinct = len(set(values))
-        if distinct > n // 2:
+    if kind is None:  # a field this module does not know: choose by looking at the values
+        types = set(map(type, values))
+        kind = "ints" if types == {int} else "text" if types == {str} and len(set(values)) > len(values) // 2 \
+            else "codes"
+    if kind == "ints":
+        try:
+            return {"kind": "ints"}, [_array("q", values)]
+        except (TypeError, OverflowError):
+            pass
+    elif kind == "text":
+        try:
             parts = [v.encode("utf-8", "surrogatepass") for v in values]
+        except AttributeError:  # a None (or something else) among the strings
+            pass
+        else:
             offsets = list(itertools.accumulate(map(len, parts), initial=0))
             return {"kind": "text"}, [b"".join(parts), _array("Q", offsets)]
     table = {v: i for i, v in enumerate(dict.fromkeys(values))}  # first-seen order
@@ -229,7 +242,7 @@ def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dic
     columns: dict[str, Any] = {}
     for name in _FACT_FIELDS:
         values = list(map(operator.attrgetter(name), facts))
-        spec, parts = _encode_column(values, name in _INDEXED)
+        spec, parts = _encode_column(values, _ENCODING.get(name))
         spec["sections"] = list(range(len(sections), len(sections) + len(parts)))
         sections += parts
         columns[name] = spec
