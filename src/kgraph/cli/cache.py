@@ -56,7 +56,8 @@ def clear(fmt: FormatOpt = None) -> None:
 @register_view("cache-info")
 def _info_view(result: dict[str, Any]) -> View:
     ds = result.get("dataset")
-    caption = f"{len(result['entries'])} entries, {result['bytes'] / 1e6:.1f} MB in {result['directory']}"
+    n = len(result["entries"])
+    caption = f"{n} entr{'y' if n == 1 else 'ies'}, {result['bytes'] / 1e6:.1f} MB"
     if ds is not None:
         state_ = "current" if ds["fresh"] else ("stale (will be rebuilt)" if ds["cached"] else "not cached")
         caption += f"; {ds['data_dir']}: {state_}"
@@ -65,10 +66,9 @@ def _info_view(result: dict[str, Any]) -> View:
         for e in result["entries"]
     ]
     return View(
-        title="kgraph cache",
+        title=f"kgraph cache in {result['directory']}",
         csv_columns=["file", "data_dir", "facts", "entities", "sources", "bytes", "created", "kgraph"],
-        table_columns=[("data_dir", "data folder"), ("facts", "facts"), ("megabytes", "MB"), ("created", "written"),
-                       ("name", "file")],
+        table_columns=[("data_dir", "data folder"), ("facts", "facts"), ("megabytes", "MB"), ("created", "written")],
         rows=rows,
         caption=caption,
     )
@@ -78,11 +78,10 @@ def _info_view(result: dict[str, Any]) -> View:
 def _clear_view(result: dict[str, Any]) -> View:
     n = len(result["removed"])
     return View(
-        title="kgraph cache clear",
+        title=f"kgraph cache clear: {n} entr{'y' if n == 1 else 'ies'} removed from {result['directory']}",
         csv_columns=["file"],
-        table_columns=[("file", "removed")],
-        rows=[{"file": f} for f in result["removed"]],
-        caption=f"{n} entr{'y' if n == 1 else 'ies'} removed from {result['directory']}",
+        table_columns=[("name", "removed")],
+        rows=[{"file": f, "name": Path(f).name} for f in result["removed"]],
     )
 
 
