@@ -461,7 +461,7 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
         if not quiet and n_sources % 2000 == 0:
             print(f"  {made:,} facts…", file=sys.stderr)
     # entities to ask about: the busiest (a hub, like China in the news), and two "typical well-covered"
-    # ones at the 10th and 20th percentile of degree, whose answers stay about the same size at any scale
+    # ones ranked 10 % and 20 % from the top by number of facts, whose answers stay about the same size at any scale
     ranked = sorted(range(len(entities)), key=lambda i: (-degree[i], i))
     probe, probe2 = ranked[len(ranked) // 10], ranked[len(ranked) // 5]
     stats: dict[str, object] = {

@@ -18,7 +18,7 @@ by hand  what a user would write: ``yaml.safe_load`` of every file and a network
 cold     ``kgraph stats`` with an empty cache: parse, validate every rule and quote, build, write the cache
 no cache ``kgraph --no-cache stats``: the same without writing the cache
 warm     ``kgraph stats`` from the cache (every fact is made: stats counts them)
-who-supports / path / neighbours  warm, on a typical well-covered entity (10th percentile of degree) and,
+who-supports / path / neighbours  warm, on a typical well-covered entity (ranked 10 % from the top by facts) and,
          for who-supports, on the busiest entity too (its answer grows with the data)
 export   ``kgraph export graphml`` to a file, warm; only up to ``--export-max`` facts
 
