@@ -353,3 +353,15 @@ def test_every_column_encoding_reads_back(values: list[object], hint: str | None
     assert full() == values
     read = eval(f"lambda i: {expr}", {"_str": str, **names})  # the row reader, as _FactStore builds it
     assert [read(i) for i in range(len(values))] == values
+
+
+def test_a_cached_graph_pickles_as_the_graph_it_stands_for(data: Path, cache_dir: Path) -> None:
+    import pickle
+
+    kgraph.load(data)
+    warm = kgraph.load(data)
+    assert isinstance(warm, cache.CachedGraph)
+    back = pickle.loads(pickle.dumps(warm))
+    assert type(back) is kgraph.KnowledgeGraph
+    assert answers(back) == answers(kgraph.load(data, cache=False))
+    assert back.warnings == warm.warnings and back.data_dir == warm.data_dir

@@ -626,6 +626,11 @@ class CachedGraph(KnowledgeGraph):
         self._complete()
         return object.__getattribute__(self, name)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled (multiprocessing, a notebook's cache) as the plain KnowledgeGraph it stands for
+        return _plain_graph, (list(self.relations.values()), list(self.entities.values()),
+                              list(self.sources.values()), self.facts, self.data_dir, self.warnings)
+
     def out_facts(self, entity_id: str) -> list[Fact]:
         if self.__dict__.get("_completed"):
             return super().out_facts(entity_id)
@@ -635,6 +640,13 @@ class CachedGraph(KnowledgeGraph):
         if self.__dict__.get("_completed"):
             return super().in_facts(entity_id)
         return self._store.by("object", entity_id)
+
+
+def _plain_graph(
+    relations: list[Relation], entities: list[Entity], sources: list[Source], facts: Sequence[Fact],
+    data_dir: str | None, warnings: Sequence[Problem],
+) -> KnowledgeGraph:
+    return KnowledgeGraph(relations, entities, sources, facts, data_dir=data_dir, warnings=warnings)
 
 
 # -- housekeeping ----------------------------------------------------------------------
