@@ -22,19 +22,20 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 
 
-def _examples() -> list[tuple[int, str, list[str]]]:
+def _examples() -> list[tuple[int, int, str, list[str]]]:
+    """(block number, line number, command, lines shown under it) for every `$ kgraph` line."""
     text = README.read_text(encoding="utf-8")
-    out: list[tuple[int, str, list[str]]] = []
-    for block in re.finditer(r"```console\n(.*?)```", text, flags=re.DOTALL):
+    out: list[tuple[int, int, str, list[str]]] = []
+    for n, block in enumerate(re.finditer(r"```console\n(.*?)```", text, flags=re.DOTALL)):
         start_line = text[: block.start()].count("\n") + 2
-        current: tuple[int, str, list[str]] | None = None
+        current: tuple[int, int, str, list[str]] | None = None
         for i, line in enumerate(block.group(1).splitlines()):
             if line.startswith("$ "):
                 if current:
                     out.append(current)
-                current = (start_line + i, line[2:], [])
+                current = (n, start_line + i, line[2:], [])
             elif current is not None:
-                current[2].append(line)
+                current[3].append(line)
         if current:
             out.append(current)
     return out
@@ -43,8 +44,11 @@ def _examples() -> list[tuple[int, str, list[str]]]:
 EXAMPLES = _examples()
 
 
+_BLOCK_CACHES: dict[int, Path] = {}
+
+
 def test_readme_has_examples() -> None:
-    commands = [c for _, c, _ in EXAMPLES]
+    commands = [c for _, _, c, _ in EXAMPLES]
     assert any(c.startswith("kgraph who-supports belarus") for c in commands)
     assert len(commands) >= 8
 
@@ -53,8 +57,10 @@ def _fold(line: str) -> str:
     return " ".join(line.split())
 
 
-@pytest.mark.parametrize("lineno,command,expected", EXAMPLES, ids=[f"README:{n}" for n, _, _ in EXAMPLES])
-def test_readme_example(lineno: int, command: str, expected: list[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("block,lineno,command,expected", EXAMPLES, ids=[f"README:{n}" for _, n, _, _ in EXAMPLES])
+def test_readme_example(
+    block: int, lineno: int, command: str, expected: list[str], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     command = re.sub(r"\s+#.*$", "", command)  # drop a trailing comment
     argv = shlex.split(command)
     assert argv[0] == "kgraph", f"README line {lineno}: examples must be kgraph commands"
@@ -63,6 +69,8 @@ def test_readme_example(lineno: int, command: str, expected: list[str], tmp_path
         (tmp_path / name).symlink_to(ROOT / name)
     env = {k: v for k, v in os.environ.items() if k != "KGRAPH_DATA"}
     env["COLUMNS"] = "120"
+    # the commands of one block share a cache of their own (in order, as a reader would run them)
+    env["KGRAPH_CACHE_DIR"] = str(_BLOCK_CACHES.setdefault(block, tmp_path_factory.mktemp(f"cache{block}")))
     done = subprocess.run(
         [sys.executable, "-m", "kgraph", *argv[1:]], check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )

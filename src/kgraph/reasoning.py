@@ -72,6 +72,13 @@ def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bo
         for link in represented_by(kg, target):
             side.setdefault(link.subject, link)
     out: dict[str, Stance] = {}
+    speaks_for: dict[str, list[Fact]] = {}  # acts_for() of each actor, looked up once
+
+    def ups(actor: str) -> list[Fact]:
+        found = speaks_for.get(actor)
+        if found is None:
+            found = speaks_for[actor] = acts_for(kg, actor)
+        return found
 
     def credit(actor: str, f: Fact, links: list[Fact]) -> None:
         if actor in side:
@@ -91,12 +98,12 @@ def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bo
             if f.polarity == polarity and f.subject != member:
                 credit(f.subject, f, links)
                 if not direct:
-                    for up in acts_for(kg, f.subject):
+                    for up in ups(f.subject):
                         credit(up.object, f, links + [up])
         for f in kg.out_facts(member):
             if f.polarity == polarity and f.object != member and kg.relations[f.relation].symmetric:
                 credit(f.object, f, links)
                 if not direct:
-                    for up in acts_for(kg, f.object):
+                    for up in ups(f.object):
                         credit(up.object, f, links + [up])
     return out
