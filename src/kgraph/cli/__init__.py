@@ -2,7 +2,8 @@
 
 Each command parses its options, calls one :mod:`kgraph` function and hands
 the result to :mod:`kgraph.render`. Errors are turned into one line on stderr
-and an exit code in exactly one place, :func:`main`.
+and an exit code in one place, the ``_errors`` edge of :mod:`kgraph.cli.app`
+(usage errors from Click in :func:`main`).
 
 Command modules (``core``, ``export``, ``analysis``, ``cache``) register
 their commands on :data:`app` when imported below; each imports nothing
@@ -11,14 +12,12 @@ heavy at module level so that ``kgraph --help`` stays fast.
 
 from __future__ import annotations
 
-import os
-import sys
-
 from .app import app, main
 
-from . import core  # noqa: E402,F401  (registers commands)
-from . import export  # noqa: E402,F401
-from . import analysis  # noqa: E402,F401
-from . import cache  # noqa: E402,F401
+# Importing a module registers its commands; the order here is the order of `kgraph --help`.
+from . import core  # noqa: E402, F401, I001
+from . import export  # noqa: E402, F401, I001
+from . import analysis  # noqa: E402, F401, I001
+from . import cache  # noqa: E402, F401, I001
 
 __all__ = ["app", "main"]

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -16,8 +16,20 @@ from .. import __version__
 from ..errors import ExitCode, KGraphError
 from ..render import Format, choose_format, emit
 
-__all__ = ["app", "main", "command", "DataOpt", "FormatOpt", "RelationOpt", "output", "load_graph", "state",
-           "AsOfOpt", "SinceOpt", "UntilOpt"]
+__all__ = [
+    "AsOfOpt",
+    "DataOpt",
+    "FormatOpt",
+    "RelationOpt",
+    "SinceOpt",
+    "UntilOpt",
+    "app",
+    "command",
+    "load_graph",
+    "main",
+    "output",
+    "state",
+]
 
 app = typer.Typer(
     name="kgraph",
@@ -54,7 +66,7 @@ def _root(
         bool, typer.Option("--traceback", help="Show a Python traceback on errors (for debugging; or KGRAPH_DEBUG=1).")
     ] = False,
     data: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--data", "-d", help="Dataset folder for the command (default: $KGRAPH_DATA, else the bundled data)."),
     ] = None,
     no_cache: Annotated[
@@ -73,16 +85,16 @@ def _root(
 
 
 DataOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--data", "-d", help="Dataset folder (default: $KGRAPH_DATA, else the bundled article data)."),
 ]
 FormatOpt = Annotated[
-    Optional[Format],
+    Format | None,
     typer.Option("--format", "-f", help="Output format (default: table on a terminal, json otherwise).",
                  case_sensitive=False, show_default=False),
 ]
 RelationOpt = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--relation", "-r", help="Only this relation (and its sub-relations); repeatable."),
 ]
 AsOfOpt = Annotated[

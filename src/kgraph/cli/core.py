@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -45,7 +45,7 @@ def path(
     source: Annotated[str, typer.Argument(help="Where the path starts (id, name or alias).")],
     target: Annotated[str, typer.Argument(help="Where it ends.")],
     all_paths: Annotated[bool, typer.Option("--all", help="Every simple path up to --max-hops, not only the shortest.")] = False,
-    max_hops: Annotated[Optional[int], typer.Option("--max-hops", min=1, help="Longest path to consider (default: 4 with --all).")] = None,
+    max_hops: Annotated[int | None, typer.Option("--max-hops", min=1, help="Longest path to consider (default: 4 with --all).")] = None,
     relation: RelationOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many paths.")] = 20,
     data: DataOpt = None,
@@ -90,11 +90,11 @@ def relations(data: DataOpt = None, fmt: FormatOpt = None,
 
 @command("facts")
 def facts(
-    subject: Annotated[Optional[str], typer.Option("--subject", "-s", help="Facts whose subject is this entity.")] = None,
-    object: Annotated[Optional[str], typer.Option("--object", "-o", help="Facts whose object is this entity.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="Facts whose subject is this entity.")] = None,
+    object: Annotated[str | None, typer.Option("--object", "-o", help="Facts whose object is this entity.")] = None,
     relation: RelationOpt = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Facts from this source (its id).")] = None,
-    entity: Annotated[Optional[str], typer.Option("--entity", "-e", help="Facts with this entity at either end.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Facts from this source (its id).")] = None,
+    entity: Annotated[str | None, typer.Option("--entity", "-e", help="Facts with this entity at either end.")] = None,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
