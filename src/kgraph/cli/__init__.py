@@ -12,12 +12,12 @@ heavy at module level so that ``kgraph --help`` stays fast.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from .app import app, main
 
-# Importing a module registers its commands; the order here is the order of `kgraph --help`.
-from . import core  # noqa: E402, F401, I001
-from . import export  # noqa: E402, F401, I001
-from . import analysis  # noqa: E402, F401, I001
-from . import cache  # noqa: E402, F401, I001
+# Importing a command module registers its commands; this order is the order of `kgraph --help`.
+for _module in ("core", "export", "analysis", "cache"):
+    import_module(f"{__name__}.{_module}")
 
 __all__ = ["app", "main"]
