@@ -46,6 +46,7 @@ from . import dates
 from .errors import MissingDependency, UsageError
 from .knowledge import KnowledgeGraph
 from .model import Fact
+from .query import fact_order, facts_between
 from .reasoning import acts_for, reading, represented_by, stances_toward
 from .records import entity_record, fact_record
 
@@ -74,12 +75,8 @@ CHAIN_COUNT_CAP = 100_000  # explain counts the chains it does not show up to th
 # -- helpers --------------------------------------------------------------------
 
 
-def _fact_sort(f: Fact) -> tuple[object, ...]:
-    return (dates.sort_key(f.date or f.start or f.end), f.source, f.line, f.id)
-
-
 def _facts(kg: KnowledgeGraph, facts: Iterable[Fact]) -> list[Result]:
-    return [fact_record(kg, f) for f in sorted(facts, key=_fact_sort)]
+    return [fact_record(kg, f) for f in sorted(facts, key=fact_order)]
 
 
 def _name_key(kg: KnowledgeGraph, entity_id: str) -> tuple[str, str]:
@@ -145,12 +142,6 @@ def _summary(kg: KnowledgeGraph, a: str, b: str, stance: Result) -> str:
     return f"{head}: {part(s, 'cooperative')}, {part(o, 'conflictual')}"
 
 
-def _joining(kg: KnowledgeGraph, u: str, v: str) -> list[Fact]:
-    fwd = [f for f in kg.out_facts(u) if f.object == v]
-    back = [f for f in kg.out_facts(v) if f.object == u]
-    return sorted(fwd, key=_fact_sort) + sorted(back, key=_fact_sort)
-
-
 def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, limit: int = 50) -> Result:
     """Why the data relates ``source`` to ``target``: a verdict and every chain of facts linking them.
 
@@ -202,7 +193,7 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
         hops = []
         for u, v in itertools.pairwise(p):
             facts = []
-            for f in _joining(kg, u, v):
+            for f in facts_between(kg, u, v):
                 _, rel, direction = reading(kg, f, u)
                 facts.append({
                     "relation": rel,
@@ -287,7 +278,7 @@ def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = Fals
                 "fact": fact_record(kg, f),
             }
             order.append(f)
-    events = [rows[f.id] for f in sorted(order, key=_fact_sort)]
+    events = [rows[f.id] for f in sorted(order, key=fact_order)]
     return _windowed(kg, {
         "entity": entity_record(kg, e.id),
         "events": events,

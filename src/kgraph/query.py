@@ -28,7 +28,9 @@ from .resolve import suggest
 
 __all__ = [
     "entity",
+    "fact_order",
     "facts",
+    "facts_between",
     "neighbours",
     "paths",
     "relation_filter",
@@ -41,8 +43,9 @@ __all__ = [
 Result = dict[str, Any]
 
 
-def _fact_sort(f: Fact) -> tuple[object, ...]:
-    return (dates.sort_key(f.date or f.start), f.source, f.line, f.id)
+def fact_order(f: Fact) -> tuple[object, ...]:
+    """Sort key of facts: by date (an interval by its start, else its end), undated last, then by place."""
+    return (dates.sort_key(f.date or f.start or f.end), f.source, f.line, f.id)
 
 
 def relation_filter(kg: KnowledgeGraph, names: Iterable[str] | None) -> set[str] | None:
@@ -71,9 +74,9 @@ def _stance(kg: KnowledgeGraph, name: str, polarity: int, direct: bool) -> Resul
                 "score": len(s.evidence),
                 "evidence": [
                     {**fact_record(kg, f), "via": s.links.get(f.id, [])}
-                    for f in sorted(s.evidence.values(), key=_fact_sort)
+                    for f in sorted(s.evidence.values(), key=fact_order)
                 ],
-                "via": [fact_record(kg, f) for f in sorted(s.via.values(), key=_fact_sort)],
+                "via": [fact_record(kg, f) for f in sorted(s.via.values(), key=fact_order)],
             }
             for s in ranked
         ],
@@ -108,11 +111,11 @@ def _step(kg: KnowledgeGraph, f: Fact, from_entity: str) -> Result:
     }
 
 
-def _between(kg: KnowledgeGraph, a: str, b: str, allowed: set[str] | None) -> list[Fact]:
+def facts_between(kg: KnowledgeGraph, a: str, b: str, allowed: set[str] | None = None) -> list[Fact]:
     """Facts joining a and b either way, forward ones first, then by date."""
     fwd = [f for f in kg.out_facts(a) if f.object == b and (allowed is None or f.relation in allowed)]
     back = [f for f in kg.out_facts(b) if f.object == a and (allowed is None or f.relation in allowed)]
-    return sorted(fwd, key=_fact_sort) + sorted(back, key=_fact_sort)
+    return sorted(fwd, key=fact_order) + sorted(back, key=fact_order)
 
 
 def paths(
@@ -163,7 +166,7 @@ def paths(
     for p in node_paths[:limit]:
         steps = []
         for u, v in itertools.pairwise(p):
-            joining = _between(kg, u, v, allowed)
+            joining = facts_between(kg, u, v, allowed)
             step = _step(kg, joining[0], u)
             step["alternatives"] = [f.id for f in joining[1:]]
             steps.append(step)
@@ -211,7 +214,7 @@ def neighbours(
             for f in kg.in_facts(near):
                 if f.subject != near and (direction in ("in", "both") or kg.relations[f.relation].symmetric):
                     candidates.append(f)
-            for f in sorted(candidates, key=_fact_sort):
+            for f in sorted(candidates, key=fact_order):
                 if allowed is not None and f.relation not in allowed:
                     continue
                 other, rel, way = reading(kg, f, near)
@@ -304,7 +307,7 @@ def facts(
         and (allowed is None or f.relation in allowed)
         and (source is None or f.source == source)
     ]
-    return {"facts": [fact_record(kg, f) for f in sorted(chosen, key=_fact_sort)]}
+    return {"facts": [fact_record(kg, f) for f in sorted(chosen, key=fact_order)]}
 
 
 def entity(kg: KnowledgeGraph, name: str) -> Result:
@@ -313,7 +316,7 @@ def entity(kg: KnowledgeGraph, name: str) -> Result:
     record = entity_record(kg, e.id)
     record["aliases"] = list(e.aliases)
     record["description"] = e.description
-    return {"entity": record, "facts": [fact_record(kg, f) for f in sorted(kg.facts_of(e.id), key=_fact_sort)]}
+    return {"entity": record, "facts": [fact_record(kg, f) for f in sorted(kg.facts_of(e.id), key=fact_order)]}
 
 
 def stats(kg: KnowledgeGraph) -> Result:
