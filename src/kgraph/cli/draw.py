@@ -1,0 +1,1 @@
+"""`kgraph draw` (issue 7): being written; registers no command yet."""
