@@ -1,0 +1,718 @@
+"""``kgraph view``: the graph as one self-contained, interactive HTML page (Bokeh, inlined, offline).
+
+The page holds BokehJS itself (``bokeh.resources.INLINE``), so it opens from
+disk with no network at all. It offers pan, wheel zoom and reset; nodes
+coloured by entity type and labelled by name; one edge per direction between
+two entities, coloured by polarity, with a clickable arrow at its midpoint;
+a search box (names and aliases, case and accents ignored); filters by
+relation (sub-relations included) and polarity; and a side panel listing the
+facts of the clicked node or edge with their quotes, dates and sources.
+
+Scripts and tests find the Bokeh models by name in the page
+(``Bokeh.documents[0].get_model_by_name(name)``): ``kgraph-plot``,
+``kgraph-nodes`` and ``kgraph-edges`` (the data sources), ``kgraph-facts-data``
+(one row per fact), ``kgraph-search``, ``kgraph-polarity``,
+``kgraph-relations``, ``kgraph-orphans``, ``kgraph-facts`` (the side panel),
+``kgraph-note``, and the renderers ``kgraph-node-glyphs`` and
+``kgraph-edge-markers``.
+
+Large graphs are cut to ``max_nodes`` entities (the most connected ones, or
+those nearest the entity asked about), and the page says so.
+
+>>> from kgraph import load
+>>> html, summary = view_html(load(), "lukashenko")
+>>> summary["around"], summary["capped"], html.startswith("<!DOCTYPE html>")
+('lukashenko', False, True)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import MissingDependency, UsageError
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeGraph
+    from .model import Fact
+
+__all__ = ["DEFAULT_MAX_NODES", "DEFAULT_OUTPUT", "INSTALL", "view_html", "write_view"]
+
+DEFAULT_MAX_NODES = 300
+DEFAULT_OUTPUT = "kgraph-view.html"
+INSTALL = "pip install 'kgraph[view]'"
+# The dense force layout of networkx needs only numpy (a Bokeh dependency); from 500 nodes on it needs SciPy.
+_DENSE_LAYOUT_LIMIT = 499
+_MAX_NODES_LIMIT = 5000
+
+_POLARITIES = ((1, "cooperative"), (-1, "conflictual"), (0, "neutral"))
+_MIXED_COLOUR = "#e39b00"  # an edge whose shown facts differ in polarity
+
+
+def _require_bokeh() -> None:
+    """MissingDependency naming the extra to install, when Bokeh is not there."""
+    try:
+        import bokeh  # noqa: F401
+    except ImportError as e:
+        raise MissingDependency(f"kgraph view needs Bokeh, which is not installed: {INSTALL}") from e
+
+
+# -- what to show (plain data) ---------------------------------------------------
+
+
+def _bfs_distance(kg: KnowledgeGraph, start: str) -> dict[str, int]:
+    """Facts away from ``start``, either direction."""
+    dist = {start: 0}
+    frontier = [start]
+    while frontier:
+        nxt: list[str] = []
+        for e in frontier:
+            for f in kg.facts_of(e):
+                other = f.object if f.subject == e else f.subject
+                if other not in dist:
+                    dist[other] = dist[e] + 1
+                    nxt.append(other)
+        frontier = nxt
+    return dist
+
+
+def _scene(
+    kg: KnowledgeGraph, around: str | None, depth: int, relations: Sequence[str] | None, max_nodes: int
+) -> tuple[list[str], list[Fact], dict[str, Any]]:
+    """The entity ids and facts to draw, and a summary saying what was left out."""
+    from .exporters._common import degree, select
+    from .query import fact_order
+
+    if not 1 <= max_nodes <= _MAX_NODES_LIMIT:
+        raise UsageError(f"--max-nodes must be between 1 and {_MAX_NODES_LIMIT}")
+    part = select(kg, around=around, depth=depth, relations=relations)
+    centre = kg.entity(around).id if around is not None else None
+    deg = degree(part)
+    if centre is not None:
+        dist = _bfs_distance(part, centre)
+        ranked = sorted(part.entities, key=lambda e: (dist.get(e, 1 << 30), -deg[e], e))
+    else:
+        ranked = sorted(part.entities, key=lambda e: (-deg[e], e))
+    keep = set(ranked[:max_nodes])
+    facts = sorted((f for f in part.facts if f.subject in keep and f.object in keep), key=fact_order)
+    nodes = sorted(keep, key=lambda e: (-deg[e], e))
+    capped = len(part.entities) > max_nodes
+    note = None
+    if capped:
+        which = f"nearest to {kg.entities[centre].name}" if centre is not None else "most connected"
+        note = (f"Showing the {len(nodes)} {which} of {len(part.entities)} entities, "
+                f"and the {len(facts)} of {len(part.facts)} facts among them "
+                f"(kgraph view --max-nodes N, or name an entity to see its neighbourhood).")
+    summary = {
+        "around": centre,
+        "depth": depth if centre is not None else None,
+        "entities": len(nodes),
+        "facts": len(facts),
+        "total_entities": len(part.entities),
+        "total_facts": len(part.facts),
+        "capped": capped,
+        "note": note,
+    }
+    return nodes, facts, summary
+
+
+def _positions(nodes: list[str], facts: list[Fact], labels: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """A deterministic force layout (fixed seed), its crowded centre spread out; about [-1, 1].
+
+    Force layouts pack the hubs of a news graph (a few countries and leaders
+    in most facts) into the middle and stretch chains of minor entities far
+    out; taking each node's distance from the centre to the power 0.65 gives
+    the middle room for its labels and pulls the chains in.
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_edges_from((f.subject, f.object) for f in facts if f.subject != f.object)
+    if len(nodes) > _DENSE_LAYOUT_LIMIT:
+        try:
+            import scipy  # noqa: F401
+        except ImportError as e:
+            raise MissingDependency(
+                f"laying out more than {_DENSE_LAYOUT_LIMIT} entities needs SciPy (pip install scipy); "
+                f"or use --max-nodes {_DENSE_LAYOUT_LIMIT} or less"
+            ) from e
+    n = max(len(nodes), 1)
+    best: tuple[int, dict[str, tuple[float, float]]] | None = None
+    # small graphs: the seed (of a fixed few) whose layout overlaps the fewest labels
+    for seed in _SEEDS if n <= 80 else _SEEDS[:1]:
+        pos = _spread(nx.spring_layout(g, k=1.6 / math.sqrt(n), seed=seed, iterations=300 if n <= 100 else 80))
+        clashes = _clashes(pos, labels) if n <= 80 else 0
+        if best is None or clashes < best[0]:
+            best = (clashes, pos)
+    if best is None:
+        return {}
+    return _declutter(best[1], labels) if n <= 80 and best[0] else best[1]
+
+
+_SEEDS = (7, 1, 2, 3, 4, 5, 6, 8)
+
+
+def _spread(pos: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Each node's distance from the centre to the power 0.65."""
+    if not pos:
+        return {}
+    cx = sum(float(p[0]) for p in pos.values()) / len(pos)
+    cy = sum(float(p[1]) for p in pos.values()) / len(pos)
+    out: dict[str, tuple[float, float]] = {}
+    for e, p in pos.items():
+        dx, dy = float(p[0]) - cx, float(p[1]) - cy
+        r = math.hypot(dx, dy)
+        scale = r ** -0.35 if r > 0 else 0.0
+        out[e] = (round(dx * scale, 5), round(dy * scale, 5))
+    return out
+
+
+def _boxes(pos: dict[str, tuple[float, float]], labels: dict[str, str]) -> tuple[float, list[list[float]]]:
+    """The pixels per unit of an 800-pixel-wide plot, and each node's box with its label under it (a rough guess)."""
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    scale = 800 / max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    boxes = []
+    for e, (x, y) in pos.items():
+        half = max(len(labels.get(e, e)) * 3.2, 10)
+        px, py = x * scale, -y * scale
+        boxes.append([px - half, py - 10, px + half, py + 26])
+    return scale, boxes
+
+
+def _declutter(pos: dict[str, tuple[float, float]], labels: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Push apart nodes whose labels overlap, a little at a time, along the axis where they overlap least."""
+    scale, boxes = _boxes(pos, labels)
+    for _ in range(60):
+        moved = False
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                ox = min(a[2], b[2]) - max(a[0], b[0])
+                oy = min(a[3], b[3]) - max(a[1], b[1])
+                if ox <= 0 or oy <= 0:
+                    continue
+                moved = True
+                if oy < ox:  # vertical nudge, a half each
+                    d = (oy / 2 + 1) * (1 if a[1] <= b[1] else -1)
+                    a[1] -= d
+                    a[3] -= d
+                    b[1] += d
+                    b[3] += d
+                else:
+                    d = (ox / 2 + 1) * (1 if a[0] <= b[0] else -1)
+                    a[0] -= d
+                    a[2] -= d
+                    b[0] += d
+                    b[2] += d
+        if not moved:
+            break
+    return {e: (round((bx[0] + bx[2]) / 2 / scale, 5), round(-(bx[1] + 10) / scale, 5))
+            for e, bx in zip(pos, boxes, strict=True)}
+
+
+def _clashes(pos: dict[str, tuple[float, float]], labels: dict[str, str]) -> int:
+    """How many pairs of nodes with their labels would overlap in an 800-pixel-wide plot (a rough guess)."""
+    _, boxes = _boxes(pos, labels)
+    return sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:]
+               if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+
+
+# -- the Bokeh document ----------------------------------------------------------
+
+
+def _edge_colour(polarities: set[int]) -> str:
+    """An edge's colour: its facts' polarity; neutral facts give way to others; both signs: mixed."""
+    from .exporters._common import hex_colour, polarity_colour
+
+    signed = {p for p in polarities if p in (1, -1)}
+    if len(signed) > 1:
+        return _MIXED_COLOUR
+    return hex_colour(polarity_colour(signed.pop() if signed else 0))
+
+
+def _node_size(deg: int) -> float:
+    return round(14 + 4.5 * math.sqrt(deg), 1)
+
+
+def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
+             pos: dict[str, tuple[float, float]]) -> tuple[dict[str, list[Any]], dict[str, list[Any]],
+                                                            dict[str, list[Any]], list[str], list[int]]:
+    """Columns of the node, edge and fact sources, and the folded search keys with their node rows."""
+    from .exporters._common import entity_colour, hex_colour, polarity_colour
+    from .resolve import fold
+
+    index = {e: i for i, e in enumerate(nodes)}
+    deg = dict.fromkeys(nodes, 0)
+    for f in facts:
+        deg[f.subject] += 1
+        deg[f.object] += 1
+    node_cols: dict[str, list[Any]] = {k: [] for k in ("id", "name", "type", "x", "y", "size", "color", "degree",
+                                                       "aliases", "description", "label_offset")}
+    for e in nodes:
+        ent = kg.entities[e]
+        size = _node_size(deg[e])
+        node_cols["id"].append(e)
+        node_cols["name"].append(ent.name)
+        node_cols["type"].append(ent.type)
+        node_cols["x"].append(pos[e][0])
+        node_cols["y"].append(pos[e][1])
+        node_cols["size"].append(size)
+        node_cols["color"].append(hex_colour(entity_colour(ent.type)))
+        node_cols["degree"].append(deg[e])
+        node_cols["aliases"].append(", ".join(ent.aliases))
+        node_cols["description"].append(ent.description)
+        node_cols["label_offset"].append(size / 2 + 2)
+
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(facts):
+        pairs.setdefault((f.subject, f.object), []).append(i)
+    edge_of = [0] * len(facts)
+    edge_cols: dict[str, list[Any]] = {k: [] for k in ("subject", "object", "label", "x0", "y0", "x1", "y1", "cx",
+                                                       "cy", "mx", "my", "angle", "color", "base_color", "width",
+                                                       "count", "shown", "relations", "facts", "alpha")}
+    for j, ((s, o), rows) in enumerate(sorted(pairs.items())):
+        for r in rows:
+            edge_of[r] = j
+        (x0, y0), (x1, y1) = pos[s], pos[o]
+        dx, dy = x1 - x0, y1 - y0
+        length = math.hypot(dx, dy)
+        if s == o or length == 0:  # a self-loop: a marker just above the node, no line
+            cx, cy, mx, my, angle = x0, y0, x0, y0 + 0.06, 0.0
+        else:
+            bend = 0.12 if (o, s) in pairs else 0.0  # both directions: bend each to its right, apart
+            cx = (x0 + x1) / 2 + bend * dy
+            cy = (y0 + y1) / 2 - bend * dx
+            mx, my = 0.25 * x0 + 0.5 * cx + 0.25 * x1, 0.25 * y0 + 0.5 * cy + 0.25 * y1
+            angle = math.atan2(dy, dx) - math.pi / 2  # a triangle marker points up at angle 0
+        colour = _edge_colour({facts[r].polarity for r in rows})
+        rels = sorted({facts[r].relation for r in rows})
+        edge_cols["subject"].append(s)
+        edge_cols["object"].append(o)
+        edge_cols["label"].append(f"{kg.entities[s].name} → {kg.entities[o].name}")
+        for key, value in (("x0", x0), ("y0", y0), ("x1", x1), ("y1", y1), ("cx", cx), ("cy", cy), ("mx", mx),
+                           ("my", my), ("angle", angle)):
+            edge_cols[key].append(round(value, 5))
+        edge_cols["color"].append(colour)
+        edge_cols["base_color"].append(colour)
+        edge_cols["width"].append(round(min(1.6 + 0.9 * (len(rows) - 1), 6.0), 1))
+        edge_cols["count"].append(len(rows))
+        edge_cols["shown"].append(len(rows))
+        edge_cols["relations"].append(", ".join(kg.relations[r].label for r in rels))
+        edge_cols["facts"].append(rows)
+        edge_cols["alpha"].append(0.75)
+
+    fact_cols: dict[str, list[Any]] = {k: [] for k in ("id", "subject", "object", "relation", "relation_id",
+                                                       "polarity", "when", "quote", "source", "url",
+                                                       "according_to", "qualifiers", "rels", "edge")}
+    for i, f in enumerate(facts):
+        src = kg.sources.get(f.source)
+        fact_cols["id"].append(f.id)
+        fact_cols["subject"].append(kg.entities[f.subject].name)
+        fact_cols["object"].append(kg.entities[f.object].name)
+        fact_cols["relation"].append(kg.relations[f.relation].label if f.relation in kg.relations else f.relation)
+        fact_cols["relation_id"].append(f.relation)
+        fact_cols["polarity"].append(f.polarity if f.polarity in (1, -1) else 0)
+        fact_cols["when"].append(f.when or "")
+        fact_cols["quote"].append(f.quote)
+        fact_cols["source"].append(src.title if src is not None else f.source)
+        fact_cols["url"].append((src.url or "") if src is not None else "")
+        fact_cols["according_to"].append(kg.entities[f.according_to].name
+                                         if f.according_to and f.according_to in kg.entities else "")
+        fact_cols["qualifiers"].append("; ".join(f"{k}: {v}" for k, v in f.qualifiers))
+        fact_cols["rels"].append(list(kg.ancestors(f.relation)))
+        fact_cols["edge"].append(edge_of[i])
+
+    keys: dict[str, int] = {}
+    for i, e in enumerate(nodes):  # ids win over names and aliases, as in kgraph's own lookup
+        ent = kg.entities[e]
+        for name in (ent.name, *ent.aliases):
+            keys.setdefault(fold(name), i)
+    for i, e in enumerate(nodes):
+        keys[fold(e)] = i
+    keys.pop("", None)
+    return node_cols, edge_cols, fact_cols, list(keys), list(keys.values())
+
+
+# The JavaScript shared by every callback: folding names like kgraph.resolve.fold, escaping HTML,
+# applying the filters and filling the facts panel. `m` holds the models (CustomJS args).
+_JS_LIB = r"""
+const STROKES = {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe"};
+function fold(s) {
+  s = String(s).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  s = s.replace(/[łđøħŧıæœ]/g, (c) => STROKES[c]);
+  s = s.replace(/['’ʼ`´]|\.(?=[\p{L}\p{N}_])/gu, "");
+  return s.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+function esc(s) {
+  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+const POLS = [1, -1, 0];
+const POL_NAMES = {"1": "cooperative", "-1": "conflictual", "0": "neutral"};
+const POL_COLOURS = m.pol_colours instanceof Map ? Object.fromEntries(m.pol_colours) : m.pol_colours;
+function fact_passes(i) {
+  const fd = m.facts.data;
+  const pols = m.polarity.active.map((k) => POLS[k]);
+  if (!pols.includes(fd.polarity[i])) return false;
+  const chosen = m.relations.value;
+  if (chosen.length == 0) return true;
+  return fd.rels[i].some((r) => chosen.includes(r));
+}
+function apply_filters() {
+  const ed = m.edges.data, nd = m.nodes.data;
+  const n_edges = ed.count.length, n_nodes = nd.id.length;
+  const filtering = m.polarity.active.length < 3 || m.relations.value.length > 0;
+  const index_of = new Map(nd.id.map((e, i) => [e, i]));
+  const touched = new Array(n_nodes).fill(0), visible_deg = new Array(n_nodes).fill(0);
+  const shown_edges = [];
+  const selected = m.nodes.selected.indices.length ? nd.id[m.nodes.selected.indices[0]] : null;
+  for (let j = 0; j < n_edges; j++) {
+    const rows = ed.facts[j].filter(fact_passes);
+    const s = index_of.get(ed.subject[j]), o = index_of.get(ed.object[j]);
+    touched[s]++; touched[o]++;
+    ed.shown[j] = rows.length;
+    if (rows.length == 0) continue;
+    visible_deg[s]++; visible_deg[o]++;
+    shown_edges.push(j);
+    const signed = new Set(rows.map((r) => m.facts.data.polarity[r]).filter((p) => p != 0));
+    ed.color[j] = signed.size > 1 ? m.mixed_colour : POL_COLOURS[signed.size ? String([...signed][0]) : "0"];
+    ed.alpha[j] = selected === null || ed.subject[j] == selected || ed.object[j] == selected ? 0.8 : 0.15;
+  }
+  const shown_nodes = [];
+  for (let i = 0; i < n_nodes; i++) {
+    if (!filtering || !m.orphans.active || touched[i] == 0 || visible_deg[i] > 0) shown_nodes.push(i);
+  }
+  m.edge_filter.indices = shown_edges;
+  m.node_filter.indices = shown_nodes;
+  m.edges.change.emit();
+  const shown_facts = shown_edges.reduce((t, j) => t + ed.shown[j], 0);
+  m.status.text = `<span class="kg-status">${shown_nodes.length} entities, ${shown_edges.length} edges, ` +
+    `${shown_facts} facts shown</span>`;
+}
+function fact_html(i) {
+  const fd = m.facts.data;
+  const pol = POL_NAMES[String(fd.polarity[i])];
+  let src = esc(fd.source[i]);
+  if (/^https?:\/\//i.test(fd.url[i])) src = `<a href="${esc(fd.url[i])}" target="_blank" rel="noopener">${src}</a>`;
+  const meta = [];
+  if (fd.when[i]) meta.push(esc(fd.when[i]));
+  meta.push(src);
+  if (fd.according_to[i]) meta.push("according to " + esc(fd.according_to[i]));
+  const quals = fd.qualifiers[i] ? `<div class="kg-qual">${esc(fd.qualifiers[i])}</div>` : "";
+  return `<li class="kg-fact"><div class="kg-triple"><b>${esc(fd.subject[i])}</b> ` +
+    `<span class="kg-rel kg-${pol}">${esc(fd.relation[i])}</span> <b>${esc(fd.object[i])}</b></div>` +
+    `<blockquote>“${esc(fd.quote[i])}”</blockquote>${quals}` +
+    `<div class="kg-meta">${meta.join(" · ")}</div><div class="kg-id">${esc(fd.id[i])}</div></li>`;
+}
+function facts_html(rows, hidden) {
+  let out = rows.length ? `<ol class="kg-list">${rows.map(fact_html).join("")}</ol>` : "";
+  if (hidden) out += `<p class="kg-hint">${hidden} more hidden by the filters.</p>`;
+  return out;
+}
+function show_panel() {
+  const nd = m.nodes.data, ed = m.edges.data;
+  const ni = m.nodes.selected.indices, ei = m.edges.selected.indices;
+  if (ni.length) {
+    const i = ni[0], e = nd.id[i];
+    const all = [];
+    for (let j = 0; j < ed.count.length; j++) {
+      if (ed.subject[j] == e || ed.object[j] == e) all.push(...ed.facts[j]);
+    }
+    all.sort((a, b) => a - b);
+    const rows = all.filter(fact_passes);
+    const aliases = nd.aliases[i] ? `<div class="kg-aliases">also: ${esc(nd.aliases[i])}</div>` : "";
+    m.panel.text = `<div class="kg-head"><span class="kg-dot" style="background:${esc(nd.color[i])}"></span>` +
+      `<b>${esc(nd.name[i])}</b> <span class="kg-type">${esc(nd.type[i])}</span></div>${aliases}` +
+      `<div class="kg-desc">${esc(nd.description[i])}</div>` +
+      `<div class="kg-count">${rows.length} fact${rows.length == 1 ? "" : "s"}</div>` +
+      facts_html(rows, all.length - rows.length);
+  } else if (ei.length) {
+    const j = ei[0];
+    const rows = ed.facts[j].filter(fact_passes);
+    m.panel.text = `<div class="kg-head"><b>${esc(ed.label[j])}</b></div>` +
+      `<div class="kg-count">${rows.length} fact${rows.length == 1 ? "" : "s"}</div>` +
+      facts_html(rows, ed.facts[j].length - rows.length);
+  } else {
+    m.panel.text = m.hint;
+  }
+}
+function focus_node(i) {
+  const x = m.nodes.data.x[i], y = m.nodes.data.y[i];
+  const xr = m.x_range, yr = m.y_range;
+  const f = Math.min(1, m.focus_span / Math.max(xr.end - xr.start, 1e-9));
+  const hw = (xr.end - xr.start) * f / 2, hh = (yr.end - yr.start) * f / 2;
+  xr.setv({start: x - hw, end: x + hw});
+  yr.setv({start: y - hh, end: y + hh});
+}
+"""
+
+_JS_FILTER = "apply_filters(); show_panel();"
+_JS_SELECT = "apply_filters(); show_panel();"
+_JS_SEARCH = r"""
+const text = fold(m.search.value);
+if (text === "") { return; }
+let i = m.keys.indexOf(text);
+if (i < 0) {  // the shortest name that starts with, else contains, what was typed
+  let best = null;
+  for (const pass of [(k) => k.startsWith(text), (k) => k.includes(text)]) {
+    for (const k of m.keys) { if (pass(k) && (best === null || k.length < best.length)) best = k; }
+    if (best !== null) break;
+  }
+  if (best !== null) i = m.keys.indexOf(best);
+}
+if (i < 0) {
+  m.nodes.selected.indices = [];
+  m.edges.selected.indices = [];
+  m.panel.text = `<p class="kg-hint">No entity in this view matches “${esc(m.search.value)}”.</p>`;
+  return;
+}
+const node = m.rows[i];
+if (!m.node_filter.indices.includes(node)) {  // a hidden node: clear the filters that hid it
+  m.polarity.active = [0, 1, 2];
+  m.relations.value = [];
+}
+m.edges.selected.indices = [];
+m.nodes.selected.indices = [node];
+focus_node(node);
+apply_filters();
+show_panel();
+"""
+
+_CSS = """
+:host { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 13px; color: #222; }
+.kg-head { font-size: 15px; margin: 2px 0 4px; }
+.kg-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }
+.kg-type { color: #666; font-size: 12px; margin-left: 4px; }
+.kg-aliases, .kg-desc, .kg-count { color: #555; margin: 2px 0; }
+.kg-count { font-weight: 600; color: #333; margin-top: 6px; }
+.kg-list { padding-left: 18px; margin: 6px 0; }
+.kg-fact { margin-bottom: 10px; }
+.kg-triple { margin-bottom: 2px; }
+.kg-rel { padding: 0 4px; border-radius: 3px; color: #fff; font-size: 12px; }
+.kg-cooperative { background: #2ca02c; }
+.kg-conflictual { background: #d62728; }
+.kg-neutral { background: #7f7f7f; }
+blockquote { margin: 3px 0 3px 0; padding: 2px 8px; border-left: 3px solid #ccc; color: #333; font-style: italic; }
+.kg-meta, .kg-qual { color: #666; font-size: 12px; }
+.kg-id { color: #999; font-size: 11px; font-family: ui-monospace, monospace; }
+.kg-hint { color: #777; }
+.kg-status { color: #555; }
+.kg-note { background: #fff4d6; border: 1px solid #f0d48a; padding: 6px 8px; border-radius: 4px; }
+h1 { font-size: 17px; margin: 0 0 4px; }
+.kg-sub { color: #666; margin: 0; }
+.kg-legend span { display: inline-block; margin-right: 10px; white-space: nowrap; }
+.kg-legend i { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin-right: 4px; }
+"""
+
+
+def _title(kg: KnowledgeGraph, summary: dict[str, Any], title: str | None) -> str:
+    if title:
+        return title
+    if summary["around"] is not None:
+        return f"kgraph: around {kg.entities[summary['around']].name} (depth {summary['depth']})"
+    return "kgraph: the whole graph"
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("'", "&#39;"))
+
+
+def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: dict[str, Any],
+              title: str) -> Any:
+    """The Bokeh layout: the plot, the sidebar with search, filters and the facts panel."""
+    from bokeh.layouts import column, row
+    from bokeh.models import (
+        AutocompleteInput,
+        CDSView,
+        Checkbox,
+        CheckboxGroup,
+        ColumnDataSource,
+        CustomJS,
+        DataRange1d,
+        Div,
+        HoverTool,
+        IndexFilter,
+        InlineStyleSheet,
+        Legend,
+        LegendItem,
+        MultiChoice,
+        TapTool,
+    )
+    from bokeh.plotting import figure
+
+    from .exporters._common import hex_colour, polarity_colour
+
+    pos = _positions(nodes, facts, {e: kg.entities[e].name for e in nodes})
+    node_cols, edge_cols, fact_cols, keys, rows = _columns(kg, nodes, facts, pos)
+    css = InlineStyleSheet(css=_CSS)
+
+    node_src = ColumnDataSource(node_cols, name="kgraph-nodes")
+    edge_src = ColumnDataSource(edge_cols, name="kgraph-edges")
+    fact_src = ColumnDataSource(fact_cols, name="kgraph-facts-data")
+    node_filter = IndexFilter(list(range(len(nodes))), name="kgraph-node-filter")
+    edge_filter = IndexFilter(list(range(len(edge_cols["count"]))), name="kgraph-edge-filter")
+
+    p = figure(
+        name="kgraph-plot",
+        sizing_mode="stretch_both",
+        min_width=500,
+        min_height=400,
+        tools="pan,wheel_zoom,box_zoom,reset,save",
+        active_scroll="wheel_zoom",
+        active_drag="pan",
+        match_aspect=True,
+        x_range=DataRange1d(range_padding=0.12, name="kgraph-x-range"),
+        y_range=DataRange1d(range_padding=0.12, name="kgraph-y-range"),
+        toolbar_location="above",
+        background_fill_color="#fbfbf8",
+        border_fill_color="#ffffff",
+        outline_line_color="#dddddd",
+    )
+    p.toolbar.logo = None
+    p.axis.visible = False
+    p.grid.visible = False
+
+    lines = p.quadratic(x0="x0", y0="y0", x1="x1", y1="y1", cx="cx", cy="cy", source=edge_src,
+                        view=CDSView(filter=edge_filter), line_color="color", line_width="width",
+                        line_alpha="alpha", name="kgraph-edge-lines")
+    lines.nonselection_glyph = None
+    lines.selection_glyph = None
+    markers = p.scatter(x="mx", y="my", source=edge_src, view=CDSView(filter=edge_filter), marker="triangle",
+                        size=13, angle="angle", fill_color="color", line_color="#ffffff", line_width=1,
+                        fill_alpha=1.0, name="kgraph-edge-markers")
+    markers.selection_glyph = markers.glyph.clone(line_color="#111111", line_width=2.5, size=17)
+    markers.nonselection_glyph = markers.glyph.clone(fill_alpha=0.45)
+    circles = p.scatter(x="x", y="y", source=node_src, view=CDSView(filter=node_filter), size="size",
+                        fill_color="color", line_color="#ffffff", line_width=1.5, name="kgraph-node-glyphs")
+    circles.selection_glyph = circles.glyph.clone(line_color="#111111", line_width=3.5)
+    circles.nonselection_glyph = circles.glyph.clone(fill_alpha=0.4, line_alpha=0.4)
+    labels = p.text(x="x", y="y", text="name", source=node_src, view=CDSView(filter=node_filter),
+                    y_offset="label_offset", text_align="center", text_baseline="top", text_font_size="11px",
+                    text_color="#222222", background_fill_color="#ffffff", background_fill_alpha=0.75,
+                    padding=1, name="kgraph-labels")
+    p.x_range.renderers = [circles]
+    p.y_range.renderers = [circles]
+    labels.selection_glyph = labels.glyph.clone(text_font_style="bold")
+    labels.nonselection_glyph = labels.glyph.clone(text_alpha=0.55)
+
+    p.add_tools(
+        HoverTool(renderers=[circles], tooltips=[("", "@name"), ("type", "@type"), ("facts", "@degree")]),
+        HoverTool(renderers=[markers], tooltips=[("", "@label"), ("facts", "@shown of @count"),
+                                                 ("relations", "@relations")]),
+        TapTool(renderers=[circles, markers]),
+    )
+    legend = Legend(items=[LegendItem(label={"field": "type"}, renderers=[circles])], title="entity type",
+                    label_text_font_size="11px", title_text_font_size="11px", location="top_left",
+                    border_line_color="#dddddd")
+    p.add_layout(legend, "right")
+
+    counts = {v: sum(1 for f in facts if (f.polarity if f.polarity in (1, -1) else 0) == v) for v, _ in _POLARITIES}
+    polarity = CheckboxGroup(labels=[f"{label} ({counts[v]})" for v, label in _POLARITIES], active=[0, 1, 2],
+                             inline=True, name="kgraph-polarity")
+    relation_counts: dict[str, int] = {}
+    for f in facts:
+        for r in kg.ancestors(f.relation):
+            relation_counts[r] = relation_counts.get(r, 0) + 1
+    options = [(r, f"{kg.relations[r].label if r in kg.relations else r} ({relation_counts[r]})")
+               for r in sorted(relation_counts)]
+    relations = MultiChoice(options=options, value=[], placeholder="all relations (choose to restrict)",
+                            title="Relations (sub-relations included)", name="kgraph-relations",
+                            sizing_mode="stretch_width")
+    orphans = Checkbox(label="hide entities left without facts", active=True, name="kgraph-orphans")
+    completions = sorted({n for e in nodes for n in (kg.entities[e].name, *kg.entities[e].aliases)},
+                         key=lambda n: (len(n), n.casefold()))
+    search = AutocompleteInput(completions=completions, placeholder="Search an entity (name or alias), Enter",
+                               title="Find", case_sensitive=False, restrict=False, min_characters=2,
+                               search_strategy="includes", name="kgraph-search", sizing_mode="stretch_width")
+    hint = ('<p class="kg-hint">Click a node or an edge’s arrow to see its facts, with quotes and sources. '
+            "Scroll to zoom, drag to pan.</p>")
+    panel = Div(text=hint, name="kgraph-facts", stylesheets=[css], sizing_mode="stretch_both",
+                styles={"overflow-y": "auto", "border-top": "1px solid #e5e5e5", "padding-top": "6px"})
+    status = Div(text="", name="kgraph-status", stylesheets=[css])
+    swatches = [(hex_colour(polarity_colour(v)), label) for v, label in _POLARITIES] + [(_MIXED_COLOUR, "mixed (cooperative and conflictual)")]
+    legend_html = "".join(f'<span><i style="background:{c}"></i>{label}</span>' for c, label in swatches)
+    sub = f"{summary['entities']} entities, {len(edge_cols['count'])} edges, {summary['facts']} facts"
+    head = Div(text=f"<h1>{_escape(title)}</h1><p class='kg-sub'>{_escape(sub)}</p>", stylesheets=[css],
+               name="kgraph-title")
+    note = Div(text=f'<div class="kg-note">{_escape(summary["note"])}</div>' if summary["note"] else "",
+               name="kgraph-note", stylesheets=[css], visible=bool(summary["note"]))
+    pol_title = Div(text=f'<div class="kg-legend"><b>Polarity</b> &nbsp;{legend_html}</div>', stylesheets=[css])
+
+    models = {
+        "nodes": node_src, "edges": edge_src, "facts": fact_src, "node_filter": node_filter,
+        "edge_filter": edge_filter, "polarity": polarity, "relations": relations, "orphans": orphans,
+        "search": search, "panel": panel, "status": status, "x_range": p.x_range, "y_range": p.y_range,
+        "keys": keys, "rows": rows, "hint": hint, "mixed_colour": _MIXED_COLOUR, "focus_span": 0.9,
+        "pol_colours": {str(v): hex_colour(polarity_colour(v)) for v, _ in _POLARITIES},
+    }
+    # one object `m` carries the models, so the shared functions above need no arguments
+    prefix = "const m = {" + ", ".join(f"{k}: {k}" for k in models) + "};\n" + _JS_LIB
+    on_filter = CustomJS(args=models, code=prefix + _JS_FILTER)
+    on_select = CustomJS(args=models, code=prefix + _JS_SELECT)
+    on_search = CustomJS(args=models, code=prefix + _JS_SEARCH)
+    polarity.js_on_change("active", on_filter)
+    relations.js_on_change("value", on_filter)
+    orphans.js_on_change("active", on_filter)
+    node_src.selected.js_on_change("indices", on_select)
+    edge_src.selected.js_on_change("indices", on_select)
+    search.js_on_change("value", on_search)
+
+    sidebar = column(head, note, search, pol_title, polarity, relations, orphans, status, panel, width=400,
+                     sizing_mode="stretch_height", styles={"padding": "10px 12px", "background": "#ffffff"},
+                     name="kgraph-sidebar")
+    return row(sidebar, p, sizing_mode="stretch_both", name="kgraph-page")
+
+
+def view_html(
+    kg: KnowledgeGraph,
+    around: str | None = None,
+    *,
+    depth: int = 1,
+    relations: Sequence[str] | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The interactive page for ``kg`` (or ``around``'s neighbourhood), and a summary of what it shows.
+
+    ``around``/``depth``/``relations`` choose the part as for exports
+    (:func:`kgraph.exporters.select`); at most ``max_nodes`` entities are
+    drawn. The summary: ``around``, ``depth``, ``entities``, ``facts``,
+    ``edges``, ``total_entities``, ``total_facts``, ``capped``, ``note`` (the
+    cap message or None), ``title``. Raises MissingDependency without Bokeh.
+    """
+    _require_bokeh()
+    from bokeh.embed import file_html
+    from bokeh.resources import INLINE
+
+    nodes, facts, summary = _scene(kg, around, depth, relations, max_nodes)
+    page_title = _title(kg, summary, title)
+    root = _document(kg, nodes, facts, summary, page_title)
+    html: str = file_html(root, resources=INLINE, title=page_title)
+    summary["edges"] = len({(f.subject, f.object) for f in facts})
+    summary["title"] = page_title
+    return html, summary
+
+
+def write_view(
+    kg: KnowledgeGraph,
+    path: str | os.PathLike[str],
+    around: str | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Write :func:`view_html` to ``path`` atomically; the summary gains ``path``, ``bytes`` and ``seconds``."""
+    from .exporters._common import _atomic_bytes
+
+    started = time.perf_counter()
+    html, summary = view_html(kg, around, **options)
+    data = html.encode("utf-8")
+    target = Path(os.fspath(path))
+    _atomic_bytes(target, data)
+    summary.update(path=str(target), bytes=len(data), seconds=round(time.perf_counter() - started, 3))
+    return summary
+
