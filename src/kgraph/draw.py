@@ -1,0 +1,766 @@
+"""Static pictures of the graph (``kgraph draw``): SVG, PNG or PDF, drawn off-screen with matplotlib.
+
+>>> import io, kgraph
+>>> from kgraph.draw import draw
+>>> out = io.BytesIO()
+>>> drawn = draw(kgraph.load(), out, fmt="svg", center="lukashenko")
+>>> drawn["nodes"], drawn["capped"], out.getvalue().startswith(b"<?xml")
+(16, False, True)
+
+What a picture shows:
+
+- one marker per entity, coloured by entity type (the colours of the
+  exports), sized by its number of facts, labelled by its name (wrapped);
+- one arrow per (subject, object, polarity): the parallel facts between
+  two entities are drawn once, labelled ``supports ×3`` (several relations:
+  one line each, the most frequent first), coloured by polarity; arrows
+  between the same two entities (both ways, or of different polarity) are
+  curved apart;
+- a legend for the entity types and the polarities, and a title.
+
+The layout is deterministic (a seeded force-directed layout, then overlap
+removal), so the same data gives the same picture; SVG output is
+byte-identical (fixed hash salt, no date) and keeps its text as text. No
+two node labels overlap, and no label covers another entity's marker: the
+layout moves nodes apart until their marker+label boxes are clear, and if
+the picture is too crowded for that, the labels of the least connected
+entities that would still collide are left out. An edge label is drawn
+only where it covers no node, no label and no other edge label.
+
+Large selections are capped: beyond ``max_nodes`` entities, only the most
+connected ones (by number of facts) are drawn, and the picture's subtitle
+says so. :func:`neighbourhood` makes that selection; it is meant to be
+shared by every picture of the graph.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .errors import MissingDependency, UsageError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .knowledge import KnowledgeGraph
+
+__all__ = [
+    "DEFAULT_DPI",
+    "DEFAULT_MAX_NODES",
+    "DEFAULT_SIZE",
+    "FORMATS",
+    "INSTALL",
+    "MAX_NODES_LIMIT",
+    "Selection",
+    "draw",
+    "figure",
+    "format_for",
+    "neighbourhood",
+    "parse_size",
+    "render",
+    "require_matplotlib",
+]
+
+FORMATS = ("svg", "png", "pdf")
+INSTALL = "pip install 'kgraph[draw]'"
+DEFAULT_MAX_NODES = 150
+MAX_NODES_LIMIT = 1000  # the layout is O(n²) in memory and time; no picture of more nodes is readable anyway
+DEFAULT_SIZE = (10.0, 6.25)  # inches
+DEFAULT_DPI = 160  # PNG: 1600 x 1000 px at the default size
+EDGE_LABEL_LIMIT = 150  # more arrows than this: no edge labels at all (they could not be read)
+ARROW_LIMIT = 400  # more than this: plain lines, one per pair and polarity, without arrow heads
+SEED = 7
+
+POLARITY_NAMES = {1: "cooperative", -1: "conflictual", 0: "neutral / structural"}
+
+# matplotlib settings for every picture, applied for the duration of one call only
+_RC: dict[str, Any] = {
+    "svg.fonttype": "none",  # SVG text stays text: names can be searched, selected, read by tests
+    "svg.hashsalt": "kgraph",  # fixed ids in the SVG: same data, same bytes
+    "pdf.fonttype": 42,  # TrueType in PDF: text stays selectable
+    "font.family": "DejaVu Sans",  # ships with matplotlib: the same metrics everywhere
+    "text.usetex": False,
+    "path.simplify": True,
+}
+_METADATA: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+    "png": {},
+}
+
+
+# -- selection -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a picture shows: the entities and facts kept, and what the cap left out."""
+
+    kg: KnowledgeGraph  # the entities and facts to show
+    center: str | None  # the entity the neighbourhood is around (its id), if any
+    depth: int
+    total_entities: int  # in the selection before the cap
+    total_facts: int
+    capped: bool  # True when only the most connected entities were kept
+
+    @property
+    def note(self) -> str | None:
+        """``the 150 most connected of 5,000 entities`` when capped, else None."""
+        if not self.capped:
+            return None
+        return f"the {len(self.kg.entities):,} most connected of {self.total_entities:,} entities"
+
+
+def neighbourhood(
+    kg: KnowledgeGraph,
+    *,
+    center: str | None = None,
+    depth: int = 1,
+    relations: Sequence[str] | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> Selection:
+    """The part of ``kg`` a picture shows: all of it, or the entities at most ``depth`` facts from ``center``.
+
+    ``relations`` keeps only facts of those relations (with their
+    sub-relations). When more than ``max_nodes`` entities remain, the
+    ``max_nodes`` most connected ones (by number of facts in the selection,
+    ties by id; ``center`` always kept) and the facts among them are kept.
+
+    >>> import kgraph
+    >>> part = neighbourhood(kgraph.load(), center="Lukashenka", max_nodes=5)
+    >>> part.center, len(part.kg.entities), part.total_entities, part.capped
+    ('lukashenko', 5, 16, True)
+    """
+    from .exporters._common import degree, select
+    from .knowledge import KnowledgeGraph
+
+    if max_nodes < 1:
+        raise UsageError("--max-nodes must be at least 1")
+    if max_nodes > MAX_NODES_LIMIT:
+        raise UsageError(f"--max-nodes is at most {MAX_NODES_LIMIT:,}: a picture of more entities cannot be read")
+    if center is None and depth != 1:
+        raise UsageError("--depth needs an entity to start from (kgraph draw X --depth N)")
+    center_id = kg.entity(center).id if center is not None else None
+    part = select(kg, around=center_id, depth=depth, relations=relations)
+    total_e, total_f = len(part.entities), len(part.facts)
+    if total_e <= max_nodes:
+        return Selection(part, center_id, depth, total_e, total_f, False)
+    deg = degree(part)
+    ranked = sorted(part.entities, key=lambda e: (e != center_id, -deg.get(e, 0), e))
+    keep = set(ranked[:max_nodes])
+    facts = [f for f in part.facts if f.subject in keep and f.object in keep]
+    cited = {f.source for f in facts}
+    capped = KnowledgeGraph(
+        list(part.relations.values()),
+        [e for e in part.entities.values() if e.id in keep],
+        [s for s in part.sources.values() if s.id in cited],
+        facts,
+        data_dir=part.data_dir,
+    )
+    return Selection(capped, center_id, depth, total_e, total_f, True)
+
+
+# -- options -------------------------------------------------------------------
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """The picture format a file name asks for (``svg``, ``png``, ``pdf``); UsageError otherwise."""
+    suffix = Path(os.fspath(path)).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    allowed = ", ".join(f".{f}" for f in FORMATS)
+    raise UsageError(f"cannot draw to {os.fspath(path)!r}: the file name must end in {allowed}")
+
+
+def parse_size(text: str) -> tuple[float, float]:
+    """``"12x8"`` → ``(12.0, 8.0)`` inches; UsageError for anything else.
+
+    >>> parse_size("12x7.5")
+    (12.0, 7.5)
+    """
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*[x×X]\s*(\d+(?:\.\d*)?)\s*", text)
+    if not m:
+        raise UsageError(f"--size must be WIDTHxHEIGHT in inches, like 12x8 (got {text!r})")
+    w, h = float(m.group(1)), float(m.group(2))
+    if not (3 <= w <= 100 and 2 <= h <= 100):
+        raise UsageError(f"--size {text!r}: width must be 3 to 100 inches and height 2 to 100")
+    return w, h
+
+
+def require_matplotlib() -> Any:
+    """The matplotlib module; MissingDependency naming the extra when it is not installed."""
+    try:
+        import matplotlib
+    except ImportError as e:
+        raise MissingDependency(f"drawing needs matplotlib, which is not installed: {INSTALL}") from e
+    return matplotlib
+
+
+@contextmanager
+def _settings() -> Iterator[None]:
+    """kgraph's matplotlib settings for the duration of one picture, then the caller's again."""
+    mpl = require_matplotlib()
+    with mpl.rc_context(_RC):
+        yield
+
+
+# -- the picture ---------------------------------------------------------------
+
+
+def figure(
+    kg: KnowledgeGraph,
+    *,
+    center: str | None = None,
+    depth: int = 1,
+    relations: Sequence[str] | None = None,
+    title: str | None = None,
+    size: tuple[float, float] = DEFAULT_SIZE,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> tuple[Figure, dict[str, Any]]:
+    """The picture as a matplotlib ``Figure`` (with an Agg canvas), and what it shows.
+
+    The figure is independent of pyplot: nothing global is created, so it can
+    be saved, inspected (``fig.canvas.get_renderer()``) or dropped. Node
+    labels carry the gid ``label-<entity id>`` (the id made XML-safe), which
+    SVG output keeps as the ``id`` of the label's group. See :func:`render` for the returned dict.
+    """
+    selection = neighbourhood(kg, center=center, depth=depth, relations=relations, max_nodes=max_nodes)
+    with _settings():
+        return _Picture(selection, title=title, size=size, relations=relations).build()
+
+
+def render(
+    kg: KnowledgeGraph,
+    fmt: str = "svg",
+    *,
+    center: str | None = None,
+    depth: int = 1,
+    relations: Sequence[str] | None = None,
+    title: str | None = None,
+    size: tuple[float, float] = DEFAULT_SIZE,
+    dpi: int = DEFAULT_DPI,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> tuple[bytes, dict[str, Any]]:
+    """The picture as the bytes of an SVG, PNG or PDF file, and what it shows.
+
+    The dict: ``format``, ``bytes``, ``nodes`` and ``facts`` drawn,
+    ``edges`` (arrows, one per subject, object and polarity; or, with
+    ``arrows`` False, when there are too many, plain lines, one per pair of
+    entities and polarity), ``center`` (an entity
+    record or None), ``entities_selected``/``facts_selected`` (before the
+    cap), ``capped`` and ``note`` (what the cap kept), ``labels_hidden``
+    (node labels left out because they would overlap), ``edge_labels``
+    drawn, ``self_loops`` (facts of an entity about itself, not drawn).
+    """
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown picture format {fmt!r} (known: {', '.join(FORMATS)})")
+    fig, info = figure(kg, center=center, depth=depth, relations=relations, title=title, size=size,
+                       max_nodes=max_nodes)
+    buffer = io.BytesIO()
+    with _settings():
+        fig.savefig(buffer, format=fmt, dpi=dpi if fmt == "png" else 72, metadata=_METADATA[fmt])
+    data = buffer.getvalue()
+    return data, {"format": fmt, "bytes": len(data), **info}
+
+
+def draw(
+    kg: KnowledgeGraph,
+    target: str | os.PathLike[str] | IO[bytes] | IO[str],
+    *,
+    fmt: str | None = None,
+    center: str | None = None,
+    depth: int = 1,
+    relations: Sequence[str] | None = None,
+    title: str | None = None,
+    size: tuple[float, float] = DEFAULT_SIZE,
+    dpi: int = DEFAULT_DPI,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> dict[str, Any]:
+    """Draw ``kg`` (or ``center``'s neighbourhood) to a file or an open stream; returns :func:`render`'s dict.
+
+    A path's suffix picks the format (``.svg``, ``.png``, ``.pdf``) unless
+    ``fmt`` is given; a stream gets ``fmt`` (default SVG). The picture is
+    made in memory first and a file is written atomically: a failure leaves
+    any existing file as it was.
+    """
+    from .exporters._common import _atomic_bytes, _write_stream, is_stream
+
+    if is_stream(target):
+        chosen = (fmt or "svg").lower()
+    else:
+        chosen = (fmt or format_for(target)).lower()  # type: ignore[arg-type]
+    data, info = render(kg, chosen, center=center, depth=depth, relations=relations, title=title, size=size,
+                        dpi=dpi, max_nodes=max_nodes)
+    if is_stream(target):
+        _write_stream(target, data, binary=True)
+    else:
+        _atomic_bytes(Path(os.fspath(target)), data)  # type: ignore[arg-type]
+    return info
+
+
+# -- drawing -------------------------------------------------------------------
+
+
+def _wrap(name: str, width: int = 20) -> str:
+    """A name on lines of about ``width`` characters, broken at spaces only (joined by spaces it is the name)."""
+    lines = textwrap.wrap(" ".join(name.split()), width=width, break_on_hyphens=False, break_long_words=False)
+    return "\n".join(lines) or name
+
+
+def _darker(rgb: tuple[int, int, int], factor: float = 0.75) -> str:
+    r, g, b = (int(c * factor) for c in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _spring(n: int, edges: dict[tuple[int, int], int], seed: int, iterations: int = 300) -> Any:
+    """Force-directed positions in the unit square (numpy, seeded: deterministic).
+
+    Fruchterman–Reingold, with repulsion growing with the degrees of both
+    nodes (as ForceAtlas2 does): hubs get room around them for their
+    neighbours' labels, and leaves stay close to their hub.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2))
+    if n <= 1:
+        return pos * 0 + 0.5
+    adj = np.zeros((n, n))
+    for (i, j), w in edges.items():
+        adj[i, j] = adj[j, i] = 1.0 + 0.3 * math.log(w)
+    deg = (adj > 0).sum(axis=1) + 1.0
+    mass = np.sqrt(deg[:, None] * deg[None, :])
+    mass /= mass.mean()
+    k = math.sqrt(1.0 / n)
+    temp = 0.1
+    cool = temp / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.sqrt((delta**2).sum(axis=-1))
+        np.clip(dist, 0.01, None, out=dist)
+        force = REPULSE * k * k * mass / dist**2 - adj * dist / k
+        disp = np.einsum("ijk,ij->ik", delta, force)
+        disp -= GRAVITY * (pos - pos.mean(axis=0)) * n * k  # loose parts stay near the middle
+        length = np.sqrt((disp**2).sum(axis=1))
+        length[length < 1e-9] = 1e-9
+        pos += disp * (np.minimum(length, temp) / length)[:, None]
+        temp -= cool
+    return pos
+
+
+REPULSE = 1.5
+GRAVITY = 0.05
+FISHEYE = 0.5
+
+
+def _separate(pos: Any, box: Any, width: float, height: float, gap: float, rounds: int = 1500) -> bool:
+    """Move boxes (x-left, x-right, y-below, y-above around each position) until none overlap.
+
+    Each round pushes every overlapping pair apart along the axis where they
+    overlap least, half each; positions stay inside the area. True when no
+    two boxes overlap any more.
+    """
+    import numpy as np
+
+    n = len(pos)
+    if n < 2:
+        return True
+    left, right, below, above = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
+    lo_x, hi_x = left, width - right
+    lo_y, hi_y = below, height - above
+    order = np.arange(n)
+    tie = np.where(order[:, None] < order[None, :], -1.0, 1.0)
+    for _ in range(rounds):
+        x, y = pos[:, 0], pos[:, 1]
+        ox = np.minimum(x[:, None] + right[:, None], x[None, :] + right[None, :]) - np.maximum(
+            x[:, None] - left[:, None], x[None, :] - left[None, :]) + gap
+        oy = np.minimum(y[:, None] + above[:, None], y[None, :] + above[None, :]) - np.maximum(
+            y[:, None] - below[:, None], y[None, :] - below[None, :]) + gap
+        hit = (ox > 0) & (oy > 0)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            return True
+        cx = x + (right - left) / 2
+        cy = y + (above - below) / 2
+        sx = np.sign(cx[:, None] - cx[None, :])
+        sy = np.sign(cy[:, None] - cy[None, :])
+        sx = np.where(sx == 0, tie, sx)
+        sy = np.where(sy == 0, tie, sy)
+        along_x = ox <= oy
+        move_x = np.where(hit & along_x, sx * ox * 0.5, 0.0).sum(axis=1)
+        move_y = np.where(hit & ~along_x, sy * oy * 0.5, 0.0).sum(axis=1)
+        counts = np.maximum(hit.sum(axis=1), 1)
+        pos[:, 0] = np.clip(x + move_x / np.sqrt(counts), lo_x, hi_x)
+        pos[:, 1] = np.clip(y + move_y / np.sqrt(counts), lo_y, hi_y)
+    return False
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float], gap: float = 0.0) -> bool:
+    """Whether two (x0, x1, y0, y1) boxes overlap (closer than ``gap``)."""
+    return a[0] < b[1] + gap and b[0] < a[1] + gap and a[2] < b[3] + gap and b[2] < a[3] + gap
+
+
+class _Picture:
+    """One picture being built: the figure, then nodes, layout, arrows, labels."""
+
+    def __init__(self, selection: Selection, *, title: str | None, size: tuple[float, float],
+                 relations: Sequence[str] | None) -> None:
+        self.sel = selection
+        self.kg = selection.kg
+        self.title = title
+        self.size = size
+        self.relations = list(relations or [])
+
+    def build(self) -> tuple[Figure, dict[str, Any]]:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from .exporters._common import degree
+        from .records import entity_record
+
+        kg = self.kg
+        w_in, h_in = self.size
+        # dpi 72 while laying out: one pixel of the renderer is one point, the unit of fonts and of the axes
+        fig = Figure(figsize=(w_in, h_in), dpi=72, facecolor="white")
+        FigureCanvasAgg(fig)
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        self.fig, self.renderer = fig, renderer
+        self.W, self.H = w_in * 72.0, h_in * 72.0
+        self.ids = sorted(kg.entities)
+        self.deg = degree(kg)
+        self.facts = [f for f in kg.facts if f.subject != f.object]
+        self.plain_lines = len({(f.subject, f.object, f.polarity) for f in self.facts}) > ARROW_LIMIT
+        top = self._title_block()
+        legend_w = self._legends(top)
+        margin = 10.0
+        x0, x1 = margin, self.W - legend_w - 2 * margin
+        y0, y1 = margin, self.H - top
+        self.aw, self.ah = x1 - x0, y1 - y0
+        ax = fig.add_axes((x0 / self.W, y0 / self.H, self.aw / self.W, self.ah / self.H))
+        ax.set_xlim(0, self.aw)
+        ax.set_ylim(0, self.ah)
+        ax.set_autoscale_on(False)
+        ax.set_axis_off()
+        self.ax = ax
+        hidden = self._nodes()
+        arrows, edge_labels = self._arrows()
+        info = {
+            "nodes": len(self.ids),
+            "facts": len(self.facts),
+            "edges": arrows,
+            "arrows": not self.plain_lines,
+            "center": entity_record(kg, self.sel.center) if self.sel.center else None,
+            "entities_selected": self.sel.total_entities,
+            "facts_selected": self.sel.total_facts,
+            "capped": self.sel.capped,
+            "note": self.sel.note,
+            "labels_hidden": hidden,
+            "edge_labels": edge_labels,
+            "self_loops": len(kg.facts) - len(self.facts),
+        }
+        return fig, info
+
+    # -- title and legends -------------------------------------------------------
+
+    def _default_title(self) -> str:
+        kg, sel = self.kg, self.sel
+        if sel.center is not None:
+            name = kg.entities[sel.center].name
+            return f"Around {name}: the entities within {sel.depth} fact{'s' * (sel.depth != 1)}"
+        if len(kg.sources) == 1:
+            return next(iter(kg.sources.values())).title
+        folder = Path(kg.data_dir).name if kg.data_dir else ""
+        return f"Knowledge graph {folder}".strip()
+
+    def _title_block(self) -> float:
+        """Title and subtitle at the top left; returns the height they take, in points."""
+        fig = self.fig
+        title = self.title if self.title is not None else self._default_title()
+        n_e, n_f = len(self.ids), len(self.facts)
+        parts = [f"{n_e:,} entit{'ies' if n_e != 1 else 'y'}, {n_f:,} fact{'s' * (n_f != 1)}"]
+        if self.sel.capped:
+            parts.append(f"showing {self.sel.note} (by number of facts)")
+        if self.relations:
+            parts.append("relations: " + ", ".join(self.relations) + " (and sub-relations)")
+        if self.plain_lines:
+            parts.append("too many facts for arrows: one line per pair of entities and polarity")
+        else:
+            parts.append("arrows point from subject to object; label: relation ×facts")
+        fig.text(12 / self.W, 1 - 10 / self.H, title, fontsize=13, fontweight="bold", va="top", ha="left",
+                 color="#1a1a1a", parse_math=False, wrap=False)
+        fig.text(12 / self.W, 1 - 30 / self.H, " · ".join(parts), fontsize=8, va="top", ha="left",
+                 color="#555555", parse_math=False)
+        return 48.0
+
+    def _legends(self, top: float) -> float:
+        """The entity-type and polarity legends in a column on the right; returns its width in points."""
+        from matplotlib.lines import Line2D
+
+        from .exporters._common import entity_colour, hex_colour, polarity_colour
+
+        counts: dict[str, int] = {}
+        for e in self.kg.entities.values():
+            counts[e.type] = counts.get(e.type, 0) + 1
+        types = sorted(counts, key=lambda t: (-counts[t], t))
+        type_handles = [
+            Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor=hex_colour(entity_colour(t)),
+                   markeredgecolor="white", label=f"{t} ({counts[t]})")
+            for t in types[:20]
+        ]
+        if len(types) > 20:
+            type_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor="#cccccc",
+                                       markeredgecolor="white", label=f"{len(types) - 20} more types"))
+        polarity_handles = [
+            Line2D([], [], color=hex_colour(polarity_colour(p)), linewidth=2, label=POLARITY_NAMES[p])
+            for p in (1, -1, 0)
+        ]
+        anchor_x = 1 - 10 / self.W
+        first = self.fig.legend(handles=type_handles, loc="upper right", bbox_to_anchor=(anchor_x, 1 - top / self.H),
+                                frameon=False, fontsize=8, title="Entity type", title_fontsize=9,
+                                alignment="left", handletextpad=0.4, borderaxespad=0.0)
+        box1 = first.get_window_extent(self.renderer)
+        second = self.fig.legend(handles=polarity_handles, loc="upper right",
+                                 bbox_to_anchor=(anchor_x, (box1.y0 - 12) / self.H), frameon=False, fontsize=8,
+                                 title="Facts", title_fontsize=9, alignment="left", handlelength=1.6,
+                                 handletextpad=0.5, borderaxespad=0.0)
+        for legend in (first, second):
+            for text in legend.get_texts():
+                text.set_parse_math(False)
+        box2 = second.get_window_extent(self.renderer)
+        # both legends end at the same right edge: the column is as wide as the wider one
+        return float(max(box1.width, box2.width)) + 10.0
+
+    # -- nodes -------------------------------------------------------------------
+
+    def _nodes(self) -> int:
+        """Markers and labels, laid out so that no label overlaps another or another's marker.
+
+        Each label sits on the side of its marker (below, above, right or
+        left) that its arrows leave most free, so arrow heads stay visible.
+        Returns how many labels were left out (only when the picture is too
+        crowded for every label).
+        """
+        import numpy as np
+
+        from .exporters._common import entity_colour, hex_colour, nmtoken
+
+        kg, ax, ids = self.kg, self.ax, self.ids
+        n = len(ids)
+        index = {e: i for i, e in enumerate(ids)}
+        max_deg = max([self.deg.get(e, 0) for e in ids] + [1])
+        scale = 1.0 if n <= 40 else 0.8 if n <= 90 else 0.65
+        radius = np.array([(3.5 + 7.5 * math.sqrt(self.deg.get(e, 0) / max_deg)) * scale for e in ids])
+        font = 10.0 if n <= 40 else 8.0 if n <= 90 else 7.0
+        self.font = font
+        pad = 0.15 * font  # the white box behind a label
+        gap = 1.5  # between a marker and its label
+        texts = []
+        sizes = np.zeros((n, 2))
+        for i, e in enumerate(ids):
+            t = ax.text(0, 0, _wrap(kg.entities[e].name), fontsize=font, ha="center", va="top", ma="center",
+                        color="#1a1a1a", zorder=5, parse_math=False, gid=f"label-{nmtoken(e)}", linespacing=1.1,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                              "alpha": 0.8})
+            ext = t.get_window_extent(self.renderer)
+            sizes[i] = (ext.width + 2 * pad, ext.height + 2 * pad)
+            texts.append(t)
+
+        edges: dict[tuple[int, int], int] = {}
+        for f in self.facts:
+            a, b = sorted((index[f.subject], index[f.object]))
+            edges[(a, b)] = edges.get((a, b), 0) + 1
+        unit = _spring(n, edges, SEED)
+        if n > 2:
+            # spread the crowded middle, where the hubs and their labels are, over more of the picture
+            centre = np.median(unit, axis=0)
+            offset = unit - centre
+            r = np.sqrt((offset**2).sum(axis=1))
+            r_max = r.max() if r.max() > 0 else 1.0
+            stretch = np.where(r > 0, (r / r_max) ** FISHEYE * r_max / np.maximum(r, 1e-12), 1.0)
+            unit = centre + offset * stretch[:, None]
+        # spread over the area (each axis on its own, leaving room for the largest label at the borders)
+        pos = np.zeros((n, 2))
+        edge_x = float(sizes[:, 0].max() / 2 + radius.max()) if n else 0.0
+        edge_y = float(sizes[:, 1].max() + radius.max() + gap) if n else 0.0
+        for axis, extent, margin in ((0, self.aw, edge_x), (1, self.ah, edge_y)):
+            lo, hi = unit[:, axis].min(), unit[:, axis].max()
+            span = hi - lo if hi > lo else 1.0
+            usable = max(extent - 2 * margin, 1.0)
+            pos[:, axis] = margin + (unit[:, axis] - lo) / span * usable if n > 1 else extent / 2
+
+        # each label's side: the one its arrows point to least (below when all are equal)
+        neighbours: dict[int, set[int]] = {}
+        for a, b in edges:
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+        sides = ("below", "above", "right", "left")
+        directions = {"below": (0.0, -1.0), "above": (0.0, 1.0), "right": (1.0, 0.0), "left": (-1.0, 0.0)}
+        side = []
+        for i in range(n):
+            vectors = []
+            for j in sorted(neighbours.get(i, ())):
+                d = pos[j] - pos[i]
+                norm = float(np.hypot(d[0], d[1]))
+                if norm > 0:
+                    vectors.append(d / norm)
+
+            def crowding(name: str, vectors: list[Any] = vectors) -> float:
+                dx, dy = directions[name]
+                return sum(max(0.0, float(v[0] * dx + v[1] * dy)) ** 2 for v in vectors)
+
+            side.append(min(sides, key=lambda name: (round(crowding(name), 6), sides.index(name))))
+        self.side = side
+        box = np.zeros((n, 4))  # left, right, below, above: how far the marker+label reaches from the centre
+        for i in range(n):
+            w, h, r = sizes[i, 0], sizes[i, 1], radius[i]
+            if side[i] in ("below", "above"):
+                hw = max(w / 2, r)
+                box[i] = (hw, hw, r + gap + h, r) if side[i] == "below" else (hw, hw, r, r + gap + h)
+            else:
+                hh = max(h / 2, r)
+                box[i] = (r, r + gap + w, hh, hh) if side[i] == "right" else (r + gap + w, r, hh, hh)
+        pos[:, 0] = np.clip(pos[:, 0], box[:, 0], self.aw - box[:, 1])
+        pos[:, 1] = np.clip(pos[:, 1], box[:, 2], self.ah - box[:, 3])
+        _separate(pos, box, self.aw, self.ah, gap=3.0)
+        self.pos = {e: (float(pos[i, 0]), float(pos[i, 1])) for i, e in enumerate(ids)}
+        self.radius = {e: float(radius[i]) for i, e in enumerate(ids)}
+
+        # markers: one scatter, coloured by type, drawn above the arrows
+        colours = [hex_colour(entity_colour(kg.entities[e].type)) for e in ids]
+        if n:
+            ax.scatter(pos[:, 0], pos[:, 1], s=(2 * radius) ** 2, c=colours, edgecolors="white", linewidths=1.0,
+                       zorder=4)
+        # labels beside their markers; a label that would still touch another label or marker is left out,
+        # the least connected first (the layout only fails to separate them in very crowded pictures)
+        self.markers = [(pos[i, 0] - radius[i], pos[i, 0] + radius[i], pos[i, 1] - radius[i], pos[i, 1] + radius[i])
+                        for i in range(n)]
+        self.placed: list[tuple[float, float, float, float]] = []
+        hidden = 0
+        for i in sorted(range(n), key=lambda i: (-self.deg.get(ids[i], 0), ids[i])):
+            x, y, r = float(pos[i, 0]), float(pos[i, 1]), float(radius[i])
+            w, h = float(sizes[i, 0]), float(sizes[i, 1])
+            if side[i] == "below":
+                lab = (x - w / 2, x + w / 2, y - r - gap - h, y - r - gap)
+            elif side[i] == "above":
+                lab = (x - w / 2, x + w / 2, y + r + gap, y + r + gap + h)
+            elif side[i] == "right":
+                lab = (x + r + gap, x + r + gap + w, y - h / 2, y + h / 2)
+            else:
+                lab = (x - r - gap - w, x - r - gap, y - h / 2, y + h / 2)
+            clash = any(_overlap(lab, other, 1.0) for other in self.placed) or any(
+                _overlap(lab, m) for j, m in enumerate(self.markers) if j != i)
+            inside = lab[0] >= -1 and lab[1] <= self.aw + 1 and lab[2] >= -1 and lab[3] <= self.ah + 1
+            if clash or not inside:
+                texts[i].remove()
+                hidden += 1
+                continue
+            # the text's own anchor: its box, less the white padding, centred where the label goes
+            texts[i].set_horizontalalignment("center")
+            texts[i].set_verticalalignment("center")
+            texts[i].set_position(((lab[0] + lab[1]) / 2, (lab[2] + lab[3]) / 2))
+            self.placed.append(lab)
+        return hidden
+
+    # -- arrows ------------------------------------------------------------------
+
+    def _arrows(self) -> tuple[int, int]:
+        """One arrow per (subject, object, polarity), curved apart when a pair has several; returns counts."""
+        from matplotlib.patches import FancyArrowPatch
+
+        from .exporters._common import hex_colour, polarity_colour
+
+        ax = self.ax
+        groups: dict[tuple[str, str, int], list[str]] = {}
+        for f in self.facts:
+            groups.setdefault((f.subject, f.object, f.polarity), []).append(f.relation)
+        pairs: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+        for key in sorted(groups):
+            subject, obj, _ = key
+            pairs.setdefault((min(subject, obj), max(subject, obj)), []).append(key)
+        if self.plain_lines:
+            return self._lines(pairs), 0
+        curves: list[tuple[int, str, tuple[float, float], tuple[float, float], float, tuple[str, str, int]]] = []
+        for (a, _b), keys in sorted(pairs.items()):
+            n = len(keys)
+            for i, key in enumerate(keys):
+                offset = 0.0 if n == 1 else max(-0.45, min(0.45, (i - (n - 1) / 2) * 0.3))
+                rad = offset if key[0] == a else -offset
+                count = len(groups[key])
+                posa, posb = self.pos[key[0]], self.pos[key[1]]
+                arrow = FancyArrowPatch(
+                    posa, posb, connectionstyle=f"arc3,rad={rad:.3f}", arrowstyle="-|>",
+                    mutation_scale=11 + 2 * min(count, 4), linewidth=0.8 + 0.5 * math.log2(count),
+                    color=hex_colour(polarity_colour(key[2])), alpha=0.8,
+                    shrinkA=self.radius[key[0]] + 1.0, shrinkB=self.radius[key[1]] + 1.5, zorder=2,
+                )
+                ax.add_patch(arrow)
+                curves.append((count, " ".join(key[:2]), posa, posb, rad, key))
+        if len(curves) > EDGE_LABEL_LIMIT:
+            return len(curves), 0
+        # labels: the busiest arrows first; each where it covers no marker, node label or other edge label
+        drawn = 0
+        taken = list(self.placed) + list(self.markers)
+        for count, _, posa, posb, rad, key in sorted(curves, key=lambda c: (-c[0], c[1], c[5][2])):
+            text = self._edge_text(groups[key])
+            t = ax.text(0, 0, text, fontsize=max(self.font - 3.0, 5.5), ha="center", va="center", ma="center",
+                        color=_darker(polarity_colour(key[2])), zorder=3, parse_math=False, linespacing=1.0,
+                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+            ext = t.get_window_extent(self.renderer)
+            w, h = ext.width + 2, ext.height + 2
+            (xa, ya), (xb, yb) = posa, posb
+            cx, cy = (xa + xb) / 2 + rad * (yb - ya), (ya + yb) / 2 - rad * (xb - xa)
+            for at in (0.5, 0.4, 0.6, 0.3, 0.7):  # along the curve, from its middle outwards
+                x = (1 - at) ** 2 * xa + 2 * at * (1 - at) * cx + at**2 * xb
+                y = (1 - at) ** 2 * ya + 2 * at * (1 - at) * cy + at**2 * yb
+                lab = (x - w / 2, x + w / 2, y - h / 2, y + h / 2)
+                if lab[0] < 0 or lab[1] > self.aw or lab[2] < 0 or lab[3] > self.ah:
+                    continue
+                if any(_overlap(lab, other, 1.0) for other in taken):
+                    continue
+                t.set_position((x, y))
+                taken.append(lab)
+                drawn += 1
+                break
+            else:
+                t.remove()
+        return len(curves), drawn
+
+    def _lines(self, pairs: dict[tuple[str, str], list[tuple[str, str, int]]]) -> int:
+        """Too many arrows to draw one by one: a straight line per pair and polarity, one collection per polarity."""
+        from matplotlib.collections import LineCollection
+
+        from .exporters._common import hex_colour, polarity_colour
+
+        segments: dict[int, list[tuple[tuple[float, float], tuple[float, float]]]] = {}
+        seen: set[tuple[str, str, int]] = set()
+        for (a, b), keys in sorted(pairs.items()):
+            for key in keys:
+                if (a, b, key[2]) not in seen:
+                    seen.add((a, b, key[2]))
+                    segments.setdefault(key[2], []).append((self.pos[a], self.pos[b]))
+        alpha = max(0.08, min(0.5, 60.0 / max(len(seen), 1)))
+        for polarity in sorted(segments, key=lambda p: (p != 0, p)):  # neutral below, conflict on top
+            self.ax.add_collection(LineCollection(segments[polarity], colors=hex_colour(polarity_colour(polarity)),
+                                                  linewidths=0.6, alpha=alpha, zorder=2))
+        return len(seen)
+
+    def _edge_text(self, relations: list[str]) -> str:
+        """``supports ×3``; several relations one per line, the most frequent first, at most three lines."""
+        counts: dict[str, int] = {}
+        for r in relations:
+            counts[r] = counts.get(r, 0) + 1
+        order = sorted(counts, key=lambda r: (-counts[r], r))
+        lines = [self.kg.relations[r].label + (f" ×{counts[r]}" if counts[r] > 1 else "") for r in order]
+        if len(lines) > 3:
+            lines = lines[:2] + [f"+{len(lines) - 2} more"]
+        return "\n".join(lines)
