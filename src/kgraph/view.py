@@ -89,6 +89,8 @@ def _scene(
 
     if not 1 <= max_nodes <= _MAX_NODES_LIMIT:
         raise UsageError(f"--max-nodes must be between 1 and {_MAX_NODES_LIMIT}")
+    if around is None and depth != 1:
+        raise UsageError("--depth needs an entity to start from (kgraph view X --depth N)")
     part = select(kg, around=around, depth=depth, relations=relations)
     centre = kg.entity(around).id if around is not None else None
     deg = degree(part)
@@ -134,13 +136,13 @@ def _positions(nodes: list[str], facts: list[Fact], labels: dict[str, str]) -> d
     g.add_nodes_from(nodes)
     g.add_edges_from((f.subject, f.object) for f in facts if f.subject != f.object)
     if len(nodes) > _DENSE_LAYOUT_LIMIT:
-        try:
-            import scipy  # noqa: F401
-        except ImportError as e:
+        import importlib.util
+
+        if importlib.util.find_spec("scipy") is None:
             raise MissingDependency(
                 f"laying out more than {_DENSE_LAYOUT_LIMIT} entities needs SciPy (pip install scipy); "
                 f"or use --max-nodes {_DENSE_LAYOUT_LIMIT} or less"
-            ) from e
+            )
     n = max(len(nodes), 1)
     best: tuple[int, dict[str, tuple[float, float]]] | None = None
     # small graphs: the seed (of a fixed few) whose layout overlaps the fewest labels
@@ -243,10 +245,9 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
              pos: dict[str, tuple[float, float]]) -> tuple[dict[str, list[Any]], dict[str, list[Any]],
                                                             dict[str, list[Any]], list[str], list[int]]:
     """Columns of the node, edge and fact sources, and the folded search keys with their node rows."""
-    from .exporters._common import entity_colour, hex_colour, polarity_colour
+    from .exporters._common import entity_colour, hex_colour
     from .resolve import fold
 
-    index = {e: i for i, e in enumerate(nodes)}
     deg = dict.fromkeys(nodes, 0)
     for f in facts:
         deg[f.subject] += 1
@@ -387,8 +388,9 @@ function apply_filters() {
   for (let i = 0; i < n_nodes; i++) {
     if (!filtering || !m.orphans.active || touched[i] == 0 || visible_deg[i] > 0) shown_nodes.push(i);
   }
-  m.edge_filter.indices = shown_edges;
-  m.node_filter.indices = shown_nodes;
+  const same = (a, b) => a.length == b.length && a.every((v, k) => v == b[k]);
+  if (!same(m.edge_filter.indices, shown_edges)) m.edge_filter.indices = shown_edges;
+  if (!same(m.node_filter.indices, shown_nodes)) m.node_filter.indices = shown_nodes;
   m.edges.change.emit();
   const shown_facts = shown_edges.reduce((t, j) => t + ed.shown[j], 0);
   m.status.text = `<span class="kg-status">${shown_nodes.length} entities, ${shown_edges.length} edges, ` +
@@ -446,6 +448,9 @@ function focus_node(i) {
   const xr = m.x_range, yr = m.y_range;
   const f = Math.min(1, m.focus_span / Math.max(xr.end - xr.start, 1e-9));
   const hw = (xr.end - xr.start) * f / 2, hh = (yr.end - yr.start) * f / 2;
+  // as a zoom tool does: the data ranges must not fit themselves to the data again until reset
+  xr.have_updated_interactively = true;
+  yr.have_updated_interactively = true;
   xr.setv({start: x - hw, end: x + hw});
   yr.setv({start: y - hh, end: y + hh});
 }
@@ -478,9 +483,9 @@ if (!m.node_filter.indices.includes(node)) {  // a hidden node: clear the filter
 }
 m.edges.selected.indices = [];
 m.nodes.selected.indices = [node];
-focus_node(node);
 apply_filters();
 show_panel();
+focus_node(node);
 """
 
 _CSS = """
@@ -528,22 +533,17 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     """The Bokeh layout: the plot, the sidebar with search, filters and the facts panel."""
     from bokeh.layouts import column, row
     from bokeh.models import (
-        AutocompleteInput,
         CDSView,
-        Checkbox,
-        CheckboxGroup,
         ColumnDataSource,
         CustomJS,
         DataRange1d,
-        Div,
         HoverTool,
         IndexFilter,
         InlineStyleSheet,
-        Legend,
-        LegendItem,
-        MultiChoice,
         TapTool,
     )
+    from bokeh.models.annotations import Legend, LegendItem
+    from bokeh.models.widgets import AutocompleteInput, Checkbox, CheckboxGroup, Div, MultiChoice
     from bokeh.plotting import figure
 
     from .exporters._common import hex_colour, polarity_colour
@@ -555,8 +555,10 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     node_src = ColumnDataSource(node_cols, name="kgraph-nodes")
     edge_src = ColumnDataSource(edge_cols, name="kgraph-edges")
     fact_src = ColumnDataSource(fact_cols, name="kgraph-facts-data")
-    node_filter = IndexFilter(list(range(len(nodes))), name="kgraph-node-filter")
-    edge_filter = IndexFilter(list(range(len(edge_cols["count"]))), name="kgraph-edge-filter")
+    node_filter = IndexFilter(indices=list(range(len(nodes))), name="kgraph-node-filter")
+    edge_filter = IndexFilter(indices=list(range(len(edge_cols["count"]))), name="kgraph-edge-filter")
+    x_range = DataRange1d(range_padding=0.12, name="kgraph-x-range")
+    y_range = DataRange1d(range_padding=0.12, name="kgraph-y-range")
 
     p = figure(
         name="kgraph-plot",
@@ -567,8 +569,8 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         active_scroll="wheel_zoom",
         active_drag="pan",
         match_aspect=True,
-        x_range=DataRange1d(range_padding=0.12, name="kgraph-x-range"),
-        y_range=DataRange1d(range_padding=0.12, name="kgraph-y-range"),
+        x_range=x_range,
+        y_range=y_range,
         toolbar_location="above",
         background_fill_color="#fbfbf8",
         border_fill_color="#ffffff",
@@ -592,12 +594,15 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
                         fill_color="color", line_color="#ffffff", line_width=1.5, name="kgraph-node-glyphs")
     circles.selection_glyph = circles.glyph.clone(line_color="#111111", line_width=3.5)
     circles.nonselection_glyph = circles.glyph.clone(fill_alpha=0.4, line_alpha=0.4)
+    label_style: dict[str, Any] = {  # (Bokeh's type hints for text() lack the background properties)
+        "y_offset": "label_offset", "text_align": "center", "text_baseline": "top", "text_font_size": "11px",
+        "text_color": "#222222", "background_fill_color": "#ffffff", "background_fill_alpha": 0.75, "padding": 1,
+    }
     labels = p.text(x="x", y="y", text="name", source=node_src, view=CDSView(filter=node_filter),
-                    y_offset="label_offset", text_align="center", text_baseline="top", text_font_size="11px",
-                    text_color="#222222", background_fill_color="#ffffff", background_fill_alpha=0.75,
-                    padding=1, name="kgraph-labels")
-    p.x_range.renderers = [circles]
-    p.y_range.renderers = [circles]
+                    name="kgraph-labels", **label_style)
+    fit: list[Any] = [circles]  # the ranges fit the nodes (the edges lie between them)
+    x_range.renderers = fit
+    y_range.renderers = fit
     labels.selection_glyph = labels.glyph.clone(text_font_style="bold")
     labels.nonselection_glyph = labels.glyph.clone(text_alpha=0.55)
 
@@ -607,7 +612,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
                                                  ("relations", "@relations")]),
         TapTool(renderers=[circles, markers]),
     )
-    legend = Legend(items=[LegendItem(label={"field": "type"}, renderers=[circles])], title="entity type",
+    legend = Legend(items=[LegendItem(label={"field": "type"}, renderers=fit)], title="entity type",
                     label_text_font_size="11px", title_text_font_size="11px", location="top_left",
                     border_line_color="#dddddd")
     p.add_layout(legend, "right")
@@ -619,7 +624,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     for f in facts:
         for r in kg.ancestors(f.relation):
             relation_counts[r] = relation_counts.get(r, 0) + 1
-    options = [(r, f"{kg.relations[r].label if r in kg.relations else r} ({relation_counts[r]})")
+    options: list[str | tuple[str, str]] = [(r, f"{kg.relations[r].label if r in kg.relations else r} ({relation_counts[r]})")
                for r in sorted(relation_counts)]
     relations = MultiChoice(options=options, value=[], placeholder="all relations (choose to restrict)",
                             title="Relations (sub-relations included)", name="kgraph-relations",
@@ -647,7 +652,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     models = {
         "nodes": node_src, "edges": edge_src, "facts": fact_src, "node_filter": node_filter,
         "edge_filter": edge_filter, "polarity": polarity, "relations": relations, "orphans": orphans,
-        "search": search, "panel": panel, "status": status, "x_range": p.x_range, "y_range": p.y_range,
+        "search": search, "panel": panel, "status": status, "x_range": x_range, "y_range": y_range,
         "keys": keys, "rows": rows, "hint": hint, "mixed_colour": _MIXED_COLOUR, "focus_span": 0.9,
         "pol_colours": {str(v): hex_colour(polarity_colour(v)) for v, _ in _POLARITIES},
     }

@@ -57,14 +57,15 @@ def view(
 
     kview._require_bokeh()
     kg = load_graph(data, as_of=as_of, since=since, until=until)
-    options = {"depth": depth, "relations": relation, "max_nodes": max_nodes, "title": title}
     if str(output) == "-":
-        html, summary = kview.view_html(kg, entity, **options)
+        html, summary = kview.view_html(kg, entity, depth=depth, relations=relation, max_nodes=max_nodes,
+                                        title=title)
         sys.stdout.write(html)
         sys.stdout.flush()
         written = "stdout"
     else:
-        summary = kview.write_view(kg, output, entity, **options)
+        summary = kview.write_view(kg, output, entity, depth=depth, relations=relation, max_nodes=max_nodes,
+                                   title=title)
         written = f"{output} ({_size(summary['bytes'])})"
     if summary["note"]:
         sys.stderr.write(f"note: {summary['note']}\n")
