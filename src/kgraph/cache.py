@@ -52,6 +52,7 @@ from typing import Any
 from . import __version__
 from .errors import Problem
 from .knowledge import KnowledgeGraph
+from .limits import inside, read_inside
 from .model import Entity, Fact, Relation, Source
 
 __all__ = ["MAX_ENTRIES", "cache_dir", "clear", "entry_path", "info", "load_cached", "store"]
@@ -95,7 +96,7 @@ def _yaml_names(root: Path) -> list[str]:
     try:
         with os.scandir(root / "sources") as it:
             found = [e.name for e in it]
-    except (NotADirectoryError, FileNotFoundError):
+    except OSError:  # missing, not a folder, unreadable: the loader says which
         return names
     names += ["sources/" + n for n in sorted(n for n in found if n.endswith(".yaml"))]
     names += ["sources/" + n for n in sorted(n for n in found if n.endswith(".yml"))]
@@ -135,10 +136,19 @@ def _content_key(root: Path, texts: Sequence[str]) -> str:
     base = os.fspath(root)
     named = [(name, os.path.join(base, name)) for name in _yaml_names(root)]
     named += [(t, t if os.path.isabs(t) else os.path.join(base, t)) for t in texts]
+    # Never read outside the data folder, nor a FIFO (it would block): a file there counts as missing.
+    real = os.path.realpath(base)
+    dirs: dict[str, bool] = {base: True}
     for name, file in named:
+        folder = os.path.dirname(file)
+        ok = dirs.get(folder)
+        if ok is None:
+            resolved = os.path.realpath(folder)
+            ok = dirs[folder] = resolved == real or inside(resolved, real)
         try:
-            with open(file, "rb") as fh:
-                content = fh.read()
+            if not ok:
+                raise PermissionError(name)
+            content = read_inside(file, real)
         except OSError:
             h.update(b"\0missing\0" + name.encode("utf-8", "surrogatepass") + b"\0")
         else:  # name and length first: no two different sets of files give the same stream

@@ -5,6 +5,11 @@
 and raises :class:`~kgraph.errors.DataError` carrying *all* problems when any
 rule is broken. ``check()`` does the same work but returns the report instead
 of raising, for ``kgraph validate``.
+
+Data files are untrusted input. Every file read must lie inside the data
+folder once symlinks are followed (the folder itself may be a symlink), must
+be a regular file (a FIFO would block forever), and must be within the size
+limits of :mod:`kgraph.limits`, checked with ``fstat`` before a byte is read.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from . import dates
 from .errors import DataError
 from .knowledge import KnowledgeGraph
+from .limits import Limits, current, inside
 from .model import Entity, Fact, Relation, Source
 from .resolve import fold
 from .validate import ENTITY_TYPES, RELATION_ID, SLUG, Report, normalise_text, show
@@ -126,24 +133,29 @@ def check(
     """
     root = data_dir(path)
     report = Report()
+    lim = current()
     if not root.is_dir():
-        report.error(str(root), None, "no such data folder (give --data PATH or set KGRAPH_DATA)")
+        if root.exists():
+            report.error(str(root), None, "this is a file, not a data folder (give the folder that holds "
+                                          "relations.yaml, entities.yaml and sources/)")
+        else:
+            report.error(str(root), None, "no such data folder (give --data PATH or set KGRAPH_DATA)")
         return None, report
-    relations = _load_relations(root / "relations.yaml", report)
-    entities, entity_pos = _load_entities(root / "entities.yaml", report)
+    reader = _Reader(root, report, lim)
+    relations = _load_relations(root / "relations.yaml", report, reader)
+    entities, entity_pos = _load_entities(root / "entities.yaml", report, reader)
     sources: list[Source] = []
     facts: list[Fact] = []
     src_dir = root / "sources"
-    if not src_dir.is_dir():
-        report.error(str(src_dir), None, "no sources/ folder: each article goes in sources/<id>.yaml with its <id>.txt")
-    else:
-        for odd in sorted(src_dir.glob("*.yml")):
-            report.warn(str(odd), None, "not read: source files must end in .yaml", repr(odd.with_suffix(".yaml").name))
-        files = sorted(src_dir.glob("*.yaml"))
-        for done, file in enumerate(files, 1):
-            _load_source(file, relations, entities, report, sources, facts)
-            if progress is not None:
-                progress(done, len(files))
+    files = reader.source_files(src_dir)
+    for done, (file, real) in enumerate(files, 1):
+        _load_source(file, real, relations, entities, report, sources, facts, reader)
+        if len(facts) > lim.max_facts:
+            report.error(str(file), None, f"the dataset has more than {lim.max_facts:,} facts; stopped reading "
+                                          f"here ({lim.hint('max_facts')})")
+            break
+        if progress is not None:
+            progress(done, len(files))
     used = set()
     for f in facts:
         used.add(f.subject)
@@ -161,15 +173,118 @@ def check(
     return kg, report
 
 
+# -- reading files safely ------------------------------------------------------
+
+
+class _Reader:
+    """Reads the files of one dataset: inside its folder, regular files only, within the limits."""
+
+    __slots__ = ("limits", "real_root", "report", "root")
+
+    def __init__(self, root: Path, report: Report, limits: Limits) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.report = report
+        self.limits = limits
+
+    def outside(self, path: str, at: str, pos: tuple[int, int] | None = None) -> str | None:
+        """The resolved ``path``, or None (and an error reported at ``at``) when it lies outside the data folder."""
+        real = os.path.realpath(path)
+        if inside(real, self.real_root):
+            return real
+        self.report.error(at, pos, f"{os.path.relpath(path, self.root)} leads to {real}, outside the data folder "
+                                   f"{self.real_root}; kgraph reads only files inside the data folder")
+        return None
+
+    def read(self, path: str, missing: str, *, text: bool = False, at: str | None = None,
+             pos: tuple[int, int] | None = None, hint: str | None = None) -> bytes | None:
+        """The bytes of a regular file within its size limit; None once the reason it cannot be read is reported.
+
+        Problems go on ``at``:``pos`` (the ``text:`` field of a source) when given, else on the file
+        itself; ``missing`` (with ``hint``) is the message for a file that does not exist.
+        """
+        where = at if at is not None else path
+        max_bytes, limit = ((self.limits.max_text_bytes, "max_text_bytes") if text
+                            else (self.limits.max_file_bytes, "max_file_bytes"))
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            self.report.error(where, pos, missing, hint)
+            return None
+        except OSError as e:
+            self.report.error(where, pos, f"cannot read {os.path.basename(path)}: {_reason(e)}")
+            return None
+        with open(fd, "rb") as fh:
+            try:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a FIFO, device or socket)"
+                    self.report.error(where, pos, f"{os.path.basename(path)} is {kind}; kgraph reads regular files only")
+                    return None
+                if st.st_size > max_bytes:
+                    self.report.error(where, pos, f"the file is {st.st_size:,} bytes, too big to read "
+                                                  f"({self.limits.hint(limit)} bytes)")
+                    return None
+                data = fh.read(max_bytes + 1)
+            except OSError as e:
+                self.report.error(where, pos, f"cannot read {os.path.basename(path)}: {_reason(e)}")
+                return None
+        if len(data) > max_bytes:  # it grew, or its size lied (a /proc file)
+            self.report.error(where, pos, f"the file is more than {max_bytes:,} bytes, too big to read "
+                                          f"({self.limits.hint(limit)} bytes)")
+            return None
+        return data
+
+    def source_files(self, src_dir: Path) -> list[tuple[Path, str]]:
+        """The ``sources/*.yaml`` files in name order, each with its resolved path; problems reported."""
+        p = str(src_dir)
+        report = self.report
+        if not src_dir.is_dir():
+            if os.path.lexists(src_dir):
+                report.error(p, None, "sources is not a folder: each article goes in sources/<id>.yaml with its "
+                                      "<id>.txt")
+            else:
+                report.error(p, None, "no sources/ folder: each article goes in sources/<id>.yaml with its <id>.txt")
+            return []
+        real_dir = self.outside(p, p) if os.path.islink(p) else os.path.join(self.real_root, "sources")
+        if real_dir is None:
+            return []
+        try:
+            with os.scandir(src_dir) as it:
+                entries = sorted((e.name, e.is_symlink()) for e in it if e.name.endswith((".yaml", ".yml")))
+        except OSError as e:
+            report.error(p, None, f"cannot read the sources folder: {_reason(e)}")
+            return []
+        out = []
+        for name, link in entries:
+            file = src_dir / name
+            if name.endswith(".yml"):
+                report.warn(str(file), None, "not read: source files must end in .yaml",
+                            repr(file.with_suffix(".yaml").name))
+                continue
+            real = self.outside(str(file), str(file)) if link else os.path.join(real_dir, name)
+            if real is not None:
+                out.append((file, real))
+        return out
+
+
+def _reason(e: OSError) -> str:
+    """``PermissionError`` → ``"permission denied"``."""
+    return (e.strerror or type(e).__name__).lower()
+
+
 # -- relations.yaml ------------------------------------------------------------
 
 
-def _read_list(file: Path, key: str, report: Report) -> YList | None:
+def _read_list(file: Path, key: str, report: Report, reader: _Reader) -> YList | None:
     p = str(file)
-    if not file.is_file():
-        report.error(p, None, f"missing file: the dataset needs {file.name}")
+    if os.path.islink(p) and reader.outside(p, p) is None:
         return None
-    doc, problems = read_yaml(file.read_bytes(), p)
+    data = reader.read(p, f"missing file: the dataset needs {file.name}")
+    if data is None:
+        return None
+    doc, problems = read_yaml(data, p, reader.limits)
     report.extend(problems)
     if doc is None:
         return None
@@ -181,9 +296,9 @@ def _read_list(file: Path, key: str, report: Report) -> YList | None:
     return report.sequence(top[key], p, top.value_at(key), f"{key!r}")
 
 
-def _load_relations(file: Path, report: Report) -> dict[str, Relation]:
+def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Relation]:
     p = str(file)
-    items = _read_list(file, "relations", report)
+    items = _read_list(file, "relations", report, reader)
     out: dict[str, Relation] = {}
     if items is None:
         return out
@@ -260,10 +375,12 @@ def _polarity(m: YMap, p: str, what: str, report: Report) -> int | None:
 
 # -- entities.yaml -------------------------------------------------------------
 
-def _load_entities(file: Path, report: Report) -> tuple[dict[str, Entity], dict[str, tuple[int, int]]]:
+def _load_entities(
+    file: Path, report: Report, reader: _Reader
+) -> tuple[dict[str, Entity], dict[str, tuple[int, int]]]:
     """The entities by id, and where each one starts in the file."""
     p = str(file)
-    items = _read_list(file, "entities", report)
+    items = _read_list(file, "entities", report, reader)
     out: dict[str, Entity] = {}
     positions: dict[str, tuple[int, int]] = {}
     if items is None:
@@ -338,14 +455,19 @@ def _closest_passage(quote: str, text: str) -> str | None:
 
 def _load_source(
     file: Path,
+    real: str,
     relations: dict[str, Relation],
     entities: dict[str, Entity],
     report: Report,
     sources: list[Source],
     facts: list[Fact],
+    reader: _Reader,
 ) -> None:
     p = str(file)
-    doc, problems = read_yaml(file.read_bytes(), p)
+    data = reader.read(p, "the file went away while the dataset was read")
+    if data is None:
+        return
+    doc, problems = read_yaml(data, p, reader.limits)
     report.extend(problems)
     if doc is None:
         return
@@ -364,22 +486,31 @@ def _load_source(
     text_name = report.text(meta, "text", p, "'source'")
     normalised_text: str | None = None
     text_path = file.with_suffix(".txt")
+    real_text: str | None = real[: -len(".yaml")] + ".txt"
     if text_name is not None:
         text_path = file.parent / text_name
-        if not text_path.is_file():
-            report.error(p, meta.value_at("text"), f"article text {text_name!r} not found next to {file.name}",
-                         repr(file.with_suffix(".txt").name) if file.with_suffix(".txt").is_file() else None)
+        beside = file.with_suffix(".txt")
+        hint = repr(beside.name) if beside.is_file() else None
+        real_text = os.path.realpath(os.path.join(os.path.dirname(real), text_name))
+        if os.path.isabs(text_name) or not inside(real_text, reader.real_root):
+            report.error(p, meta.value_at("text"),
+                         f"the article text must be inside the data folder; {text_name!r} leads to {real_text}, "
+                         "outside it (name a file beside the source, as a relative path)", hint)
+            real_text = None
         else:
-            try:
-                normalised_text = normalise_text(text_path.read_text(encoding="utf-8"))
-            except UnicodeDecodeError as err:
-                report.error(str(text_path), None, f"the article text is not UTF-8 ({err.reason} at byte {err.start})")
+            data = reader.read(real_text, f"article text {text_name!r} not found next to {file.name}", text=True,
+                               at=p, pos=meta.value_at("text"), hint=hint)
+            if data is not None:
+                try:
+                    normalised_text = normalise_text(data.decode("utf-8"))
+                except UnicodeDecodeError as err:
+                    report.error(str(text_path), None, f"the article text is not UTF-8 ({err.reason} at byte {err.start})")
     sources.append(Source(
         id=sid,
         title=report.text(meta, "title", p, "'source'") or sid,
         published=published,
-        text_path=str(text_path.resolve()),
-        path=str(file.resolve()),
+        text_path=real_text if real_text is not None else str(text_path),
+        path=real,
         url=report.text(meta, "url", p, "'source'"),
         publisher=report.text(meta, "publisher", p, "'source'"),
         author=report.text(meta, "author", p, "'source'"),

@@ -3,25 +3,33 @@
 kgraph reads YAML like StrictYAML does: every scalar stays a string (so
 ``no`` is not ``False``, ``2021-12-03`` is not a ``date`` and ``1.10`` is not
 ``1.1``) and the field that reads it decides its type. Tags, anchors and
-aliases, duplicate keys and non-string keys are refused. Every mapping and
+aliases, duplicate keys and non-string keys are refused, and so are files that
+are not UTF-8 or still hold merge-conflict markers. Every mapping and
 sequence remembers where its items are, so each problem can be reported as
 ``file:line:column``.
 
 Building from libyaml's events (``yaml._yaml.CParser``) instead of its node
 tree is also what makes loading fast: it skips PyYAML's per-node Python
 resolver, and is several times quicker than ``yaml.load(…, CSafeLoader)``.
+The event loop also enforces the nesting, size and count limits of
+:mod:`kgraph.limits` as it goes, so a hostile file is refused at the node
+that goes over a limit, never after it has been built: no recursion deeper
+than the limit, no memory beyond it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from .errors import Problem
+from .limits import DEFAULTS, Limits
 
-__all__ = ["NULLS", "Value", "YList", "YMap", "read_yaml"]
+__all__ = ["MAX_YAML_PROBLEMS", "NULLS", "Value", "YList", "YMap", "read_yaml"]
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+MAX_YAML_PROBLEMS = 20  # refused decorations reported for one file before it is given up on
 
 
 class YMap(dict[str, "Value"]):
@@ -67,12 +75,15 @@ class _Refused(Exception):
         self.message = message
 
 
-def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
+def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tuple[Value, list[Problem]]:
     """Parse one YAML document. Returns ``(value, problems)``; value is None on failure.
 
     Refused decorations (duplicate keys, tags, anchors, aliases) are reported
     and read past, so the rest of the file is still checked: a duplicate key
-    keeps its first value, an alias reads as its anchor's value.
+    keeps its first value, an alias reads as its anchor's value (the same
+    object, never a copy, so an "alias bomb" cannot expand). Going over one
+    of the :mod:`~kgraph.limits` (nesting depth, items, values, value length)
+    stops the reading at once, at the node that went over.
 
     >>> doc, problems = read_yaml(b"a: [x, 'no']\\n", "t.yaml")
     >>> doc, problems
@@ -85,6 +96,11 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
     from yaml._yaml import CParser
     from yaml.resolver import BaseResolver
 
+    lim = limits or DEFAULTS
+    refused = _refuse_before_parsing(data, path)
+    if refused:
+        return None, refused
+
     class _Parser(CParser, BaseResolver):
         def __init__(self, stream: bytes | str) -> None:
             CParser.__init__(self, stream)
@@ -96,16 +112,27 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
     anchored: dict[str, Value] = {}
     scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
+    max_depth, max_items = lim.max_depth, lim.max_items
+    # Likewise a value has at least one character: small files (all real ones) skip the per-value checks.
+    max_scalar = lim.max_scalar_chars if len(data) > lim.max_scalar_chars else 0
+    # Every value takes at least one byte, so only a file of more bytes than a count limit can go over it.
+    counting = len(data) >= min(lim.max_nodes, max_items)
+    depth = 0
+    budget = lim.max_nodes  # values left before the file has too many
 
     def refuse_decorations(e: Any) -> None:
         mark = e.start_mark
         if e.anchor is not None:
-            found.append(Problem(path, mark.line + 1, mark.column + 1,
-                                 f"YAML anchors are not allowed (&{e.anchor}); write the value out"))
+            add(mark, f"YAML anchors are not allowed (&{e.anchor}); write the value out")
         tag = getattr(e, "tag", None)
         if tag is not None and not (type(e) is scalar_t and tag == "!" and not e.implicit[0]):
-            found.append(Problem(path, mark.line + 1, mark.column + 1,
-                                 f"YAML tags are not allowed ({tag}); write a plain value"))
+            add(mark, f"YAML tags are not allowed ({tag}); write a plain value")
+
+    def add(mark: Any, message: str) -> None:
+        found.append(Problem(path, mark.line + 1, mark.column + 1, message))
+        if len(found) >= MAX_YAML_PROBLEMS:
+            raise _Refused(mark.line + 1, mark.column + 1,
+                           f"more than {MAX_YAML_PROBLEMS} YAML problems in this file; stopped reading it")
 
     def node(e: Any) -> Value:
         value = plain_node(e)
@@ -113,12 +140,22 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
             anchored[e.anchor] = value  # so that an alias to it reads on (it is refused all the same)
         return value
 
+    def too_deep(mark: Any) -> _Refused:
+        return _Refused(mark.line + 1, mark.column + 1,
+                        f"lists and mappings are nested more than {max_depth} deep here ({lim.hint('max_depth')})")
+
+    def too_many(mark: Any, what: str, field: str) -> _Refused:
+        return _Refused(mark.line + 1, mark.column + 1, f"{what} ({lim.hint(field)})")
+
     def plain_node(e: Any) -> Value:
+        nonlocal depth, budget
         cls = type(e)
         if cls is scalar_t:
             if e.anchor is not None or e.tag is not None:
                 refuse_decorations(e)
             value: str = e.value
+            if max_scalar and len(value) > max_scalar:
+                raise too_many(e.start_mark, f"a value of {len(value):,} characters is too long", "max_scalar_chars")
             if e.implicit[0] and value in NULLS:
                 return None  # a plain (unquoted) null; quoted "" stays a string
             return value
@@ -126,10 +163,14 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
             if e.anchor is not None or e.tag is not None:
                 refuse_decorations(e)
             mark = e.start_mark
+            depth += 1
+            if depth > max_depth:
+                raise too_deep(mark)
             m = YMap(mark.line + 1, mark.column + 1)
             while True:
                 k = get()
                 if type(k) is map_end:
+                    depth -= 1
                     return m
                 km = k.start_mark
                 if type(k) is not scalar_t:
@@ -139,11 +180,18 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
                 if k.anchor is not None or k.tag is not None:
                     refuse_decorations(k)
                 key = k.value
+                if max_scalar and len(key) > max_scalar:
+                    raise too_many(km, f"a key of {len(key):,} characters is too long", "max_scalar_chars")
+                if counting:
+                    budget -= 1
+                    if budget < 0 or len(m) >= max_items:
+                        if budget < 0:
+                            raise too_many(km, f"the file has more than {lim.max_nodes:,} values", "max_nodes")
+                        raise too_many(km, f"a mapping with more than {max_items:,} keys", "max_items")
                 v = get()
                 vm = v.start_mark
                 if key in m.pos:
-                    found.append(Problem(path, km.line + 1, km.column + 1,
-                                         f"duplicate key {key!r} (first at line {m.pos[key][0]})"))
+                    add(km, f"duplicate key {key!r} (first at line {m.pos[key][0]})")
                     node(v)  # read past it; the first value stays
                     continue
                 m.pos[key] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
@@ -152,18 +200,26 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
             if e.anchor is not None or e.tag is not None:
                 refuse_decorations(e)
             mark = e.start_mark
+            depth += 1
+            if depth > max_depth:
+                raise too_deep(mark)
             s = YList(mark.line + 1, mark.column + 1)
             while True:
                 x = get()
                 if type(x) is seq_end:
+                    depth -= 1
                     return s
                 xm = x.start_mark
+                if counting:
+                    budget -= 1
+                    if budget < 0 or len(s) >= max_items:
+                        if budget < 0:
+                            raise too_many(xm, f"the file has more than {lim.max_nodes:,} values", "max_nodes")
+                        raise too_many(xm, f"a list with more than {max_items:,} items", "max_items")
                 s.pos.append((xm.line + 1, xm.column + 1))
                 s.append(node(x))
         if cls is alias_t:
-            mark = e.start_mark
-            found.append(Problem(path, mark.line + 1, mark.column + 1,
-                                 f"YAML aliases are not allowed (*{e.anchor}); write the value out"))
+            add(e.start_mark, f"YAML aliases are not allowed (*{e.anchor}); write the value out")
             return anchored.get(e.anchor)
         raise _Refused(e.start_mark.line + 1, e.start_mark.column + 1, f"unexpected YAML event {cls.__name__}")
 
@@ -171,31 +227,113 @@ def read_yaml(data: bytes | str, path: str) -> tuple[Value, list[Problem]]:
         get()  # StreamStart
         first = get()
         if type(first) is ev.StreamEndEvent:
-            return None, [Problem(path, 0, 0, "the file is empty")]
+            what = "the file is empty" if not data else "the file holds nothing but blank lines and comments"
+            return None, [Problem(path, 0, 0, what)]
         value = node(get())
         get()  # DocumentEnd
         nxt = get()
         if type(nxt) is not ev.StreamEndEvent:
             m = nxt.start_mark
-            return None, found + [Problem(path, m.line + 1, m.column + 1, "only one YAML document per file is allowed")]
+            return None, found + [Problem(path, m.line + 1, m.column + 1,
+                                          "only one YAML document per file is allowed")]
         return value, found
     except _Refused as r:
         return None, found + [Problem(path, r.line, r.column, r.message)]
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = err.problem or str(err)
-        if err.context:
-            what = f"{what} ({err.context})"
-        return None, found + [Problem(path, line, col, f"invalid YAML: {what}")]
+        return None, found + [_syntax_problem(err, data, path)]
     except yaml.reader.ReaderError as err:  # bad encoding, control characters
-        head = data[: err.position]
-        nl = b"\n" if isinstance(head, bytes) else "\n"
-        line = head.count(nl) + 1  # type: ignore[arg-type]
-        column = err.position - (head.rfind(nl) + 1) + 1  # type: ignore[arg-type]
-        what = f"character #x{err.character:04x}" if isinstance(err.character, int) else repr(err.character)
-        return None, [Problem(path, line, column, f"invalid YAML: {what}: {err.reason}")]
+        return None, [_encoding_problem(err, data, path)]
     except yaml.YAMLError as err:
-        return None, [Problem(path, 0, 0, f"invalid YAML: {err}")]
+        return None, found + [Problem(path, 0, 0, f"invalid YAML: {err}")]
     finally:
         parser.dispose()
+
+
+_CONFLICT = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?=[ \t\r\n]|$)", re.MULTILINE)
+_CONFLICT_WORDS = {b"<": "<<<<<<<", b"=": "=======", b">": ">>>>>>>", b"|": "|||||||"}
+
+
+def _refuse_before_parsing(data: bytes | str, path: str) -> list[Problem]:
+    """What is wrong with a file as a whole before it is YAML: UTF-16/32, merge-conflict markers."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] == b"\x00\x00\xfe\xff":
+        kind = "UTF-32" if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") else "UTF-16"
+        return [Problem(path, 1, 1, f"the file is {kind} (it starts with a {kind} byte-order mark); "
+                                    "kgraph reads UTF-8 only: re-save the file as UTF-8")]
+    # a merge that stopped on a conflict leaves these lines; git writes them at the start of a line
+    if b"<<<<<<<" not in raw and b"=======" not in raw and b">>>>>>>" not in raw:
+        return []  # the fast path: one memchr-speed search each
+    out = []
+    for m in _CONFLICT.finditer(raw):
+        line = raw.count(b"\n", 0, m.start()) + 1
+        marker = _CONFLICT_WORDS[m.group(1)[:1]]
+        out.append(Problem(path, line, 1, f"merge-conflict marker {marker!r}: a merge left this file half done; "
+                                          "keep the right lines and delete the markers"))
+    return out
+
+
+def _line_of(data: bytes | str, line: int) -> str:
+    """Line ``line`` (1-based) of the file, as text."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    lines = text.split("\n")
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _syntax_problem(err: Any, data: bytes | str, path: str) -> Problem:
+    """libyaml's syntax error in words a person editing the file can act on, at the place to fix."""
+    problem = err.problem or str(err)
+    context = err.context or ""
+    mark = err.problem_mark or err.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    start = err.context_mark
+    start_line = start.line + 1 if start is not None else 0
+    # a tab in the indentation of the offending line (or the one before) is the cause whatever libyaml says
+    for ln in (line, line - 1):
+        text = _line_of(data, ln)
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+        if "\t" in indent:
+            return Problem(path, ln, indent.index("\t") + 1,
+                           "invalid YAML: a tab in the indentation; YAML indents with spaces only")
+    if "quoted scalar" in context and "end of stream" in problem and start is not None:
+        return Problem(path, start_line, start.column + 1,
+                       "invalid YAML: the quoted value that starts here is never closed (no closing quote before the "
+                       "end of the file)")
+    if "simple key" in context and "expected ':'" in problem and start is not None:
+        return Problem(path, start_line, start.column + 1,
+                       "invalid YAML: this line has no ':' after its key (write 'key: value')")
+    if "block mapping" in context and "expected key" in problem:
+        return Problem(path, line, col, f"invalid YAML: this line is indented differently from the mapping it belongs "
+                                        f"to (started at line {start_line}); keys of one mapping must line up")
+    if "block collection" in context and "'-' indicator" in problem:
+        return Problem(path, line, col, f"invalid YAML: this line is indented differently from the list it belongs to "
+                                        f"(started at line {start_line}); items of one list must line up")
+    if problem == "mapping values are not allowed in this context":
+        return Problem(path, line, col, "invalid YAML: a ':' where no key can start; is the ':' missing on the line "
+                                        "before, or does a value with ': ' in it need quotes?")
+    if "flow sequence" in context or "flow mapping" in context:
+        closer = "]" if "sequence" in context else "}"
+        return Problem(path, line, col, f"invalid YAML: the {'[' if closer == ']' else '{'} opened at line {start_line} "
+                                        f"is not closed with {closer!r} (or an item lacks its ',')")
+    if "cannot start any token" in problem:
+        ch = _line_of(data, line)[col - 1: col]
+        return Problem(path, line, col, f"invalid YAML: {ch!r} cannot start a value; put the value in quotes")
+    return Problem(path, line, col, f"invalid YAML: {problem} ({context})" if context else f"invalid YAML: {problem}")
+
+
+def _encoding_problem(err: Any, data: bytes | str, path: str) -> Problem:
+    """A byte that is not UTF-8 or a control character, at its line and column, with what to do."""
+    head = data[: err.position]
+    nl = b"\n" if isinstance(head, bytes) else "\n"
+    line = head.count(nl) + 1  # type: ignore[arg-type]
+    column = err.position - (head.rfind(nl) + 1) + 1  # type: ignore[arg-type]
+    reason = str(err.reason)
+    if err.character == -1 or any(w in reason for w in ("octet", "UTF-8", "Unicode")):
+        byte = data[err.position] if isinstance(data, bytes) and err.position < len(data) else None
+        shown = f"byte 0x{byte:02X}" if isinstance(byte, int) else "a byte"
+        return Problem(path, line, column, f"the file is not UTF-8: {shown} here is not valid UTF-8 "
+                                           "(was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8")
+    if err.character == 0 or err.character == "\0":
+        return Problem(path, line, column, "the file holds a NUL byte (is it UTF-16 without a byte-order mark, or "
+                                           "not a text file?); re-save it as UTF-8 text")
+    code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "\0")
+    return Problem(path, line, column, f"control character U+{code:04X} is not allowed in YAML; delete it")

@@ -1,0 +1,125 @@
+"""How much kgraph will read, and from where: the limits that make a hostile dataset fail fast.
+
+Data files are untrusted input (datasets get shared). Each limit below is far
+above what real data needs, including the benchmark's generated million-fact
+dataset (16,700 source files of ~25 KB, an ``entities.yaml`` of ~8 MB), and
+low enough that a hostile file is refused in milliseconds, before it can eat
+the machine's memory or time. Going over a limit is a data error (exit code
+3) naming the limit, the value found and the environment variable that
+raises it.
+
+=========================  ==========  ======================================  ==============================
+limit                      default     what it bounds                          raise it with
+=========================  ==========  ======================================  ==============================
+``max_file_bytes``         64 MiB      one YAML file (checked with stat,       ``KGRAPH_MAX_FILE_BYTES``
+                                       before reading)
+``max_text_bytes``         32 MiB      one article text (``.txt``)             ``KGRAPH_MAX_TEXT_BYTES``
+``max_depth``              32          nesting of lists and mappings           ``KGRAPH_MAX_DEPTH``
+                                       (real data nests 4 deep)
+``max_scalar_chars``       1 Mi        one value (a quote, a name), in         ``KGRAPH_MAX_SCALAR_CHARS``
+                                       characters
+``max_items``              1,000,000   items of one list or mapping (facts     ``KGRAPH_MAX_ITEMS``
+                                       of one source, entities, relations)
+``max_nodes``              4,000,000   values in one YAML file                 ``KGRAPH_MAX_NODES``
+``max_facts``              10,000,000  facts in the whole dataset              ``KGRAPH_MAX_FACTS``
+=========================  ==========  ======================================  ==============================
+
+YAML anchors, aliases and tags are refused outright (see :mod:`kgraph.yamlread`),
+so there is no limit on them to set: an "alias bomb" cannot expand.
+
+Where kgraph reads from: every file it opens for a dataset (``relations.yaml``,
+``entities.yaml``, ``sources/*.yaml``, the article texts they name) must,
+after symlinks are followed, lie inside the data folder (which may itself be
+a symlink); only regular files are read (a FIFO or a device would block or
+never end). :func:`inside` is that check.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+
+from .errors import UsageError
+
+__all__ = ["DEFAULTS", "Limits", "current", "inside", "read_inside"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The limits in force for one load."""
+
+    max_file_bytes: int = 64 << 20
+    max_text_bytes: int = 32 << 20
+    max_depth: int = 32
+    max_scalar_chars: int = 1 << 20
+    max_items: int = 1_000_000
+    max_nodes: int = 4_000_000
+    max_facts: int = 10_000_000
+
+    @staticmethod
+    def env_name(field: str) -> str:
+        """``max_depth`` → ``KGRAPH_MAX_DEPTH``."""
+        return "KGRAPH_" + field.upper()
+
+    def hint(self, field: str) -> str:
+        """What to say after a limit is hit: the limit, and how to raise it."""
+        return f"the limit is {getattr(self, field):,}; set {self.env_name(field)} to raise it"
+
+
+DEFAULTS = Limits()
+
+
+def current() -> Limits:
+    """The limits in force: the defaults, each overridden by its ``KGRAPH_MAX_…`` variable when set.
+
+    >>> current().max_depth
+    32
+    """
+    changed: dict[str, int] = {}
+    for field in Limits.__dataclass_fields__:
+        raw = os.environ.get(Limits.env_name(field))
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            value = int(raw.strip().replace("_", ""))
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise UsageError(f"{Limits.env_name(field)} must be a positive whole number, not {raw!r}")
+        changed[field] = value
+    return Limits(**changed) if changed else DEFAULTS
+
+
+def inside(path: str, real_root: str) -> bool:
+    """Whether ``path`` (already resolved with ``os.path.realpath``) lies inside ``real_root`` (resolved too).
+
+    >>> inside("/data/sources/a.txt", "/data"), inside("/etc/passwd", "/data"), inside("/data2/x", "/data")
+    (True, False, False)
+    """
+    return path.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read_inside(path: str, real_root: str) -> bytes:
+    """The bytes of ``path``, a regular file inside ``real_root``; OSError for anything else.
+
+    A symlink is followed only when it resolves inside ``real_root``; a FIFO,
+    device or socket is refused without blocking (it is opened non-blocking
+    and checked before it is read). Costs nothing over a plain ``open`` for
+    an ordinary file. Used where a file is read without a report to make
+    (the cache's freshness check); the loader does the same with messages.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+        if not inside(os.path.realpath(path), real_root):
+            raise PermissionError(errno.EACCES, "a symlink that leads outside the data folder", path) from None
+        fd = os.open(path, flags)
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(errno.EINVAL, "not a regular file", path)
+        return fh.read()
