@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import kgraph
 from kgraph.errors import Problem
@@ -107,6 +108,14 @@ FACTS = """\
 """
 
 MakeDataset = Callable[..., Path]
+
+# Hypothesis profiles. `default` keeps the property and fuzz tests quick and reproducible (a fixed seed);
+# `fuzz` is the long run: HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py tests/test_properties.py
+# Tests that set max_examples themselves keep it; hangs are caught by the tests' own time limits, not deadlines.
+settings.register_profile("default", max_examples=25, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("fuzz", max_examples=20_000, deadline=None, derandomize=False, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def write_dataset(
