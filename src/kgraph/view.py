@@ -416,6 +416,9 @@ function facts_html(rows, hidden) {
   if (hidden) out += `<p class="kg-hint">${hidden} more hidden by the filters.</p>`;
   return out;
 }
+function set_panel(inner) {
+  m.panel.text = `<div class="kg-panel">${inner}</div>`;
+}
 function show_panel() {
   const nd = m.nodes.data, ed = m.edges.data;
   const ni = m.nodes.selected.indices, ei = m.edges.selected.indices;
@@ -428,19 +431,19 @@ function show_panel() {
     all.sort((a, b) => a - b);
     const rows = all.filter(fact_passes);
     const aliases = nd.aliases[i] ? `<div class="kg-aliases">also: ${esc(nd.aliases[i])}</div>` : "";
-    m.panel.text = `<div class="kg-head"><span class="kg-dot" style="background:${esc(nd.color[i])}"></span>` +
+    set_panel(`<div class="kg-head"><span class="kg-dot" style="background:${esc(nd.color[i])}"></span>` +
       `<b>${esc(nd.name[i])}</b> <span class="kg-type">${esc(nd.type[i])}</span></div>${aliases}` +
       `<div class="kg-desc">${esc(nd.description[i])}</div>` +
       `<div class="kg-count">${rows.length} fact${rows.length == 1 ? "" : "s"}</div>` +
-      facts_html(rows, all.length - rows.length);
+      facts_html(rows, all.length - rows.length));
   } else if (ei.length) {
     const j = ei[0];
     const rows = ed.facts[j].filter(fact_passes);
-    m.panel.text = `<div class="kg-head"><b>${esc(ed.label[j])}</b></div>` +
+    set_panel(`<div class="kg-head"><b>${esc(ed.label[j])}</b></div>` +
       `<div class="kg-count">${rows.length} fact${rows.length == 1 ? "" : "s"}</div>` +
-      facts_html(rows, ed.facts[j].length - rows.length);
+      facts_html(rows, ed.facts[j].length - rows.length));
   } else {
-    m.panel.text = m.hint;
+    set_panel(m.hint);
   }
 }
 function focus_node(i) {
@@ -473,7 +476,7 @@ if (i < 0) {  // the shortest name that starts with, else contains, what was typ
 if (i < 0) {
   m.nodes.selected.indices = [];
   m.edges.selected.indices = [];
-  m.panel.text = `<p class="kg-hint">No entity in this view matches “${esc(m.search.value)}”.</p>`;
+  set_panel(`<p class="kg-hint">No entity in this view matches “${esc(m.search.value)}”.</p>`);
   return;
 }
 const node = m.rows[i];
@@ -625,7 +628,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         for r in kg.ancestors(f.relation):
             relation_counts[r] = relation_counts.get(r, 0) + 1
     options: list[str | tuple[str, str]] = [(r, f"{kg.relations[r].label if r in kg.relations else r} ({relation_counts[r]})")
-               for r in sorted(relation_counts)]
+               for r in sorted(relation_counts, key=lambda r: (kg.relations[r].label if r in kg.relations else r))]
     relations = MultiChoice(options=options, value=[], placeholder="all relations (choose to restrict)",
                             title="Relations (sub-relations included)", name="kgraph-relations",
                             sizing_mode="stretch_width")
@@ -637,7 +640,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
                                search_strategy="includes", name="kgraph-search", sizing_mode="stretch_width")
     hint = ('<p class="kg-hint">Click a node or an edge’s arrow to see its facts, with quotes and sources. '
             "Scroll to zoom, drag to pan.</p>")
-    panel = Div(text=hint, name="kgraph-facts", stylesheets=[css], sizing_mode="stretch_both",
+    panel = Div(text=f'<div class="kg-panel">{hint}</div>', name="kgraph-facts", stylesheets=[css], sizing_mode="stretch_both",
                 styles={"overflow-y": "auto", "border-top": "1px solid #e5e5e5", "padding-top": "6px"})
     status = Div(text="", name="kgraph-status", stylesheets=[css])
     swatches = [(hex_colour(polarity_colour(v)), label) for v, label in _POLARITIES] + [(_MIXED_COLOUR, "mixed (cooperative and conflictual)")]
