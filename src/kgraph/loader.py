@@ -338,7 +338,7 @@ def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Re
     for r in out.values():
         m = where[r.id]
         if (r.parent is not None and report.reference(r.parent, out, p, m.value_at("parent"), "parent relation")
-                and out[r.parent].polarity != r.polarity):
+                and "polarity" in m and out[r.parent].polarity != r.polarity):  # (a missing one is reported)
             report.error(p, m.value_at("polarity"),
                              f"relation {r.id!r} has polarity {r.polarity} but its parent {r.parent!r} has "
                              f"{out[r.parent].polarity}; a sub-relation keeps its parent's polarity")
