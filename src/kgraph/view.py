@@ -237,8 +237,17 @@ def _edge_colour(polarities: set[int]) -> str:
     return hex_colour(polarity_colour(signed.pop() if signed else 0))
 
 
-def _node_size(deg: int) -> float:
-    return round(14 + 4.5 * math.sqrt(deg), 1)
+def _edge_alpha(edges: int) -> float:
+    """Edges fade as they grow many, so that the nodes stay visible."""
+    return 0.8 if edges <= 300 else 0.35
+
+
+def _node_size(deg: int, most: int) -> float:
+    """A node's diameter in pixels: by its share of the busiest node's facts, 12 to 38."""
+    return round(12 + 26 * math.sqrt(deg / most), 1) if most else 12.0
+
+
+_LABELLED = 80  # in larger graphs only the most connected nodes carry a label (the others show it on hover)
 
 
 def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
@@ -253,10 +262,12 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
         deg[f.subject] += 1
         deg[f.object] += 1
     node_cols: dict[str, list[Any]] = {k: [] for k in ("id", "name", "type", "x", "y", "size", "color", "degree",
-                                                       "aliases", "description", "label_offset")}
-    for e in nodes:
+                                                       "aliases", "description", "label_offset", "label")}
+    most = max(deg.values(), default=0)
+    for rank, e in enumerate(nodes):
         ent = kg.entities[e]
-        size = _node_size(deg[e])
+        size = _node_size(deg[e], most)
+        node_cols["label"].append(ent.name if rank < _LABELLED else "")
         node_cols["id"].append(e)
         node_cols["name"].append(ent.name)
         node_cols["type"].append(ent.type)
@@ -305,7 +316,7 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
         edge_cols["shown"].append(len(rows))
         edge_cols["relations"].append(", ".join(kg.relations[r].label for r in rels))
         edge_cols["facts"].append(rows)
-        edge_cols["alpha"].append(0.75)
+        edge_cols["alpha"].append(_edge_alpha(len(pairs)))
 
     fact_cols: dict[str, list[Any]] = {k: [] for k in ("id", "subject", "object", "relation", "relation_id",
                                                        "polarity", "when", "quote", "source", "url",
@@ -382,7 +393,7 @@ function apply_filters() {
     shown_edges.push(j);
     const signed = new Set(rows.map((r) => m.facts.data.polarity[r]).filter((p) => p != 0));
     ed.color[j] = signed.size > 1 ? m.mixed_colour : POL_COLOURS[signed.size ? String([...signed][0]) : "0"];
-    ed.alpha[j] = selected === null || ed.subject[j] == selected || ed.object[j] == selected ? 0.8 : 0.15;
+    ed.alpha[j] = selected === null || ed.subject[j] == selected || ed.object[j] == selected ? m.edge_alpha : 0.12;
   }
   const shown_nodes = [];
   for (let i = 0; i < n_nodes; i++) {
@@ -589,7 +600,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     lines.nonselection_glyph = None
     lines.selection_glyph = None
     markers = p.scatter(x="mx", y="my", source=edge_src, view=CDSView(filter=edge_filter), marker="triangle",
-                        size=13, angle="angle", fill_color="color", line_color="#ffffff", line_width=1,
+                        size=13 if len(edge_cols["count"]) <= 300 else 8, angle="angle", fill_color="color", line_color="#ffffff", line_width=1,
                         fill_alpha=1.0, name="kgraph-edge-markers")
     markers.selection_glyph = markers.glyph.clone(line_color="#111111", line_width=2.5, size=17)
     markers.nonselection_glyph = markers.glyph.clone(fill_alpha=0.45)
@@ -601,7 +612,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         "y_offset": "label_offset", "text_align": "center", "text_baseline": "top", "text_font_size": "11px",
         "text_color": "#222222", "background_fill_color": "#ffffff", "background_fill_alpha": 0.75, "padding": 1,
     }
-    labels = p.text(x="x", y="y", text="name", source=node_src, view=CDSView(filter=node_filter),
+    labels = p.text(x="x", y="y", text="label", source=node_src, view=CDSView(filter=node_filter),
                     name="kgraph-labels", **label_style)
     fit: list[Any] = [circles]  # the ranges fit the nodes (the edges lie between them)
     x_range.renderers = fit
@@ -657,6 +668,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         "edge_filter": edge_filter, "polarity": polarity, "relations": relations, "orphans": orphans,
         "search": search, "panel": panel, "status": status, "x_range": x_range, "y_range": y_range,
         "keys": keys, "rows": rows, "hint": hint, "mixed_colour": _MIXED_COLOUR, "focus_span": 0.9,
+        "edge_alpha": _edge_alpha(len(edge_cols["count"])),
         "pol_colours": {str(v): hex_colour(polarity_colour(v)) for v, _ in _POLARITIES},
     }
     # one object `m` carries the models, so the shared functions above need no arguments
