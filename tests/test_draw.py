@@ -354,3 +354,29 @@ def test_draw_help_imports_no_matplotlib(tmp_path: Path) -> None:
     code, imported = json.loads(done.stderr.rsplit("MODULES ", 1)[1])
     assert (code, imported) == (0, False)
     assert "-o, --output" in done.stdout and "--max-nodes" in done.stdout
+
+
+# -- any text, any selection ---------------------------------------------------------------
+
+
+def test_names_are_drawn_as_written(tmp_path: Path) -> None:
+    """Dollar signs are not TeX, markup is escaped, characters XML cannot hold become U+FFFD."""
+    from kgraph.draw import draw
+
+    relations = [Relation("supports", "supports", 1, "Backs."), Relation("unused", "unused", 0, "No facts.")]
+    names = {"a": "$x^2$ & <b>", "b": "Ünïcødé — עברית", "c": "Bell\x07 Corp"}
+    entities = [Entity(i, name, "org $type$", f"{i}.") for i, name in names.items()]
+    source = Source("s", "Costs $5 & <more>", "2021", "/nonexistent.txt", "/nonexistent.yaml")
+    facts = [Fact("f1", "a", "supports", "b", 1, "q", "s"), Fact("f2", "b", "supports", "c", 1, "q", "s")]
+    nasty = KnowledgeGraph(relations, entities, [source], facts)
+    out = tmp_path / "nasty.svg"
+    info = draw(nasty, out)
+    assert info["nodes"] == 3
+    assert sorted(labels_in_svg(out).values()) == sorted(["$x^2$ & <b>", "Ünïcødé — עברית", "Bell\ufffd Corp"])
+    texts = all_svg_text(out)
+    assert "Costs $5 & <more>" in texts and "org $type$ (3)" in texts
+
+    empty = tmp_path / "empty.svg"
+    info = draw(nasty, empty, relations=["unused"])
+    assert (info["nodes"], info["facts"]) == (0, 0)
+    assert "nothing to draw: no entity in the selection" in all_svg_text(empty)

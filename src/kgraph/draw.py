@@ -40,6 +40,7 @@ import math
 import os
 import re
 import textwrap
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -209,7 +210,9 @@ def require_matplotlib() -> Any:
 def _settings() -> Iterator[None]:
     """kgraph's matplotlib settings for the duration of one picture, then the caller's again."""
     mpl = require_matplotlib()
-    with mpl.rc_context(_RC):
+    with mpl.rc_context(_RC), warnings.catch_warnings():
+        # a name in a script DejaVu Sans lacks (CJK, …): SVG viewers use their own fonts; PNG and PDF show boxes
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
         yield
 
 
@@ -311,8 +314,18 @@ def draw(
 # -- drawing -------------------------------------------------------------------
 
 
+# Characters no picture can hold (SVG is XML 1.0): C0 controls but tab and line breaks, U+FFFE/U+FFFF, surrogates.
+_UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    """Text as a picture shows it: characters XML cannot hold become U+FFFD (a picture is not an export)."""
+    return _UNDRAWABLE.sub("\ufffd", text)
+
+
 def _wrap(name: str, width: int = 20) -> str:
     """A name on lines of about ``width`` characters, broken at spaces only (joined by spaces it is the name)."""
+    name = _shown(name)
     lines = textwrap.wrap(" ".join(name.split()), width=width, break_on_hyphens=False, break_long_words=False)
     return "\n".join(lines) or name
 
@@ -420,6 +433,12 @@ class _Picture:
         self.title = title
         self.size = size
         self.relations = list(relations or [])
+        self.pos: dict[str, tuple[float, float]] = {}  # marker centres, in points from the axes' lower left
+        self.radius: dict[str, float] = {}
+        self.markers: list[tuple[float, float, float, float]] = []  # (x0, x1, y0, y1) of each marker
+        self.placed: list[tuple[float, float, float, float]] = []  # the node labels drawn
+        self.side: list[str] = []
+        self.font = 10.0
 
     def build(self) -> tuple[Figure, dict[str, Any]]:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -496,9 +515,9 @@ class _Picture:
             parts.append("too many facts for arrows: one line per pair of entities and polarity")
         else:
             parts.append("arrows point from subject to object; label: relation ×facts")
-        fig.text(12 / self.W, 1 - 10 / self.H, title, fontsize=13, fontweight="bold", va="top", ha="left",
+        fig.text(12 / self.W, 1 - 10 / self.H, _shown(title), fontsize=13, fontweight="bold", va="top", ha="left",
                  color="#1a1a1a", parse_math=False, wrap=False)
-        fig.text(12 / self.W, 1 - 30 / self.H, " · ".join(parts), fontsize=8, va="top", ha="left",
+        fig.text(12 / self.W, 1 - 30 / self.H, _shown(" · ".join(parts)), fontsize=8, va="top", ha="left",
                  color="#555555", parse_math=False)
         return 48.0
 
@@ -514,7 +533,7 @@ class _Picture:
         types = sorted(counts, key=lambda t: (-counts[t], t))
         type_handles = [
             Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor=hex_colour(entity_colour(t)),
-                   markeredgecolor="white", label=f"{t} ({counts[t]})")
+                   markeredgecolor="white", label=f"{_shown(t)} ({counts[t]})")
             for t in types[:20]
         ]
         if len(types) > 20:
@@ -579,6 +598,10 @@ class _Picture:
         for f in self.facts:
             a, b = sorted((index[f.subject], index[f.object]))
             edges[(a, b)] = edges.get((a, b), 0) + 1
+        if n == 0:
+            ax.text(self.aw / 2, self.ah / 2, "nothing to draw: no entity in the selection", ha="center",
+                    va="center", fontsize=11, color="#555555")
+            return 0
         unit = _spring(n, edges, SEED)
         if n > 2:
             # spread the crowded middle, where the hubs and their labels are, over more of the picture
@@ -644,7 +667,7 @@ class _Picture:
         # the least connected first (the layout only fails to separate them in very crowded pictures)
         self.markers = [(pos[i, 0] - radius[i], pos[i, 0] + radius[i], pos[i, 1] - radius[i], pos[i, 1] + radius[i])
                         for i in range(n)]
-        self.placed: list[tuple[float, float, float, float]] = []
+        self.placed = []
         hidden = 0
         for i in sorted(range(n), key=lambda i: (-self.deg.get(ids[i], 0), ids[i])):
             x, y, r = float(pos[i, 0]), float(pos[i, 1]), float(radius[i])
@@ -760,7 +783,7 @@ class _Picture:
         for r in relations:
             counts[r] = counts.get(r, 0) + 1
         order = sorted(counts, key=lambda r: (-counts[r], r))
-        lines = [self.kg.relations[r].label + (f" ×{counts[r]}" if counts[r] > 1 else "") for r in order]
+        lines = [_shown(self.kg.relations[r].label) + (f" ×{counts[r]}" if counts[r] > 1 else "") for r in order]
         if len(lines) > 3:
             lines = lines[:2] + [f"+{len(lines) - 2} more"]
         return "\n".join(lines)
