@@ -167,7 +167,8 @@ def datasets(draw: st.DrawFn) -> tuple[KnowledgeGraph, dict[str, str]]:
                 continue
             seen.add(ident)
             facts.append(Fact(id=ident, subject=subject, relation=rel.id, object=obj, polarity=rel.polarity,
-                              quote=quote, source=sid, according_to=according, qualifiers=qualifiers, **time))
+                              quote=quote, source=sid, date=time.get("date"), start=time.get("start"),
+                              end=time.get("end"), according_to=according, qualifiers=qualifiers))
     return KnowledgeGraph(rels, ents, sources, facts), texts
 
 
