@@ -63,9 +63,13 @@ class Limits:
         """``max_depth`` → ``KGRAPH_MAX_DEPTH``."""
         return "KGRAPH_" + field.upper()
 
-    def hint(self, field: str) -> str:
-        """What to say after a limit is hit: the limit, and how to raise it."""
-        return f"the limit is {getattr(self, field):,}; set {self.env_name(field)} to raise it"
+    def hint(self, field: str, unit: str = "") -> str:
+        """What to say after a limit is hit: the limit, and how to raise it.
+
+        >>> DEFAULTS.hint("max_file_bytes", " bytes")
+        'the limit is 67,108,864 bytes; set KGRAPH_MAX_FILE_BYTES to raise it'
+        """
+        return f"the limit is {getattr(self, field):,}{unit}; set {self.env_name(field)} to raise it"
 
 
 DEFAULTS = Limits()

@@ -141,6 +141,12 @@ def check(
         else:
             report.error(str(root), None, "no such data folder (give --data PATH or set KGRAPH_DATA)")
         return None, report
+    try:
+        with os.scandir(root):
+            pass
+    except OSError as e:
+        report.error(str(root), None, f"cannot read the data folder: {_reason(e)}")
+        return None, report
     reader = _Reader(root, report, lim)
     relations = _load_relations(root / "relations.yaml", report, reader)
     entities, entity_pos = _load_entities(root / "entities.yaml", report, reader)
@@ -151,8 +157,9 @@ def check(
     for done, (file, real) in enumerate(files, 1):
         _load_source(file, real, relations, entities, report, sources, facts, reader)
         if len(facts) > lim.max_facts:
-            report.error(str(file), None, f"the dataset has more than {lim.max_facts:,} facts; stopped reading "
-                                          f"here ({lim.hint('max_facts')})")
+            report.error(str(file), None, f"the dataset has more than {lim.max_facts:,} "
+                                          f"fact{'s' * (lim.max_facts != 1)}; stopped reading here "
+                                          f"({lim.hint('max_facts')})")
             break
         if progress is not None:
             progress(done, len(files))
@@ -192,8 +199,8 @@ class _Reader:
         real = os.path.realpath(path)
         if inside(real, self.real_root):
             return real
-        self.report.error(at, pos, f"{os.path.relpath(path, self.root)} leads to {real}, outside the data folder "
-                                   f"{self.real_root}; kgraph reads only files inside the data folder")
+        self.report.error(at, pos, f"{os.path.relpath(path, self.root)} is a symlink to {real}, outside the data "
+                                   "folder; kgraph reads only files inside it (copy the file in instead)")
         return None
 
     def read(self, path: str, missing: str, *, text: bool = False, at: str | None = None,
@@ -223,16 +230,16 @@ class _Reader:
                     self.report.error(where, pos, f"{os.path.basename(path)} is {kind}; kgraph reads regular files only")
                     return None
                 if st.st_size > max_bytes:
-                    self.report.error(where, pos, f"the file is {st.st_size:,} bytes, too big to read "
-                                                  f"({self.limits.hint(limit)} bytes)")
+                    self.report.error(where, pos, f"{os.path.basename(path)} is {st.st_size:,} bytes, too big to "
+                                                  f"read ({self.limits.hint(limit, ' bytes')})")
                     return None
                 data = fh.read(max_bytes + 1)
             except OSError as e:
                 self.report.error(where, pos, f"cannot read {os.path.basename(path)}: {_reason(e)}")
                 return None
         if len(data) > max_bytes:  # it grew, or its size lied (a /proc file)
-            self.report.error(where, pos, f"the file is more than {max_bytes:,} bytes, too big to read "
-                                          f"({self.limits.hint(limit)} bytes)")
+            self.report.error(where, pos, f"{os.path.basename(path)} is more than {max_bytes:,} bytes, too big to "
+                                          f"read ({self.limits.hint(limit, ' bytes')})")
             return None
         return data
 
@@ -313,8 +320,10 @@ def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Re
         if not isinstance(ident, str):
             continue
         if not RELATION_ID.match(ident):
-            report.error(p, m.value_at("id"), f"relation id {ident!r} must be snake_case (a-z, 0-9, _)",
-                         repr(re.sub(r"[^a-z0-9]+", "_", ident.lower()).strip("_")))
+            near = re.sub(r"[^a-z0-9]+", "_", ident.lower()).strip("_")
+            report.error(p, m.value_at("id"), f"relation id {ident!r} must be snake_case (a-z, 0-9, _)"
+                         + ("" if ident[:1].isalpha() else ", starting with a letter"),
+                         repr(near) if RELATION_ID.match(near) else None)
         if ident in where:
             report.error(p, m.value_at("id"), f"duplicate relation id {ident!r} (first at line {where[ident].line})")
             continue
@@ -490,12 +499,12 @@ def _load_source(
     if text_name is not None:
         text_path = file.parent / text_name
         beside = file.with_suffix(".txt")
-        hint = repr(beside.name) if beside.is_file() else None
+        hint = repr(beside.name) if beside.name != text_name and beside.is_file() else None
         real_text = os.path.realpath(os.path.join(os.path.dirname(real), text_name))
         if os.path.isabs(text_name) or not inside(real_text, reader.real_root):
-            report.error(p, meta.value_at("text"),
-                         f"the article text must be inside the data folder; {text_name!r} leads to {real_text}, "
-                         "outside it (name a file beside the source, as a relative path)", hint)
+            how = "is an absolute path" if os.path.isabs(text_name) else "leads outside it"
+            report.error(p, meta.value_at("text"), f"the article text must be inside the data folder, and "
+                         f"{text_name!r} {how}; name a file beside {file.name}", hint)
             real_text = None
         else:
             data = reader.read(real_text, f"article text {text_name!r} not found next to {file.name}", text=True,

@@ -29,7 +29,7 @@ from .limits import DEFAULTS, Limits
 __all__ = ["MAX_YAML_PROBLEMS", "NULLS", "Value", "YList", "YMap", "read_yaml"]
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-MAX_YAML_PROBLEMS = 20  # refused decorations reported for one file before it is given up on
+MAX_YAML_PROBLEMS = 10  # refused decorations reported for one file before it is given up on
 
 
 class YMap(dict[str, "Value"]):
@@ -129,10 +129,10 @@ def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tup
             add(mark, f"YAML tags are not allowed ({tag}); write a plain value")
 
     def add(mark: Any, message: str) -> None:
-        found.append(Problem(path, mark.line + 1, mark.column + 1, message))
         if len(found) >= MAX_YAML_PROBLEMS:
-            raise _Refused(mark.line + 1, mark.column + 1,
-                           f"more than {MAX_YAML_PROBLEMS} YAML problems in this file; stopped reading it")
+            raise _Refused(mark.line + 1, mark.column + 1, f"more YAML problems follow the first "
+                           f"{MAX_YAML_PROBLEMS}; stopped reading the file here (fix those first)")
+        found.append(Problem(path, mark.line + 1, mark.column + 1, message))
 
     def node(e: Any) -> Value:
         value = plain_node(e)
@@ -308,8 +308,12 @@ def _syntax_problem(err: Any, data: bytes | str, path: str) -> Problem:
         return Problem(path, line, col, f"invalid YAML: this line is indented differently from the list it belongs to "
                                         f"(started at line {start_line}); items of one list must line up")
     if problem == "mapping values are not allowed in this context":
-        return Problem(path, line, col, "invalid YAML: a ':' where no key can start; is the ':' missing on the line "
-                                        "before, or does a value with ': ' in it need quotes?")
+        return Problem(path, line, col, "invalid YAML: a ':' where no key can start; is this line indented more than "
+                                        "the keys above it, is the ':' missing on the line before, or does a value "
+                                        "with ': ' in it need quotes?")
+    if "maximum nesting depth" in problem:  # libyaml's own limit (1,000 levels, from libyaml 0.2.5)
+        return Problem(path, line, col, "lists and mappings are nested far too deep here (over 1,000 levels, the "
+                                        "YAML parser's limit)")
     if "flow sequence" in context or "flow mapping" in context:
         closer = "]" if "sequence" in context else "}"
         return Problem(path, line, col, f"invalid YAML: the {'[' if closer == ']' else '{'} opened at line {start_line} "
@@ -322,13 +326,22 @@ def _syntax_problem(err: Any, data: bytes | str, path: str) -> Problem:
 
 def _encoding_problem(err: Any, data: bytes | str, path: str) -> Problem:
     """A byte that is not UTF-8 or a control character, at its line and column, with what to do."""
-    head = data[: err.position]
+    position = err.position
+    reason = str(err.reason)
+    bad_utf8 = err.character == -1 or any(w in reason for w in ("octet", "UTF-8", "Unicode"))
+    if bad_utf8 and isinstance(data, bytes):
+        try:  # libyaml points past the first bad byte at times; Python's decoder names the sequence's start
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            position = e.start
+    head = data[:position]
     nl = b"\n" if isinstance(head, bytes) else "\n"
     line = head.count(nl) + 1  # type: ignore[arg-type]
-    column = err.position - (head.rfind(nl) + 1) + 1  # type: ignore[arg-type]
-    reason = str(err.reason)
-    if err.character == -1 or any(w in reason for w in ("octet", "UTF-8", "Unicode")):
-        byte = data[err.position] if isinstance(data, bytes) and err.position < len(data) else None
+    start = head.rfind(nl) + 1  # type: ignore[arg-type]
+    prefix = head[start:]
+    column = len(prefix.decode("utf-8", "replace") if isinstance(prefix, bytes) else prefix) + 1
+    if bad_utf8:
+        byte = data[position] if isinstance(data, bytes) and position < len(data) else None
         shown = f"byte 0x{byte:02X}" if isinstance(byte, int) else "a byte"
         return Problem(path, line, column, f"the file is not UTF-8: {shown} here is not valid UTF-8 "
                                            "(was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8")
