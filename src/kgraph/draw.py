@@ -590,6 +590,8 @@ class _Picture:
                         color="#1a1a1a", zorder=5, parse_math=False, gid=f"label-{nmtoken(e)}", linespacing=1.1,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
                               "alpha": 0.8})
+            if e == self.sel.center:
+                t.set_fontweight("bold")  # the entity the neighbourhood is drawn around
             ext = t.get_window_extent(self.renderer)
             sizes[i] = (ext.width + 2 * pad, ext.height + 2 * pad)
             texts.append(t)
