@@ -375,3 +375,19 @@ def test_help_does_not_import_bokeh(tmp_path: Path) -> None:
                               timeout=60, check=False)
         assert done.stderr.rsplit("BOKEH ", 1)[1] == "False", args
         assert "view" in done.stdout
+
+
+def test_open_hands_the_file_to_the_web_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+
+    def fake_open(url: str, *args: Any, **kwargs: Any) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    out = tmp_path / "o.html"
+    result = run("view", "china", "-o", str(out), "--open")
+    assert result.exit_code == 0, result.stderr
+    assert opened == [out.resolve().as_uri()]
