@@ -300,27 +300,75 @@ def _write_stream(stream: Any, data: bytes, *, binary: bool = False) -> None:
         stream.write(data)
 
 
+STALE_TEMP_S = 3600
+"""A temporary file of ours older than this (seconds) was left by a killed writer: the next write removes it."""
+
+
+def _temp_prefix(name: str) -> str:
+    """The prefix of the temporary files written for the file ``name`` (short enough for any file system)."""
+    return f".{name[:100]}."
+
+
 def _atomic_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    The temporary file (``.<name>.<random>.tmp``) is flushed to disk before
+    the rename, so ``path`` is at every moment either its old content or
+    the complete new one. On any failure (disk full, permission denied) the
+    temporary file is removed, ``path`` is untouched, and ExportError says
+    why. A replaced file keeps its permissions; a new one gets the umask's.
+    Temporary files of the same name left by a killed writer are removed
+    once they are :data:`STALE_TEMP_S` old.
+    """
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
     if path.is_dir():
         raise ExportError(f"cannot write {str(path)!r}: it is a folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp: str | None = None
     try:
+        mode = _mode_of(path)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, _file_mode())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
+        tmp = None
     except OSError as e:
-        _remove(tmp)
         raise ExportError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
-    except BaseException:
-        _remove(tmp)
-        raise
+    finally:
+        if tmp is not None:
+            _remove(tmp)
+    _remove_stale_temps(folder, [path.name])
+
+
+def _mode_of(path: Path) -> int:
+    """The permissions ``path`` has (kept when it is replaced), or the umask's for a new file."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return _file_mode()
+
+
+def _remove_stale_temps(folder: Path, names: Iterable[str]) -> None:
+    """Remove our temporary files for ``names`` in ``folder`` older than STALE_TEMP_S (a killed writer's)."""
+    import time
+
+    prefixes = tuple(_temp_prefix(n) for n in names)
+    limit = time.time() - STALE_TEMP_S
+    try:
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.name.startswith(prefixes) and entry.name.endswith(".tmp"):
+                    try:
+                        if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+                            os.unlink(entry.path)
+                    except OSError:
+                        pass
+    except OSError:
+        pass
 
 
 def _file_mode() -> int:
@@ -364,8 +412,11 @@ def write_files(files: Mapping[str, str], target: Target, fmt: str) -> None:
 
     Every file is first written to a temporary name in the target folder;
     only when all are written are they renamed into place, so a failure
-    leaves the folder as it was. Files already in the folder that the export
-    does not write are left alone.
+    while writing (disk full, permission denied) leaves the folder as it
+    was. (Each rename is atomic, the set of them is not: a rename failing
+    half-way, which a folder that took the temporary files hardly does,
+    would leave some files new.) Files already in the folder that the
+    export does not write are left alone.
     """
     if is_stream(target):
         _write_stream(target, _zip_bytes(files), binary=True)
@@ -383,15 +434,16 @@ def write_files(files: Mapping[str, str], target: Target, fmt: str) -> None:
     try:
         path.mkdir(exist_ok=True)
         for name in sorted(files):
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=path)
+            fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(name), suffix=".tmp", dir=path)
             temps[name] = tmp
             with os.fdopen(fd, "wb") as out:
                 out.write(files[name].encode("utf-8"))
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(tmp, _file_mode())
+            os.chmod(tmp, _mode_of(path / name))
         for name in sorted(files):
-            os.replace(temps.pop(name), path / name)
+            os.replace(temps[name], path / name)
+            del temps[name]
     except OSError as e:
         for tmp in temps.values():
             _remove(tmp)
@@ -405,3 +457,4 @@ def write_files(files: Mapping[str, str], target: Target, fmt: str) -> None:
         for tmp in temps.values():
             _remove(tmp)
         raise
+    _remove_stale_temps(path, files)
