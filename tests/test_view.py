@@ -391,3 +391,14 @@ def test_open_hands_the_file_to_the_web_browser(tmp_path: Path, monkeypatch: pyt
     result = run("view", "china", "-o", str(out), "--open")
     assert result.exit_code == 0, result.stderr
     assert opened == [out.resolve().as_uri()]
+
+
+def test_nothing_to_show_is_still_a_page(kg: kgraph.KnowledgeGraph) -> None:
+    from kgraph.knowledge import KnowledgeGraph
+
+    empty = KnowledgeGraph(list(kg.relations.values()), [], [], [])
+    text, summary = view_html(empty)
+    assert (summary["entities"], summary["facts"], summary["edges"]) == (0, 0, 0)
+    assert columns(text, "kgraph-nodes")["id"] == []
+    text, summary = view_html(kg, "lanzhou-university", relations=["sanctions"])  # one entity, no facts
+    assert columns(text, "kgraph-nodes")["id"] == ["lanzhou-university"] and summary["facts"] == 0

@@ -132,6 +132,8 @@ def _positions(nodes: list[str], facts: list[Fact], labels: dict[str, str]) -> d
     """
     import networkx as nx
 
+    if not nodes:
+        return {}
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from((f.subject, f.object) for f in facts if f.subject != f.object)
