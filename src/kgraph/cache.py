@@ -174,8 +174,10 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
     compared after it, so a file changed while it was read is never cached under its new content."""
     files = _yaml_inputs(root)
     src = root / "sources"
-    if src.is_dir():
+    try:  # (an unreadable folder: the loader reports it)
         files += [p for p in src.iterdir() if p.suffix not in (".yaml", ".yml")]
+    except OSError:
+        pass
     return _stats(files)
 
 

@@ -123,7 +123,10 @@ def read_inside(path: str, real_root: str) -> bytes:
         if not inside(os.path.realpath(path), real_root):
             raise PermissionError(errno.EACCES, "a symlink that leads outside the data folder", path) from None
         fd = os.open(path, flags)
-    with open(fd, "rb") as fh:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(errno.EINVAL, "not a regular file", path)
-        return fh.read()
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        with open(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)

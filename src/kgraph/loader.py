@@ -100,7 +100,7 @@ def load(
         from . import cache as _cache
 
         root = data_dir(path)
-        if root.is_dir():
+        if os.path.isdir(root):
             cached = _cache.load_cached(root)
             if cached is not None:
                 return cached
@@ -134,8 +134,8 @@ def check(
     root = data_dir(path)
     report = Report()
     lim = current()
-    if not root.is_dir():
-        if root.exists():
+    if not os.path.isdir(root):
+        if os.path.lexists(root):
             report.error(str(root), None, "this is a file, not a data folder (give the folder that holds "
                                           "relations.yaml, entities.yaml and sources/)")
         else:
@@ -144,8 +144,8 @@ def check(
     try:
         with os.scandir(root):
             pass
-    except OSError as e:
-        report.error(str(root), None, f"cannot read the data folder: {_reason(e)}")
+    except OSError as denied:
+        report.error(str(root), None, f"cannot read the data folder: {_reason(denied)}")
         return None, report
     reader = _Reader(root, report, lim)
     relations = _load_relations(root / "relations.yaml", report, reader)
@@ -222,23 +222,29 @@ class _Reader:
         except OSError as e:
             self.report.error(where, pos, f"cannot read {os.path.basename(path)}: {_reason(e)}")
             return None
-        with open(fd, "rb") as fh:
-            try:
-                st = os.fstat(fd)
-                if not stat.S_ISREG(st.st_mode):
-                    kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a FIFO, device or socket)"
-                    self.report.error(where, pos, f"{os.path.basename(path)} is {kind}; kgraph reads regular files only")
-                    return None
-                if st.st_size > max_bytes:
-                    self.report.error(where, pos, f"{os.path.basename(path)} is {st.st_size:,} bytes, too big to "
-                                                  f"read ({self.limits.hint(limit, ' bytes')})")
-                    return None
-                data = fh.read(max_bytes + 1)
-            except OSError as e:
-                self.report.error(where, pos, f"cannot read {os.path.basename(path)}: {_reason(e)}")
-                return None
-        if len(data) > max_bytes:  # it grew, or its size lied (a /proc file)
-            self.report.error(where, pos, f"{os.path.basename(path)} is more than {max_bytes:,} bytes, too big to "
+        name = os.path.basename(path)
+        problem = None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a FIFO, device or socket)"
+                problem = f"{name} is {kind}; kgraph reads regular files only"
+            elif st.st_size > max_bytes:
+                problem = f"{name} is {st.st_size:,} bytes, too big to read ({self.limits.hint(limit, ' bytes')})"
+            else:
+                with open(fd, "rb", closefd=False) as fh:
+                    data = fh.read(st.st_size + 1)  # (a buffer of the file's size, not of the limit)
+                    if len(data) > st.st_size:  # it grew, or its size lied (a /proc file): read on, to the limit
+                        data += fh.read(max_bytes + 1 - len(data))
+        except OSError as e:
+            problem = f"cannot read {name}: {_reason(e)}"
+        finally:
+            os.close(fd)
+        if problem is not None:
+            self.report.error(where, pos, problem)
+            return None
+        if len(data) > max_bytes:
+            self.report.error(where, pos, f"{name} is more than {max_bytes:,} bytes, too big to "
                                           f"read ({self.limits.hint(limit, ' bytes')})")
             return None
         return data
@@ -247,7 +253,7 @@ class _Reader:
         """The ``sources/*.yaml`` files in name order, each with its resolved path; problems reported."""
         p = str(src_dir)
         report = self.report
-        if not src_dir.is_dir():
+        if not os.path.isdir(src_dir):
             if os.path.lexists(src_dir):
                 report.error(p, None, "sources is not a folder: each article goes in sources/<id>.yaml with its "
                                       "<id>.txt")
@@ -499,7 +505,7 @@ def _load_source(
     if text_name is not None:
         text_path = file.parent / text_name
         beside = file.with_suffix(".txt")
-        hint = repr(beside.name) if beside.name != text_name and beside.is_file() else None
+        hint = repr(beside.name) if beside.name != text_name and os.path.isfile(beside) else None
         real_text = os.path.realpath(os.path.join(os.path.dirname(real), text_name))
         if os.path.isabs(text_name) or not inside(real_text, reader.real_root):
             how = "is an absolute path" if os.path.isabs(text_name) else "leads outside it"
