@@ -244,7 +244,7 @@ def test_command_writes_the_page_and_says_where(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     size = out.stat().st_size
     assert result.stdout == ""
-    assert re.fullmatch(rf"wrote {re.escape(str(out))} \({size / 1e6:.1f} MB\): 28 entities, \d+ edges, 58 facts\n",
+    assert re.fullmatch(rf"wrote {re.escape(str(out))} \({size / 1e6:.2f} MB\): 28 entities, \d+ edges, 58 facts\n",
                         result.stderr)
     assert [p.name for p in tmp_path.iterdir()] == ["g.html"]  # no temporary file left behind
 

@@ -562,7 +562,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     from bokeh.models.widgets import AutocompleteInput, Checkbox, CheckboxGroup, Div, MultiChoice
     from bokeh.plotting import figure
 
-    from .exporters._common import hex_colour, polarity_colour
+    from .exporters._common import entity_colour, hex_colour, polarity_colour
 
     pos = _positions(nodes, facts, {e: kg.entities[e].name for e in nodes})
     node_cols, edge_cols, fact_cols, keys, rows = _columns(kg, nodes, facts, pos)
@@ -628,7 +628,18 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
                                                  ("relations", "@relations")]),
         TapTool(renderers=[circles, markers]),
     )
-    legend = Legend(items=[LegendItem(label={"field": "type"}, renderers=fit)], title="entity type",
+    # one sample per type, drawn from a point at NaN (nowhere): a legend grouped by the node renderer's own
+    # "type" column loses its samples when the page re-lays out while the node view is filtered
+    type_counts: dict[str, int] = {}
+    for t in node_cols["type"]:
+        type_counts[t] = type_counts.get(t, 0) + 1
+    items = []
+    for t in sorted(type_counts, key=lambda t: (-type_counts[t], t)):
+        sample = p.scatter(x=[math.nan], y=[math.nan], size=11, fill_color=hex_colour(entity_colour(t)),
+                           line_color="#ffffff", line_width=1.5)
+        samples: list[Any] = [sample]
+        items.append(LegendItem(label=f"{t} ({type_counts[t]})", renderers=samples))
+    legend = Legend(items=items, title="entity type",
                     label_text_font_size="11px", title_text_font_size="11px", location="top_left",
                     border_line_color="#dddddd")
     p.add_layout(legend, "right")
