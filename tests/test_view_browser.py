@@ -152,7 +152,7 @@ def test_graph_renders_every_node_offline(page: Page, kg: kgraph.KnowledgeGraph)
 
 
 @pytest.mark.parametrize("typed", ["Lukashenko", "lukashénka"])
-def test_search_focuses_the_entity(page: Page, typed: str) -> None:
+def test_search_focuses_the_entity(page: Page, typed: str, kg: kgraph.KnowledgeGraph) -> None:
     before = page.js("const p = by('kgraph-plot'); return p.x_range.end - p.x_range.start")
     page.search(typed)
     page.page.wait_for_function("() => Bokeh.documents[0].get_model_by_name('kgraph-nodes').selected.indices.length")
@@ -163,7 +163,12 @@ def test_search_focuses_the_entity(page: Page, typed: str) -> None:
     (x0, x1), (y0, y1) = page.js("const p = by('kgraph-plot'); "
                                  "return [[p.x_range.start, p.x_range.end], [p.y_range.start, p.y_range.end]]")
     assert abs((x0 + x1) / 2 - x) < 1e-6 and abs((y0 + y1) / 2 - y) < 1e-6
-    assert x1 - x0 < before  # zoomed in
+    assert x1 - x0 != before  # zoomed: to fit his neighbours, each of which is in view
+    neighbours = {f.object if f.subject == "lukashenko" else f.subject for f in kg.facts_of("lukashenko")}
+    assert neighbours
+    for e in neighbours:
+        k = nodes["id"].index(e)
+        assert x0 < nodes["x"][k] < x1 and y0 < nodes["y"][k] < y1, e
     # and he is drawn in the middle of the plot
     px, py = page.to_pixels(x, y)
     frame = page.js("const v = Bokeh.index.find_one(by('kgraph-plot')); const r = v.canvas_view.el"

@@ -460,10 +460,27 @@ function show_panel() {
   }
 }
 function focus_node(i) {
-  const x = m.nodes.data.x[i], y = m.nodes.data.y[i];
+  // centre on the node, zoomed so that its shown neighbours fit (at most twice the whole graph, so that
+  // all of it fits around a node at its edge; at least a fifth of it); the plot's aspect ratio is kept
+  const nd = m.nodes.data, ed = m.edges.data;
+  const x = nd.x[i], y = nd.y[i], e = nd.id[i];
+  const xs = nd.x, ys = nd.y;
+  const full_w = Math.max(Math.max(...xs) - Math.min(...xs), 1e-6);
+  const full_h = Math.max(Math.max(...ys) - Math.min(...ys), 1e-6);
+  const index_of = new Map(nd.id.map((id, k) => [id, k]));
+  let dx = 0, dy = 0;
+  for (const j of m.edge_filter.indices) {
+    const other = ed.subject[j] == e ? ed.object[j] : ed.object[j] == e ? ed.subject[j] : null;
+    if (other === null) continue;
+    const k = index_of.get(other);
+    dx = Math.max(dx, Math.abs(xs[k] - x));
+    dy = Math.max(dy, Math.abs(ys[k] - y));
+  }
   const xr = m.x_range, yr = m.y_range;
-  const f = Math.min(1, m.focus_span / Math.max(xr.end - xr.start, 1e-9));
-  const hw = (xr.end - xr.start) * f / 2, hh = (yr.end - yr.start) * f / 2;
+  const w = xr.end - xr.start, h = yr.end - yr.start;
+  let f = Math.max(2.6 * dx / w, 2.6 * dy / h);
+  f = Math.min(Math.max(f, 0.2 * full_w / w, 0.2 * full_h / h), 2 * Math.max(full_w / w, full_h / h));
+  const hw = w * f / 2, hh = h * f / 2;
   // as a zoom tool does: the data ranges must not fit themselves to the data again until reset
   xr.have_updated_interactively = true;
   yr.have_updated_interactively = true;
@@ -680,7 +697,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         "nodes": node_src, "edges": edge_src, "facts": fact_src, "node_filter": node_filter,
         "edge_filter": edge_filter, "polarity": polarity, "relations": relations, "orphans": orphans,
         "search": search, "panel": panel, "status": status, "x_range": x_range, "y_range": y_range,
-        "keys": keys, "rows": rows, "hint": hint, "mixed_colour": _MIXED_COLOUR, "focus_span": 0.9,
+        "keys": keys, "rows": rows, "hint": hint, "mixed_colour": _MIXED_COLOUR,
         "edge_alpha": _edge_alpha(len(edge_cols["count"])),
         "pol_colours": {str(v): hex_colour(polarity_colour(v)) for v, _ in _POLARITIES},
     }
