@@ -113,7 +113,7 @@ MakeDataset = Callable[..., Path]
 # `fuzz` is the long run: HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py tests/test_properties.py
 # Tests that set max_examples themselves keep it; hangs are caught by the tests' own time limits, not deadlines.
 settings.register_profile("default", max_examples=25, deadline=None, derandomize=True, print_blob=True)
-settings.register_profile("fuzz", max_examples=20_000, deadline=None, derandomize=False, print_blob=True,
+settings.register_profile("fuzz", max_examples=5_000, deadline=None, derandomize=False, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
