@@ -17,9 +17,15 @@ Never a wrong answer: the file starts with a magic number, the format, the
 lengths and a CRC-32 of everything after it; a truncated, damaged, foreign or
 stale file is ignored and rewritten. Writers write a temporary file in the
 cache folder and ``os.replace`` it into place, so readers see the old file
-or the new one, never half of one, and several processes may load at once.
-A cache folder that cannot be written is not an error: loading just is not
-cached.
+or the new one, never half of one, and several processes may load at once
+(each writes its own temporary file; the last rename wins, and every entry
+written for the same data is equally valid). A writer killed before its
+rename leaves its temporary file (``.tmp-*.kgc``): the next entry written
+removes such files once they are an hour old (a younger one may belong to a
+writer still at work), and ``kgraph cache clear`` removes them all. A cache
+folder that cannot be written (read-only, full) is not an error: loading
+just is not cached. Entries are not fsynced: one damaged by a power loss
+fails its CRC and is ignored.
 
 The format (why it is fast): the small tables (relations, entities, sources,
 warnings, the folded-name index) are a :mod:`marshal` block; the facts are
