@@ -556,3 +556,16 @@ def test_every_command_leaves_the_data_folder_untouched(tmp_path: Path, monkeypa
             ran.add(words)
     assert tree(data) == before
     assert ran == set(_commands()) and {("who-supports",), ("export",), ("cache", "clear")} <= ran
+
+
+def test_cache_clear_removes_leftover_temporary_files(data: Path, cache_dir: Path) -> None:
+    kgraph.load(data)
+    (cache_dir / ".tmp-killedwriter.kgc").write_bytes(b"half an entry")
+    result = runner.invoke(app, ["cache", "clear", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["removed"]) == 2
+    assert cache_files_in(cache_dir) == []
+
+
+def cache_files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
