@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kgraph
-from kgraph import dates
+from kgraph import cache, dates
 from kgraph.errors import ExportError
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.loader import fact_id
@@ -212,6 +212,11 @@ def test_random_valid_datasets_load_and_round_trip(tmp_path_factory: pytest.Temp
     _same_graph(loaded, kg)
     for s in loaded.sources.values():  # the text file beside the source holds the text, byte for byte
         assert Path(s.text_path).read_bytes() == texts[s.id].encode("utf-8")
+    for _ in ("written to the cache", "read from it"):
+        cached = kgraph.load(first)
+        assert cache.load_cached(first) is not None
+        _same_graph(cached, loaded)
+        assert [f.line for f in cached.facts] == [f.line for f in loaded.facts]
     again = tmp_path_factory.mktemp("rt")
     dump_dataset(loaded, again)  # texts copied from the loaded sources' files
     assert _tree(again) == _tree(first)  # deterministic: the same graph gives the same bytes
