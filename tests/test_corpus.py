@@ -465,3 +465,49 @@ def test_a_fifo_does_not_hang_a_real_process(tmp_path: Path) -> None:
     proc = run_kgraph("--data", str(root), "who-supports", "betaland", env={"KGRAPH_CACHE_DIR": str(tmp_path / "c")})
     assert proc.returncode == 3
     assert proc.stderr == f"error: {problems(root, expect, 'errors')[0].brief()}\n"
+
+
+# -- a dataset that was valid (and so is cached) and then changed -------------------------------------
+#
+# The cache's freshness check hashes every data file before the loader runs. It must follow the same rules:
+# never open a file outside the data folder (else a symlink to an outside file with the same bytes would be
+# answered from the cache), never block on a FIFO, never read a file over the size limits.
+
+
+def cached_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    root = base_copy(tmp_path)
+    env = {"KGRAPH_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_kgraph("--data", str(root), "who-supports", "betaland", "--format", "json", env=env)
+    assert first.returncode == 0, first.stderr
+    assert list((tmp_path / "cache").glob("*.kgc")), "the valid dataset should have been cached"
+    return root, env
+
+
+def test_cached_dataset_then_a_text_symlinked_outside_is_refused(tmp_path: Path) -> None:
+    root, env = cached_copy(tmp_path)
+    outside = tmp_path / "outside.txt"
+    shutil.copy(root / "sources" / "art.txt", outside)  # the very same bytes
+    (root / "sources" / "art.txt").unlink()
+    (root / "sources" / "art.txt").symlink_to(outside)
+    proc = run_kgraph("--data", str(root), "who-supports", "betaland", env=env)
+    assert proc.returncode == 3
+    assert proc.stderr == (f"error: {root}/sources/art.yaml:5:9: the article text must be inside the data folder, and "
+                           "'art.txt' leads outside it; name a file beside art.yaml\n")
+
+
+def test_cached_dataset_then_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    root, env = cached_copy(tmp_path)
+    (root / "relations.yaml").unlink()
+    os.mkfifo(root / "relations.yaml")
+    proc = run_kgraph("--data", str(root), "who-supports", "betaland", env=env)  # (times out if it blocks)
+    assert proc.returncode == 3
+    assert proc.stderr.startswith(f"error: {root}/relations.yaml: relations.yaml is not a regular file")
+
+
+def test_cached_dataset_then_a_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    root, env = cached_copy(tmp_path)
+    with open(root / "entities.yaml", "r+b") as fh:
+        fh.truncate(8 << 30)  # 8 GiB, sparse: reading it would take seconds and gigabytes
+    proc = run_kgraph("--data", str(root), "who-supports", "betaland", env=env)
+    assert proc.returncode == 3
+    assert proc.stderr.startswith(f"error: {root}/entities.yaml: entities.yaml is 8,589,934,592 bytes, too big")

@@ -58,6 +58,7 @@ from typing import Any
 from . import __version__
 from .errors import Problem
 from .knowledge import KnowledgeGraph
+from .limits import current as current_limits
 from .limits import inside, read_inside
 from .model import Entity, Fact, Relation, Source
 
@@ -142,8 +143,11 @@ def _content_key(root: Path, texts: Sequence[str]) -> str:
     base = os.fspath(root)
     named = [(name, os.path.join(base, name)) for name in _yaml_names(root)]
     named += [(t, t if os.path.isabs(t) else os.path.join(base, t)) for t in texts]
-    # Never read outside the data folder, nor a FIFO (it would block): a file there counts as missing.
+    # Never read outside the data folder, nor a FIFO (it would block), nor a file over the size limits (the
+    # loader refuses it anyway): such a file counts as missing.
     real = os.path.realpath(base)
+    lim = current_limits()
+    cap = max(lim.max_file_bytes, lim.max_text_bytes)
     dirs: dict[str, bool] = {base: True}
     for name, file in named:
         folder = os.path.dirname(file)
@@ -154,7 +158,7 @@ def _content_key(root: Path, texts: Sequence[str]) -> str:
         try:
             if not ok:
                 raise PermissionError(name)
-            content = read_inside(file, real)
+            content = read_inside(file, real, cap)
         except OSError:
             h.update(b"\0missing\0" + name.encode("utf-8", "surrogatepass") + b"\0")
         else:  # name and length first: no two different sets of files give the same stream

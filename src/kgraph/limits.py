@@ -112,8 +112,8 @@ def inside(path: str, real_root: str) -> bool:
     return path.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def read_inside(path: str, real_root: str) -> bytes:
-    """The bytes of ``path``, a regular file inside ``real_root``; OSError for anything else.
+def read_inside(path: str, real_root: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of ``path``, a regular file inside ``real_root`` of at most ``max_bytes``; OSError for anything else.
 
     A symlink is followed only when it resolves inside ``real_root``; a FIFO,
     device or socket is refused without blocking (it is opened non-blocking
@@ -131,9 +131,23 @@ def read_inside(path: str, real_root: str) -> bytes:
             raise PermissionError(errno.EACCES, "a symlink that leads outside the data folder", path) from None
         fd = os.open(path, flags)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", path)
-        with open(fd, "rb", closefd=False) as fh:
-            return fh.read()
+        cap = st.st_size if max_bytes is None else max_bytes
+        if st.st_size > cap:
+            raise OSError(errno.EFBIG, "over the size limit", path)
+        data = os.read(fd, st.st_size + 1)  # os.read, not a file object: this runs for every file on a cache hit
+        if len(data) != st.st_size:  # short read, or it grew: read on to the end, within the cap
+            chunks, size = [data], len(data)
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+                size += len(chunk)
+                if max_bytes is not None and size > max_bytes:
+                    raise OSError(errno.EFBIG, "over the size limit", path)
+            data = b"".join(chunks)
+        if len(data) > cap and max_bytes is not None:
+            raise OSError(errno.EFBIG, "over the size limit", path)
+        return data
     finally:
         os.close(fd)
