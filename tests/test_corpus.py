@@ -36,6 +36,7 @@ from typer.testing import CliRunner, Result
 from kgraph.cli import app
 from kgraph.errors import Problem
 from kgraph.limits import DEFAULTS
+from kgraph.loader import MAX_SENTENCES_SEARCHED
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BASE = CORPUS / "clean-base"
@@ -242,6 +243,22 @@ def _many_values(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     return root, {**expect_errors(err("entities.yaml", 201, 13, "the file has more than 1,000 values (the limit is "
                                       "1,000; set KGRAPH_MAX_NODES to raise it)")),
                   "env": {"KGRAPH_MAX_NODES": "1000"}}
+
+
+@generated("long-text-many-wrong-quotes")
+def _long_text(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
+    """A text of more sentences than are searched for suggestions, and many quotes not in it: every quote is
+    reported, without a suggestion (difflib over every sentence for every quote would be quadratic)."""
+    root = base_copy(tmp_path)
+    n = MAX_SENTENCES_SEARCHED + 1
+    text = (root / "sources" / "art.txt").read_text(encoding="utf-8") + " ".join(f"Line {i} says little." for i in range(n))
+    (root / "sources" / "art.txt").write_text(text, encoding="utf-8")
+    wrong = "".join(f"  - subject: alphaland\n    relation: supports\n    object: betaland\n    quote: Line {i} says a lot.\n"
+                    for i in range(30))
+    art = root / "sources" / "art.yaml"
+    art.write_text(art.read_text(encoding="utf-8") + wrong, encoding="utf-8")
+    return root, expect_errors(*(err("sources/art.yaml", 19 + 4 * i, 12, "quote not found in the article text of 'art'")
+                                 for i in range(30)))
 
 
 @generated("text-symlink-outside")

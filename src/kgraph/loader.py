@@ -186,9 +186,10 @@ def check(
 class _Reader:
     """Reads the files of one dataset: inside its folder, regular files only, within the limits."""
 
-    __slots__ = ("limits", "real_root", "report", "root")
+    __slots__ = ("limits", "real_root", "report", "root", "suggestions")
 
     def __init__(self, root: Path, report: Report, limits: Limits) -> None:
+        self.suggestions = [SUGGESTION_BUDGET]  # see _Passages
         self.root = root
         self.real_root = os.path.realpath(root)
         self.report = report
@@ -457,15 +458,41 @@ def _load_entities(
 # -- sources/<id>.yaml ---------------------------------------------------------
 
 
-def _closest_passage(quote: str, text: str) -> str | None:
-    import difflib
+MAX_SENTENCES_SEARCHED = 5_000
+"""A text of more sentences than this (an article has tens) gets no closest-passage suggestions."""
+SUGGESTION_BUDGET = 100_000
+"""Sentences compared, over a whole load, to suggest passages for quotes not found (~10 s at most)."""
 
-    sentences = [s for s in re.split(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+", text) if s]  # not at a mid-sentence quote
-    q = normalise_text(quote)
-    best = difflib.get_close_matches(q, sentences, n=1, cutoff=0.4)
-    if best:
-        return repr(best[0][:160] + ("…" if len(best[0]) > 160 else ""))
-    return None
+
+class _Passages:
+    """The sentences of one article text, split once, to suggest the passage a quote not found was meant to be.
+
+    difflib is slow (about 0.1 ms a sentence), so a hostile dataset (a huge text, thousands of wrong quotes)
+    could make the suggestions quadratic; they are bounded instead: none for a text of more than
+    :data:`MAX_SENTENCES_SEARCHED` sentences, and none once the load has compared
+    :data:`SUGGESTION_BUDGET` sentences. The error itself is always reported.
+    """
+
+    __slots__ = ("_sentences", "budget", "text")
+
+    def __init__(self, text: str, budget: list[int]) -> None:
+        self.text = text
+        self.budget = budget  # shared by every source of one load
+        self._sentences: list[str] | None = None
+
+    def closest(self, quote: str) -> str | None:
+        import difflib
+
+        if self._sentences is None:  # not at a mid-sentence quote
+            self._sentences = [s for s in re.split(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+", self.text) if s]
+        sentences = self._sentences
+        if len(sentences) > MAX_SENTENCES_SEARCHED or self.budget[0] < len(sentences):
+            return None
+        self.budget[0] -= len(sentences)
+        best = difflib.get_close_matches(normalise_text(quote), sentences, n=1, cutoff=0.4)
+        if best:
+            return repr(best[0][:160] + ("…" if len(best[0]) > 160 else ""))
+        return None
 
 
 def _load_source(
@@ -537,12 +564,13 @@ def _load_source(
     if items is None:
         return
     pub_end = dates.period(published)[1] if published else None
+    passages = _Passages(normalised_text, reader.suggestions) if normalised_text is not None else None
     seen: dict[str, int] = {}
     for item, at in zip(items, items.pos):
         m = report.mapping(item, p, at, "a fact")
         if m is None:
             continue
-        f = _read_fact(m, p, sid, relations, entities, normalised_text, pub_end, report)
+        f = _read_fact(m, p, sid, relations, entities, passages, pub_end, report)
         if f is None:
             continue
         if f.id in seen:
@@ -558,7 +586,7 @@ def _read_fact(
     sid: str,
     relations: dict[str, Relation],
     entities: dict[str, Entity],
-    normalised_text: str | None,
+    passages: _Passages | None,
     pub_end: object,
     report: Report,
 ) -> Fact | None:
@@ -609,9 +637,9 @@ def _read_fact(
                     pairs.append((k, v))
             qualifiers = tuple(pairs)
     normalised_quote = normalise_text(quote) if quote is not None else ""  # once: checked here, hashed below
-    if quote is not None and normalised_text is not None and normalised_quote not in normalised_text:
+    if quote is not None and passages is not None and normalised_quote not in passages.text:
         report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
-                     _closest_passage(quote, normalised_text))
+                     passages.closest(quote))
     if len(report.errors) > errors_before or None in (subject, obj, rel_id, quote) or relation is None or quiet:
         return None
     assert subject is not None and obj is not None and rel_id is not None and quote is not None
