@@ -33,6 +33,7 @@ import yaml
 from conftest import REPO
 from typer.testing import CliRunner, Result
 
+from kgraph import validate
 from kgraph.cli import app
 from kgraph.errors import Problem
 from kgraph.limits import DEFAULTS
@@ -259,6 +260,20 @@ def _long_text(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     art.write_text(art.read_text(encoding="utf-8") + wrong, encoding="utf-8")
     return root, expect_errors(*(err("sources/art.yaml", 19 + 4 * i, 12, "quote not found in the article text of 'art'")
                                  for i in range(30)))
+
+
+@generated("suggestion-budget-spent")
+def _budget(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
+    """Once a load has compared its budget of candidate names, unknown names are still reported, without a
+    suggestion (the budget, 2,000,000 candidates, is lowered here to 7: two searches among three entities)."""
+    mp.setattr(validate, "SUGGESTION_BUDGET", 7)
+    root = base_copy(tmp_path)
+    wrong = "".join(f"  - subject: alphaland\n    relation: supports\n    object: betalnd\n    quote: Alphaland backs "
+                    f"Betaland.\n    date: 202{i}\n" for i in range(4))
+    art = root / "sources" / "art.yaml"
+    art.write_text(art.read_text(encoding="utf-8") + wrong, encoding="utf-8")
+    return root, expect_errors(*(err("sources/art.yaml", 18 + 5 * i, 13, "unknown entity 'betalnd'",
+                                     "'betaland'" if i < 2 else None) for i in range(4)))
 
 
 @generated("text-symlink-outside")

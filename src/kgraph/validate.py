@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 
 from . import dates
 from .errors import Problem
-from .resolve import suggest
+from .resolve import fold
 from .yamlread import Value, YList, YMap
 
 __all__ = [
@@ -63,14 +63,74 @@ def normalise_text(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip()
 
 
+SUGGESTION_BUDGET = 2_000_000
+"""Candidate names compared, over one report, to suggest what an unknown name meant (a few seconds at most)."""
+
+
+class _Suggester:
+    """The closest names to an unknown one, among a fixed set, quickly even when the set is large.
+
+    The folded names are computed once (not once per unknown name: at 50,000 entities that alone took
+    0.3 s a name). A set of over 20,000 names is bucketed by first character and length, and only names of
+    the same first character and a length within 3 are compared, as :meth:`kgraph.resolve.NameIndex.suggest`
+    does; a smaller set is searched whole, so its suggestions are those of :func:`kgraph.resolve.suggest`.
+    """
+
+    __slots__ = ("buckets", "by_fold")
+
+    def __init__(self, names: Collection[str]) -> None:
+        by_fold: dict[str, str] = {}
+        for c in names:
+            by_fold.setdefault(fold(c), c)
+        self.by_fold = by_fold
+        self.buckets: dict[tuple[str, int], list[str]] | None = None
+        if len(by_fold) > 20_000:
+            self.buckets = {}
+            for k in by_fold:
+                self.buckets.setdefault((k[:1], len(k)), []).append(k)
+
+    def candidates(self, key: str) -> list[str]:
+        if self.buckets is None:
+            return list(self.by_fold)
+        out: list[str] = []
+        for length in range(len(key) - 3, len(key) + 4):
+            out += self.buckets.get((key[:1], length), ())
+        return out
+
+
 class Report:
     """Every problem found in one dataset, errors and warnings apart."""
 
-    __slots__ = ("errors", "warnings")
+    __slots__ = ("_budget", "_suggesters", "errors", "warnings")
 
     def __init__(self) -> None:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        self._suggesters: dict[tuple[int, int], tuple[Collection[str], _Suggester]] = {}
+        self._budget = SUGGESTION_BUDGET
+
+    def suggest(self, name: str, known: Collection[str], n: int = 3) -> list[str]:
+        """The closest of ``known`` to ``name``, best first; none once the report's budget is spent.
+
+        A hostile dataset (half a million entities, every fact naming an unknown one) would otherwise make
+        the suggestions quadratic; the problems themselves are always reported.
+        """
+        import difflib
+
+        if len(known) < 100:  # a list of fields, a small vocabulary: nothing worth keeping
+            suggester = _Suggester(known)
+        else:  # the entities or relations, asked about again and again
+            slot = (id(known), len(known))
+            cached = self._suggesters.get(slot)
+            if cached is None or cached[0] is not known:
+                cached = self._suggesters[slot] = (known, _Suggester(known))
+            suggester = cached[1]
+        key = fold(name)
+        pool = suggester.candidates(key)
+        if len(pool) > self._budget:
+            return []
+        self._budget -= len(pool)
+        return [suggester.by_fold[m] for m in difflib.get_close_matches(key, pool, n=n, cutoff=0.6)]
 
     def error(self, path: str, at: tuple[int, int] | None, message: str, suggestion: str | None = None) -> None:
         line, column = at or (0, 0)
@@ -116,7 +176,7 @@ class Report:
         allowed = [*required, *optional]
         for key in m:
             if key not in allowed:
-                near = suggest(key, allowed, n=1)
+                near = self.suggest(key, allowed, n=1)
                 self.error(
                     path,
                     m.key_at(key),
@@ -202,7 +262,7 @@ class Report:
         """``value`` must be one of ``known``; otherwise an error with the closest ids."""
         if value is None or value in known:
             return True
-        near = suggest(value, known, n=3)
+        near = self.suggest(value, known, n=3)
         self.error(
             path,
             at,
