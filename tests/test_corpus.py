@@ -276,6 +276,22 @@ def _budget(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
                                      "'betaland'" if i < 2 else None) for i in range(4)))
 
 
+@generated("relation-hierarchy-too-deep")
+def _deep_hierarchy(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
+    """A chain of 150 relations, each the parent of the next: the 101st has too many ancestors (checked in
+    linear time, so a chain of 400,000 is refused as quickly)."""
+    root = base_copy(tmp_path)
+    chain = "  - id: r0\n    polarity: 0\n    description: x.\n" + "".join(
+        f"  - id: r{i}\n    parent: r{i - 1}\n    polarity: 0\n    description: x.\n" for i in range(1, 150))
+    text = (root / "relations.yaml").read_text(encoding="utf-8") + chain
+    (root / "relations.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    parent: r100") + 1
+    limit = DEFAULTS.max_relation_depth
+    return root, expect_errors(err("relations.yaml", line, 13, f"relation 'r101' has more than {limit} ancestors; the "
+                                   f"relation hierarchy is too deep (the limit is {limit}; set "
+                                   "KGRAPH_MAX_RELATION_DEPTH to raise it)"))
+
+
 @generated("text-symlink-outside")
 def _text_symlink(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     """The article text is a symlink to a file outside the data folder (it is not read, even to check quotes)."""

@@ -23,6 +23,7 @@ limit                  default     what it bounds                            rai
                                    (real: 50,000 entities at 1M facts)
 ``max_nodes``          2,000,000   values in one YAML file (real: ~400,000)  ``KGRAPH_MAX_NODES``
 ``max_facts``          10,000,000  facts in the whole dataset                ``KGRAPH_MAX_FACTS``
+``max_relation_depth`` 100         ancestors of one relation (real: 3)       ``KGRAPH_MAX_RELATION_DEPTH``
 =====================  ==========  ========================================  ==========================
 
 A dataset of several million facts needs some of these raised (its
@@ -64,6 +65,7 @@ class Limits:
     max_items: int = 500_000
     max_nodes: int = 2_000_000
     max_facts: int = 10_000_000
+    max_relation_depth: int = 100
 
     @staticmethod
     def env_name(field: str) -> str:

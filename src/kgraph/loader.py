@@ -351,6 +351,8 @@ def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Re
             acts_for=report.flag(m, "acts_for", p, what),
         )
     names: dict[str, str] = {}
+    on_cycle, depth = _hierarchy(out)
+    max_depth = reader.limits.max_relation_depth
     for r in out.values():
         m = where[r.id]
         if (r.parent is not None and report.reference(r.parent, out, p, m.value_at("parent"), "parent relation")
@@ -358,13 +360,11 @@ def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Re
             report.error(p, m.value_at("polarity"),
                              f"relation {r.id!r} has polarity {r.polarity} but its parent {r.parent!r} has "
                              f"{out[r.parent].polarity}; a sub-relation keeps its parent's polarity")
-        chain, cur = {r.id}, r.parent
-        while cur in out:
-            if cur in chain:
-                report.error(p, m.value_at("parent"), f"relation {r.id!r} is its own ancestor (parent cycle)")
-                break
-            chain.add(cur)
-            cur = out[cur].parent
+        if r.id in on_cycle:
+            report.error(p, m.value_at("parent"), f"relation {r.id!r} is its own ancestor (parent cycle)")
+        elif depth.get(r.id) == max_depth + 1:
+            report.error(p, m.value_at("parent"), f"relation {r.id!r} has more than {max_depth} ancestors; the "
+                         f"relation hierarchy is too deep ({reader.limits.hint('max_relation_depth')})")
         if r.inverse is not None:
             if r.inverse in out:
                 report.error(p, m.value_at("inverse"), f"inverse name {r.inverse!r} of {r.id!r} is already a relation id")
@@ -372,6 +372,35 @@ def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Re
                 report.error(p, m.value_at("inverse"), f"inverse name {r.inverse!r} is used by {names[r.inverse]!r} too")
             names[r.inverse] = r.id
     return out
+
+
+def _hierarchy(relations: dict[str, Relation]) -> tuple[set[str], dict[str, int]]:
+    """The relations on a parent cycle, and how many ancestors each other one has; in linear time.
+
+    (Walking every relation's chain of parents would be quadratic in a hostile vocabulary: a chain of
+    400,000 relations.)
+    """
+    on_cycle: set[str] = set()
+    depth: dict[str, int] = {}
+    for start in relations:
+        path: list[str] = []
+        on_path: set[str] = set()
+        cur: str | None = start
+        while cur in relations and cur not in depth and cur not in on_cycle:
+            if cur in on_path:  # a cycle: the path from cur on goes round it
+                loop = path[path.index(cur):]
+                on_cycle.update(loop)
+                break
+            path.append(cur)
+            on_path.add(cur)
+            cur = relations[cur].parent
+        if cur in on_cycle:
+            continue  # the rest of the path leads into a cycle: no depth (the cycle is what gets reported)
+        base = depth.get(cur, -1) if cur is not None else -1  # a root's depth is 0
+        for x in reversed(path):
+            base += 1
+            depth[x] = base
+    return on_cycle, depth
 
 
 def _polarity(m: YMap, p: str, what: str, report: Report) -> int | None:
