@@ -292,6 +292,31 @@ def _deep_hierarchy(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expec
                                    "KGRAPH_MAX_RELATION_DEPTH to raise it)"))
 
 
+@generated("quote-scan-allowance-spent")
+def _scan(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
+    """Each quote check may scan the whole text; a load scans at most KGRAPH_MAX_QUOTE_SCAN characters per byte
+    of YAML (plus 10 MiB worth). Lowered to 1 here, a 1 MB text runs out of it after about eleven quotes: one
+    error says so, at the first quote left unchecked."""
+    root = base_copy(tmp_path)
+    extra = " ".join(f"Word{i} here." for i in range(90_000))
+    text = "Alphaland backs Betaland. On Friday, Gamma Leader criticised Betaland. " + extra
+    (root / "sources" / "art.txt").write_text(text, encoding="utf-8")
+    art = root / "sources" / "art.yaml"
+    art.write_text(art.read_text(encoding="utf-8") + "".join(
+        f"  - subject: alphaland\n    relation: supports\n    object: betaland\n    quote: Word{i} here.\n"
+        for i in range(20)), encoding="utf-8")
+    allowance = (10 << 20) + sum(os.path.getsize(root / f) for f in ("relations.yaml", "entities.yaml",
+                                                                      "sources/art.yaml"))
+    first_unchecked = allowance // len(text)  # 0-based: the checks before it fit in the allowance
+    lines = art.read_text(encoding="utf-8").splitlines()
+    line = [n for n, t in enumerate(lines, 1) if t.startswith("    quote: ")][first_unchecked]
+    return root, {**expect_errors(err("sources/art.yaml", line, 12, "quotes not checked from here on: checking them "
+                                      "has scanned 1 characters of article text per byte of YAML, the most allowed "
+                                      "(the limit is 1; set KGRAPH_MAX_QUOTE_SCAN to raise it); do sources pair "
+                                      "very many facts with very long texts?")),
+                  "env": {"KGRAPH_MAX_QUOTE_SCAN": "1"}}
+
+
 @generated("text-symlink-outside")
 def _text_symlink(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     """The article text is a symlink to a file outside the data folder (it is not read, even to check quotes)."""

@@ -24,6 +24,9 @@ limit                  default     what it bounds                            rai
 ``max_nodes``          2,000,000   values in one YAML file (real: ~400,000)  ``KGRAPH_MAX_NODES``
 ``max_facts``          10,000,000  facts in the whole dataset                ``KGRAPH_MAX_FACTS``
 ``max_relation_depth`` 100         ancestors of one relation (real: 3)       ``KGRAPH_MAX_RELATION_DEPTH``
+``max_quote_scan``     1,000       characters of article text scanned to     ``KGRAPH_MAX_QUOTE_SCAN``
+                                   check quotes, per byte of YAML read (plus
+                                   10 MiB worth; real: about 30)
 =====================  ==========  ========================================  ==========================
 
 A dataset of several million facts needs some of these raised (its
@@ -66,6 +69,7 @@ class Limits:
     max_nodes: int = 2_000_000
     max_facts: int = 10_000_000
     max_relation_depth: int = 100
+    max_quote_scan: int = 1000
 
     @staticmethod
     def env_name(field: str) -> str:

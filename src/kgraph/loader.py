@@ -186,10 +186,12 @@ def check(
 class _Reader:
     """Reads the files of one dataset: inside its folder, regular files only, within the limits."""
 
-    __slots__ = ("limits", "real_root", "report", "root", "suggestions")
+    __slots__ = ("limits", "real_root", "report", "root", "scan_left", "scan_spent", "suggestions")
 
     def __init__(self, root: Path, report: Report, limits: Limits) -> None:
         self.suggestions = [SUGGESTION_BUDGET]  # see _Passages
+        self.scan_left = limits.max_quote_scan * (10 << 20)  # see _Passages.contains; grows with each YAML file
+        self.scan_spent = False
         self.root = root
         self.real_root = os.path.realpath(root)
         self.report = report
@@ -244,6 +246,8 @@ class _Reader:
         if problem is not None:
             self.report.error(where, pos, problem)
             return None
+        if not text:
+            self.scan_left += self.limits.max_quote_scan * len(data)
         if len(data) > max_bytes:
             self.report.error(where, pos, f"{name} is more than {max_bytes:,} bytes, too big to "
                                           f"read ({self.limits.hint(limit, ' bytes')})")
@@ -502,12 +506,30 @@ class _Passages:
     :data:`SUGGESTION_BUDGET` sentences. The error itself is always reported.
     """
 
-    __slots__ = ("_sentences", "budget", "text")
+    __slots__ = ("_sentences", "budget", "checked", "reader", "text")
 
-    def __init__(self, text: str, budget: list[int]) -> None:
+    def __init__(self, text: str, reader: _Reader) -> None:
         self.text = text
-        self.budget = budget  # shared by every source of one load
+        self.reader = reader
+        self.budget = reader.suggestions  # shared by every source of one load
+        self.checked: dict[str, bool] = {}  # quote -> found (a quote repeated is searched once)
         self._sentences: list[str] | None = None
+
+    def contains(self, quote: str) -> bool | None:
+        """Whether the text holds the (normalised) quote; None once the load's scanning allowance is spent.
+
+        Each check may scan the whole text, so a source pairing a huge text with a huge number of facts
+        would take hours; the load may scan ``max_quote_scan`` characters of text per byte of YAML it read
+        (plus 10 MiB worth), far more than real data needs (a million-fact dataset uses a thirtieth of it).
+        """
+        found = self.checked.get(quote)
+        if found is None:
+            reader = self.reader
+            if reader.scan_left < len(self.text):
+                return None
+            reader.scan_left -= len(self.text)
+            found = self.checked[quote] = quote in self.text
+        return found
 
     def closest(self, quote: str) -> str | None:
         import difflib
@@ -593,7 +615,7 @@ def _load_source(
     if items is None:
         return
     pub_end = dates.period(published)[1] if published else None
-    passages = _Passages(normalised_text, reader.suggestions) if normalised_text is not None else None
+    passages = _Passages(normalised_text, reader) if normalised_text is not None else None
     seen: dict[str, int] = {}
     for item, at in zip(items, items.pos):
         m = report.mapping(item, p, at, "a fact")
@@ -666,9 +688,19 @@ def _read_fact(
                     pairs.append((k, v))
             qualifiers = tuple(pairs)
     normalised_quote = normalise_text(quote) if quote is not None else ""  # once: checked here, hashed below
-    if quote is not None and passages is not None and normalised_quote not in passages.text:
-        report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
-                     passages.closest(quote))
+    if quote is not None and passages is not None:
+        found = passages.contains(normalised_quote)
+        if found is None:  # the load's allowance for scanning texts is spent: say so once (the load fails)
+            reader = passages.reader
+            if not reader.scan_spent:
+                reader.scan_spent = True
+                lim = reader.limits
+                report.error(p, m.value_at("quote"), "quotes not checked from here on: checking them has scanned "
+                             f"{lim.max_quote_scan:,} characters of article text per byte of YAML, the most allowed "
+                             f"({lim.hint('max_quote_scan')}); do sources pair very many facts with very long texts?")
+        elif not found:
+            report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
+                         passages.closest(quote))
     if len(report.errors) > errors_before or None in (subject, obj, rel_id, quote) or relation is None or quiet:
         return None
     assert subject is not None and obj is not None and rel_id is not None and quote is not None
