@@ -113,9 +113,9 @@ def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tup
     scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
     max_depth, max_items = lim.max_depth, lim.max_items
-    # Likewise a value has at least one character: small files (all real ones) skip the per-value checks.
+    # Every value takes at least one byte, so only a file of more bytes than a limit can go over it: small
+    # files (all real ones) skip the per-value checks.
     max_scalar = lim.max_scalar_chars if len(data) > lim.max_scalar_chars else 0
-    # Every value takes at least one byte, so only a file of more bytes than a count limit can go over it.
     counting = len(data) >= min(lim.max_nodes, max_items)
     depth = 0
     budget = lim.max_nodes  # values left before the file has too many
