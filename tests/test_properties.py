@@ -257,3 +257,40 @@ def test_a_source_whose_text_cannot_be_read_is_refused_before_writing(tmp_path: 
     with pytest.raises(ExportError, match="cannot be read"):
         dump_dataset(broken, tmp_path / "out")
     assert not (tmp_path / "out" / "relations.yaml").exists()
+
+
+# (command, options, names): names go after "--", as a name may start with "-" (an alias "- a" is no option)
+COMMANDS = [("who-supports", [], ["{a}"]), ("who-opposes", [], ["{a}"]), ("neighbours", ["--depth", "2"], ["{a}"]),
+            ("entity", [], ["{a}"]), ("path", [], ["{a}", "{b}"]), ("facts", [], []), ("relations", [], []),
+            ("stats", [], []), ("validate", [], []), ("explain", [], ["{a}", "{b}"]), ("timeline", [], ["{a}"]),
+            ("blocs", [], []), ("balance", [], []), ("ambivalent", [], []), ("rank", [], [])]
+
+
+@settings(max_examples=max(5, settings().max_examples // 5),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@given(case=datasets(), data=st.data())
+def test_every_query_command_answers_random_valid_datasets(tmp_path_factory: pytest.TempPathFactory,
+                                                           case: tuple[KnowledgeGraph, dict[str, str]],
+                                                           data: st.DataObject) -> None:
+    """Names as curators write them (any id, name or alias), in every output format: an answer, or a clean refusal."""
+    from typer.testing import CliRunner
+
+    from kgraph.cli import app
+
+    kg, texts = case
+    root = tmp_path_factory.mktemp("cli")
+    dump_dataset(kg, root, texts=texts)
+    entities = list(kg.entities.values())
+    picked = data.draw(st.sampled_from(entities))
+    a = data.draw(st.sampled_from([picked.id, picked.name, *picked.aliases]), label="name")
+    b = data.draw(st.sampled_from(entities), label="other").id
+    fmt = data.draw(st.sampled_from(["table", "csv", "json"]), label="format")
+    runner = CliRunner()
+    for command, options, names in COMMANDS:
+        args = [command, *options, "--data", str(root), "--format", fmt, "--", *(n.format(a=a, b=b) for n in names)]
+        result = runner.invoke(app, args)
+        assert "Traceback" not in result.output
+        assert result.exit_code in (0, 2, 5), (args, fmt, result.output)  # 2: a path from X to X; 5: no path
+        if result.exit_code:
+            assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
