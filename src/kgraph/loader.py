@@ -597,7 +597,12 @@ def _load_source(
                 try:
                     normalised_text = normalise_text(data.decode("utf-8"))
                 except UnicodeDecodeError as err:
-                    report.error(str(text_path), None, f"the article text is not UTF-8 ({err.reason} at byte {err.start})")
+                    head = data[:err.start]
+                    where = (head.count(b"\n") + 1,
+                             len(head[head.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1)
+                    report.error(str(text_path), where,
+                                 f"the article text is not UTF-8: byte 0x{data[err.start]:02X} here is not valid "
+                                 "UTF-8 (was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8")
     sources.append(Source(
         id=sid,
         title=report.text(meta, "title", p, "'source'") or sid,
