@@ -278,10 +278,11 @@ def test_large_selection_keeps_the_most_connected_and_says_so(make_dataset: Make
 
 
 def test_library_reports_the_cap(make_dataset: MakeDataset) -> None:
-    from kgraph.draw import neighbourhood
+    from kgraph.draw import MAX_NODES_LIMIT
+    from kgraph.selection import neighbourhood
 
     big = kgraph.load(make_dataset(**synthetic(40)))
-    part = neighbourhood(big, center="e39", depth=2, max_nodes=2)
+    part = neighbourhood(big, center="e39", depth=2, max_nodes=2, max_nodes_limit=MAX_NODES_LIMIT, command="draw")
     assert part.center == "e39" and "e39" in part.kg.entities  # the centre is kept even if little connected
     assert (len(part.kg.entities), part.total_entities, part.capped) == (2, 3, True)
     assert all(f.subject in part.kg.entities and f.object in part.kg.entities for f in part.kg.facts)

@@ -645,8 +645,8 @@ def test_yml_source_is_not_read_and_says_so(make_dataset: MakeDataset) -> None:
 def test_article_text_must_be_utf8(make_dataset: MakeDataset) -> None:
     root = make_dataset()
     (root / "sources" / "art.txt").write_bytes("Ålphaland backs\nBetaland, \xe9t\u00e9.".encode()[:-6] + b"\xe9t\xe9.")
-    assert errors(root) == ["DATA/sources/art.txt:2:11: error: the article text is not UTF-8: byte 0xE9 here is not "
-                            "valid UTF-8 (was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8"]
+    assert errors(root) == [("DATA/sources/art.txt:2:11: error: the article text is not UTF-8: byte 0xE9 here is not "
+                             "valid UTF-8 (was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8")]
 
 
 # -- the YAML reader against PyYAML's own emitter -------------------------------------------------

@@ -29,8 +29,8 @@ only where it covers no node, no label and no other edge label.
 
 Large selections are capped: beyond ``max_nodes`` entities, only the most
 connected ones (by number of facts) are drawn, and the picture's subtitle
-says so. :func:`neighbourhood` makes that selection; it is meant to be
-shared by every picture of the graph.
+says so. :func:`kgraph.selection.neighbourhood` makes that selection, as it
+does for ``kgraph view``.
 """
 
 from __future__ import annotations
@@ -43,11 +43,11 @@ import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import MissingDependency, UsageError
+from .selection import Selection, neighbourhood
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -61,11 +61,9 @@ __all__ = [
     "FORMATS",
     "INSTALL",
     "MAX_NODES_LIMIT",
-    "Selection",
     "draw",
     "figure",
     "format_for",
-    "neighbourhood",
     "parse_size",
     "render",
     "require_matplotlib",
@@ -100,74 +98,6 @@ _METADATA: dict[str, dict[str, Any]] = {
 
 
 # -- selection -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """What a picture shows: the entities and facts kept, and what the cap left out."""
-
-    kg: KnowledgeGraph  # the entities and facts to show
-    center: str | None  # the entity the neighbourhood is around (its id), if any
-    depth: int
-    total_entities: int  # in the selection before the cap
-    total_facts: int
-    capped: bool  # True when only the most connected entities were kept
-
-    @property
-    def note(self) -> str | None:
-        """``the 150 most connected of 5,000 entities`` when capped, else None."""
-        if not self.capped:
-            return None
-        return f"the {len(self.kg.entities):,} most connected of {self.total_entities:,} entities"
-
-
-def neighbourhood(
-    kg: KnowledgeGraph,
-    *,
-    center: str | None = None,
-    depth: int = 1,
-    relations: Sequence[str] | None = None,
-    max_nodes: int = DEFAULT_MAX_NODES,
-) -> Selection:
-    """The part of ``kg`` a picture shows: all of it, or the entities at most ``depth`` facts from ``center``.
-
-    ``relations`` keeps only facts of those relations (with their
-    sub-relations). When more than ``max_nodes`` entities remain, the
-    ``max_nodes`` most connected ones (by number of facts in the selection,
-    ties by id; ``center`` always kept) and the facts among them are kept.
-
-    >>> import kgraph
-    >>> part = neighbourhood(kgraph.load(), center="Lukashenka", max_nodes=5)
-    >>> part.center, len(part.kg.entities), part.total_entities, part.capped
-    ('lukashenko', 5, 16, True)
-    """
-    from .exporters._common import degree, select
-    from .knowledge import KnowledgeGraph
-
-    if max_nodes < 1:
-        raise UsageError("--max-nodes must be at least 1")
-    if max_nodes > MAX_NODES_LIMIT:
-        raise UsageError(f"--max-nodes is at most {MAX_NODES_LIMIT:,}: a picture of more entities cannot be read")
-    if center is None and depth != 1:
-        raise UsageError("--depth needs an entity to start from (kgraph draw X --depth N)")
-    center_id = kg.entity(center).id if center is not None else None
-    part = select(kg, around=center_id, depth=depth, relations=relations)
-    total_e, total_f = len(part.entities), len(part.facts)
-    if total_e <= max_nodes:
-        return Selection(part, center_id, depth, total_e, total_f, False)
-    deg = degree(part)
-    ranked = sorted(part.entities, key=lambda e: (e != center_id, -deg.get(e, 0), e))
-    keep = set(ranked[:max_nodes])
-    facts = [f for f in part.facts if f.subject in keep and f.object in keep]
-    cited = {f.source for f in facts}
-    capped = KnowledgeGraph(
-        list(part.relations.values()),
-        [e for e in part.entities.values() if e.id in keep],
-        [s for s in part.sources.values() if s.id in cited],
-        facts,
-        data_dir=part.data_dir,
-    )
-    return Selection(capped, center_id, depth, total_e, total_f, True)
 
 
 # -- options -------------------------------------------------------------------
@@ -236,7 +166,8 @@ def figure(
     labels carry the gid ``label-<entity id>`` (the id made XML-safe), which
     SVG output keeps as the ``id`` of the label's group. See :func:`render` for the returned dict.
     """
-    selection = neighbourhood(kg, center=center, depth=depth, relations=relations, max_nodes=max_nodes)
+    selection = neighbourhood(kg, center=center, depth=depth, relations=relations, max_nodes=max_nodes,
+                              max_nodes_limit=MAX_NODES_LIMIT, command="draw")
     with _settings():
         return _Picture(selection, title=title, size=size, relations=relations).build()
 
@@ -508,7 +439,7 @@ class _Picture:
         n_e, n_f = len(self.ids), len(self.facts)
         parts = [f"{n_e:,} entit{'ies' if n_e != 1 else 'y'}, {n_f:,} fact{'s' * (n_f != 1)}"]
         if self.sel.capped:
-            parts.append(f"showing {self.sel.note} (by number of facts)")
+            parts.append(f"showing {self.sel.note}")
         if self.relations:
             parts.append("relations: " + ", ".join(self.relations) + " (and sub-relations)")
         if self.plain_lines:

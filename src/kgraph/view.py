@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import MissingDependency, UsageError
+from .errors import MissingDependency
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeGraph
@@ -64,59 +64,31 @@ def _require_bokeh() -> None:
 # -- what to show (plain data) ---------------------------------------------------
 
 
-def _bfs_distance(kg: KnowledgeGraph, start: str) -> dict[str, int]:
-    """Facts away from ``start``, either direction."""
-    dist = {start: 0}
-    frontier = [start]
-    while frontier:
-        nxt: list[str] = []
-        for e in frontier:
-            for f in kg.facts_of(e):
-                other = f.object if f.subject == e else f.subject
-                if other not in dist:
-                    dist[other] = dist[e] + 1
-                    nxt.append(other)
-        frontier = nxt
-    return dist
-
-
 def _scene(
     kg: KnowledgeGraph, around: str | None, depth: int, relations: Sequence[str] | None, max_nodes: int
 ) -> tuple[list[str], list[Fact], dict[str, Any]]:
     """The entity ids and facts to draw, and a summary saying what was left out."""
-    from .exporters._common import degree, select
+    from .exporters._common import degree
     from .query import fact_order
+    from .selection import neighbourhood
 
-    if not 1 <= max_nodes <= _MAX_NODES_LIMIT:
-        raise UsageError(f"--max-nodes must be between 1 and {_MAX_NODES_LIMIT}")
-    if around is None and depth != 1:
-        raise UsageError("--depth needs an entity to start from (kgraph view X --depth N)")
-    part = select(kg, around=around, depth=depth, relations=relations)
-    centre = kg.entity(around).id if around is not None else None
-    deg = degree(part)
-    if centre is not None:
-        dist = _bfs_distance(part, centre)
-        ranked = sorted(part.entities, key=lambda e: (dist.get(e, 1 << 30), -deg[e], e))
-    else:
-        ranked = sorted(part.entities, key=lambda e: (-deg[e], e))
-    keep = set(ranked[:max_nodes])
-    facts = sorted((f for f in part.facts if f.subject in keep and f.object in keep), key=fact_order)
-    nodes = sorted(keep, key=lambda e: (-deg[e], e))
-    capped = len(part.entities) > max_nodes
+    sel = neighbourhood(kg, center=around, depth=depth, relations=relations, max_nodes=max_nodes,
+                        max_nodes_limit=_MAX_NODES_LIMIT, command="view")
+    deg = degree(sel.kg)
+    nodes = sorted(sel.kg.entities, key=lambda e: (-deg.get(e, 0), e))
+    facts = sorted(sel.kg.facts, key=fact_order)
     note = None
-    if capped:
-        which = f"nearest to {kg.entities[centre].name}" if centre is not None else "most connected"
-        note = (f"Showing the {len(nodes)} {which} of {len(part.entities)} entities, "
-                f"and the {len(facts)} of {len(part.facts)} facts among them "
+    if sel.capped:
+        note = (f"Showing {sel.note}, and the {len(facts):,} of {sel.total_facts:,} facts among them "
                 f"(kgraph view --max-nodes N, or name an entity to see its neighbourhood).")
     summary = {
-        "around": centre,
-        "depth": depth if centre is not None else None,
+        "around": sel.center,
+        "depth": depth if sel.center is not None else None,
         "entities": len(nodes),
         "facts": len(facts),
-        "total_entities": len(part.entities),
-        "total_facts": len(part.facts),
-        "capped": capped,
+        "total_entities": sel.total_entities,
+        "total_facts": sel.total_facts,
+        "capped": sel.capped,
         "note": note,
     }
     return nodes, facts, summary
