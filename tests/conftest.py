@@ -9,6 +9,7 @@ in the source file, the first fact item starts on line ``FACTS_LINE``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import textwrap
 from collections.abc import Callable, Iterator
@@ -273,3 +274,23 @@ def no_kgraph_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """For tests that rely on the default dataset: the caller's KGRAPH_DATA must not leak in."""
     monkeypatch.delenv("KGRAPH_DATA", raising=False)
     yield
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh cache folder of this test's own, with no KGRAPH_NO_CACHE or KGRAPH_DATA leaking in."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(folder))
+    monkeypatch.delenv("KGRAPH_NO_CACHE", raising=False)
+    monkeypatch.delenv("KGRAPH_DATA", raising=False)
+    return folder
+
+
+def generate_dataset(facts: int, root: Path, seed: int) -> Path:
+    """A synthetic dataset of ``facts`` facts written to ``root`` by the benchmark's generator."""
+    spec = importlib.util.spec_from_file_location("kgraph_bench_generate", REPO / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(facts, root, seed=seed, quiet=True)
+    return root

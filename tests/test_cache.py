@@ -25,15 +25,6 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(folder))
-    monkeypatch.delenv("KGRAPH_NO_CACHE", raising=False)
-    monkeypatch.delenv("KGRAPH_DATA", raising=False)
-    return folder
-
-
-@pytest.fixture
 def data(tmp_path: Path) -> Path:
     """A copy of the bundled dataset that a test may change."""
     root = tmp_path / "data"

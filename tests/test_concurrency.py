@@ -7,7 +7,6 @@ against the answer read from the files with ``--no-cache``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import generate_dataset
 
 from kgraph import cache
 
@@ -27,13 +26,7 @@ N = 6
 
 @pytest.fixture(scope="module")
 def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("kgraph_bench_generate", REPO / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    root = tmp_path_factory.mktemp("medium") / "data"
-    module.generate(2_000, root, seed=5, quiet=True)
-    return root
+    return generate_dataset(2_000, tmp_path_factory.mktemp("medium") / "data", seed=5)
 
 
 def start(data: Path, cache_dir: Path, *options: str) -> subprocess.Popen[str]:

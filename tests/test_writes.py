@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -33,7 +32,7 @@ from typing import Any, Self
 
 import pytest
 import typer.main
-from conftest import BUNDLED, REPO
+from conftest import BUNDLED, generate_dataset
 from export_support import need
 from typer.testing import CliRunner
 
@@ -53,25 +52,10 @@ TARGETS = [("json", "graph.json", "file"), ("csv", "gephi", "folder"), ("neo4j",
 # -- helpers -----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(folder))
-    monkeypatch.delenv("KGRAPH_NO_CACHE", raising=False)
-    monkeypatch.delenv("KGRAPH_DATA", raising=False)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated dataset of 5,000 facts (a ~2.7 MB JSON export: writes that take a while)."""
-    spec = importlib.util.spec_from_file_location("kgraph_bench_generate", REPO / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    root = tmp_path_factory.mktemp("big") / "data"
-    module.generate(5_000, root, seed=3, quiet=True)
-    return root
+    return generate_dataset(5_000, tmp_path_factory.mktemp("big") / "data", seed=3)
 
 
 def tree(root: Path) -> dict[str, tuple[Any, ...]]:
