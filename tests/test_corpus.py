@@ -328,34 +328,29 @@ def _text_symlink(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]
                                    "'art.txt' leads outside it; name a file beside art.yaml"))
 
 
+def _linked_outside(tmp_path: Path, inside: str, outside: str) -> tuple[Path, Expect]:
+    """The base dataset with ``inside`` moved out of the folder to ``outside`` and a symlink left in its place."""
+    root = base_copy(tmp_path)
+    elsewhere = tmp_path / outside
+    shutil.move(root / inside, elsewhere)
+    (root / inside).symlink_to(elsewhere)
+    return root, expect_errors(err(inside, 0, 0, f"{inside} is a symlink to {elsewhere}, outside the data folder; "
+                                   "kgraph reads only files inside it (copy the file in instead)"))
+
+
 @generated("source-symlink-outside")
 def _source_symlink(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
-    root = base_copy(tmp_path)
-    elsewhere = tmp_path / "elsewhere.yaml"
-    shutil.move(root / "sources" / "art.yaml", elsewhere)
-    (root / "sources" / "art.yaml").symlink_to(elsewhere)
-    return root, expect_errors(err("sources/art.yaml", 0, 0, f"sources/art.yaml is a symlink to {elsewhere}, outside "
-                                   "the data folder; kgraph reads only files inside it (copy the file in instead)"))
+    return _linked_outside(tmp_path, "sources/art.yaml", "elsewhere.yaml")
 
 
 @generated("relations-symlink-outside")
 def _relations_symlink(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
-    root = base_copy(tmp_path)
-    elsewhere = tmp_path / "vocabulary.yaml"
-    shutil.move(root / "relations.yaml", elsewhere)
-    (root / "relations.yaml").symlink_to(elsewhere)
-    return root, expect_errors(err("relations.yaml", 0, 0, f"relations.yaml is a symlink to {elsewhere}, outside the "
-                                   "data folder; kgraph reads only files inside it (copy the file in instead)"))
+    return _linked_outside(tmp_path, "relations.yaml", "vocabulary.yaml")
 
 
 @generated("sources-folder-symlink-outside")
 def _sources_symlink(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
-    root = base_copy(tmp_path)
-    elsewhere = tmp_path / "articles"
-    shutil.move(root / "sources", elsewhere)
-    (root / "sources").symlink_to(elsewhere)
-    return root, expect_errors(err("sources", 0, 0, f"sources is a symlink to {elsewhere}, outside the data folder; "
-                                   "kgraph reads only files inside it (copy the file in instead)"))
+    return _linked_outside(tmp_path, "sources", "articles")
 
 
 @generated("symlinks-inside-accepted")
