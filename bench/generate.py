@@ -108,36 +108,295 @@ COUNTRIES = [  # (id, name, aliases)
     ("israel", "Israel", ["Jerusalem"]),
     ("australia", "Australia", ["Canberra"]),
 ]
-DEMONYM = {"china": "Chinese", "belarus": "Belarusian", "russia": "Russian", "united-states": "American",
-           "united-kingdom": "British", "lithuania": "Lithuanian", "poland": "Polish", "ukraine": "Ukrainian",
-           "germany": "German", "france": "French", "kazakhstan": "Kazakh", "japan": "Japanese", "india": "Indian",
-           "iran": "Iranian", "turkey": "Turkish", "serbia": "Serbian", "hungary": "Hungarian"}
+DEMONYM = {
+    "china": "Chinese",
+    "belarus": "Belarusian",
+    "russia": "Russian",
+    "united-states": "American",
+    "united-kingdom": "British",
+    "lithuania": "Lithuanian",
+    "poland": "Polish",
+    "ukraine": "Ukrainian",
+    "germany": "German",
+    "france": "French",
+    "kazakhstan": "Kazakh",
+    "japan": "Japanese",
+    "india": "Indian",
+    "iran": "Iranian",
+    "turkey": "Turkish",
+    "serbia": "Serbian",
+    "hungary": "Hungarian",
+}
 
-FIRST = ["Alexander", "Sergei", "Vladimir", "Dmitry", "Andrei", "Mikhail", "Nikolai", "Pavel", "Yuri", "Ivan",
-         "Oleg", "Viktor", "Igor", "Roman", "Anton", "Maria", "Anna", "Olga", "Elena", "Natalia", "Irina",
-         "Svetlana", "Tatiana", "Yulia", "Daria", "Ksenia", "Veronika", "Alina", "Sofia", "Yana", "Wei", "Li",
-         "Ming", "Jun", "Hui", "Lei", "Tao", "Yan", "Ping", "Qiang", "Hong", "Bo", "Xin", "Yu", "Lan", "Mei", "Jing",
-         "James", "Robert", "John", "Michael", "David", "Thomas", "Peter", "Mark", "Daniel", "Paul", "Laura", "Emma",
-         "Claire", "Sarah", "Helen", "Ahmed", "Omar", "Karim", "Farid", "Leyla", "Aisha", "Timur", "Ruslan", "Aibek",
-         "Nursultan", "Gulnara", "Dilnoza", "Arman", "Bakhyt", "Jan", "Piotr", "Tomasz", "Marek", "Agnieszka",
-         "Katarzyna", "Lukas", "Jonas", "Ruta", "Inga", "Janis", "Liga", "Mart", "Kadri"]
-SYL_A = ["ka", "ko", "la", "lu", "ma", "me", "mi", "na", "no", "pe", "po", "ra", "re", "ro", "sa", "se", "si", "ta",
-         "te", "to", "va", "ve", "vi", "za", "zo", "bo", "da", "de", "di", "ga", "go"]
-SYL_B = ["ren", "lin", "mar", "sen", "tov", "kov", "nev", "rov", "lev", "dan", "bor", "gan", "tin", "nik", "lash",
-         "shen", "vich", "vin", "zar", "mir"]
-SUFFIX = ["ov", "ova", "ev", "eva", "enko", "ko", "sky", "skaya", "ski", "ska", "uk", "yuk", "vich", "ich", "in",
-          "ina", "an", "yan", "idze", "shvili"]
-HAN = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu",
-       "Guo", "He", "Gao", "Lin", "Luo", "Zheng", "Liang", "Xie", "Song"]
+FIRST = [
+    "Alexander",
+    "Sergei",
+    "Vladimir",
+    "Dmitry",
+    "Andrei",
+    "Mikhail",
+    "Nikolai",
+    "Pavel",
+    "Yuri",
+    "Ivan",
+    "Oleg",
+    "Viktor",
+    "Igor",
+    "Roman",
+    "Anton",
+    "Maria",
+    "Anna",
+    "Olga",
+    "Elena",
+    "Natalia",
+    "Irina",
+    "Svetlana",
+    "Tatiana",
+    "Yulia",
+    "Daria",
+    "Ksenia",
+    "Veronika",
+    "Alina",
+    "Sofia",
+    "Yana",
+    "Wei",
+    "Li",
+    "Ming",
+    "Jun",
+    "Hui",
+    "Lei",
+    "Tao",
+    "Yan",
+    "Ping",
+    "Qiang",
+    "Hong",
+    "Bo",
+    "Xin",
+    "Yu",
+    "Lan",
+    "Mei",
+    "Jing",
+    "James",
+    "Robert",
+    "John",
+    "Michael",
+    "David",
+    "Thomas",
+    "Peter",
+    "Mark",
+    "Daniel",
+    "Paul",
+    "Laura",
+    "Emma",
+    "Claire",
+    "Sarah",
+    "Helen",
+    "Ahmed",
+    "Omar",
+    "Karim",
+    "Farid",
+    "Leyla",
+    "Aisha",
+    "Timur",
+    "Ruslan",
+    "Aibek",
+    "Nursultan",
+    "Gulnara",
+    "Dilnoza",
+    "Arman",
+    "Bakhyt",
+    "Jan",
+    "Piotr",
+    "Tomasz",
+    "Marek",
+    "Agnieszka",
+    "Katarzyna",
+    "Lukas",
+    "Jonas",
+    "Ruta",
+    "Inga",
+    "Janis",
+    "Liga",
+    "Mart",
+    "Kadri",
+]
+SYL_A = [
+    "ka",
+    "ko",
+    "la",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "na",
+    "no",
+    "pe",
+    "po",
+    "ra",
+    "re",
+    "ro",
+    "sa",
+    "se",
+    "si",
+    "ta",
+    "te",
+    "to",
+    "va",
+    "ve",
+    "vi",
+    "za",
+    "zo",
+    "bo",
+    "da",
+    "de",
+    "di",
+    "ga",
+    "go",
+]
+SYL_B = [
+    "ren",
+    "lin",
+    "mar",
+    "sen",
+    "tov",
+    "kov",
+    "nev",
+    "rov",
+    "lev",
+    "dan",
+    "bor",
+    "gan",
+    "tin",
+    "nik",
+    "lash",
+    "shen",
+    "vich",
+    "vin",
+    "zar",
+    "mir",
+]
+SUFFIX = [
+    "ov",
+    "ova",
+    "ev",
+    "eva",
+    "enko",
+    "ko",
+    "sky",
+    "skaya",
+    "ski",
+    "ska",
+    "uk",
+    "yuk",
+    "vich",
+    "ich",
+    "in",
+    "ina",
+    "an",
+    "yan",
+    "idze",
+    "shvili",
+]
+HAN = [
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Huang",
+    "Zhao",
+    "Wu",
+    "Zhou",
+    "Xu",
+    "Sun",
+    "Ma",
+    "Zhu",
+    "Hu",
+    "Guo",
+    "He",
+    "Gao",
+    "Lin",
+    "Luo",
+    "Zheng",
+    "Liang",
+    "Xie",
+    "Song",
+]
 ROLES = ["President", "Minister", "Ambassador", "Professor", "General", "Senator", "Deputy", "Governor"]
-ADJ = ["Northern", "Southern", "Eastern", "Western", "Central", "Baltic", "Pacific", "Atlantic", "Continental",
-       "Silk", "Iron", "Golden", "Green", "Blue", "National", "United", "Free", "Democratic", "Strategic",
-       "Eurasian", "Danube", "Volga", "Caspian", "Amber", "Arctic", "Steppe", "Polar"]
-NOUN = ["Grain", "Rail", "Energy", "Steel", "Potash", "Gas", "Oil", "Textile", "Machinery", "Logistics", "Data",
-        "Port", "Freight", "Trade", "Credit", "Development", "Investment", "Security", "Research", "Transit",
-        "Water", "Cotton", "Timber", "Cargo", "Aviation", "Shipping"]
-ORG_KIND = ["Holding", "Council", "Bank", "Agency", "Corporation", "Institute", "Fund", "Association",
-            "Committee", "Authority", "Group", "Company", "Foundation", "Commission"]
+ADJ = [
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "Baltic",
+    "Pacific",
+    "Atlantic",
+    "Continental",
+    "Silk",
+    "Iron",
+    "Golden",
+    "Green",
+    "Blue",
+    "National",
+    "United",
+    "Free",
+    "Democratic",
+    "Strategic",
+    "Eurasian",
+    "Danube",
+    "Volga",
+    "Caspian",
+    "Amber",
+    "Arctic",
+    "Steppe",
+    "Polar",
+]
+NOUN = [
+    "Grain",
+    "Rail",
+    "Energy",
+    "Steel",
+    "Potash",
+    "Gas",
+    "Oil",
+    "Textile",
+    "Machinery",
+    "Logistics",
+    "Data",
+    "Port",
+    "Freight",
+    "Trade",
+    "Credit",
+    "Development",
+    "Investment",
+    "Security",
+    "Research",
+    "Transit",
+    "Water",
+    "Cotton",
+    "Timber",
+    "Cargo",
+    "Aviation",
+    "Shipping",
+]
+ORG_KIND = [
+    "Holding",
+    "Council",
+    "Bank",
+    "Agency",
+    "Corporation",
+    "Institute",
+    "Fund",
+    "Association",
+    "Committee",
+    "Authority",
+    "Group",
+    "Company",
+    "Foundation",
+    "Commission",
+]
 GROUP_KIND = ["Movement", "Union", "Front", "Alliance", "Coalition", "Party", "Network", "Bloc"]
 EVENT_KIND = ["summit", "election", "forum", "crisis", "protests", "talks", "exercises", "referendum", "conference"]
 INIT_KIND = ["Initiative", "Corridor", "Programme", "Partnership", "Road Map", "Agreement", "Pact", "Strategy"]
@@ -177,10 +436,24 @@ VERBS: dict[str, list[str]] = {
     "borders": ["borders", "shares a border with"],
 }
 TAILS = [
-    "", "", "", " on Tuesday", " last month", " earlier this year", " in a statement", " during talks in {place}",
-    ", officials said", ", according to state media", " at a meeting in {place}", " despite Western criticism",
-    " over the crisis on the border", " in a deal worth ${n} million", " for the {ord} time this year",
-    " amid mounting pressure from the West", " in a phone call", " at the {ord} session of the forum",
+    "",
+    "",
+    "",
+    " on Tuesday",
+    " last month",
+    " earlier this year",
+    " in a statement",
+    " during talks in {place}",
+    ", officials said",
+    ", according to state media",
+    " at a meeting in {place}",
+    " despite Western criticism",
+    " over the crisis on the border",
+    " in a deal worth ${n} million",
+    " for the {ord} time this year",
+    " amid mounting pressure from the West",
+    " in a phone call",
+    " at the {ord} session of the forum",
 ]
 FILLER = [
     "The move drew criticism from observers in {place}.",
@@ -265,7 +538,9 @@ def _entities(n: int, rng: random.Random) -> list[dict[str, object]]:
                 first = rng.choice(FIRST)
                 middle = f" {chr(65 + rng.randrange(26))}." if rng.random() < 0.5 else ""
                 name = f"{first}{middle} {last}"
-                variant = last.replace("v", "w").replace("y", "i").replace("sky", "ski") if rng.random() < 0.6 else last + "a"
+                variant = (
+                    last.replace("v", "w").replace("y", "i").replace("sky", "ski") if rng.random() < 0.6 else last + "a"
+                )
                 aliases = [f"{first[0]}. {last}", f"{first} {variant}", f"{rng.choice(ROLES)} {last}"]
                 if rng.random() < 0.3:
                     aliases.append(last)
@@ -274,7 +549,9 @@ def _entities(n: int, rng: random.Random) -> list[dict[str, object]]:
             words = [rng.choice(ADJ), rng.choice(NOUN), rng.choice(ORG_KIND)]
             name = f"{demonym} {' '.join(words)}" if rng.random() < 0.5 else " ".join(words)
             acronym = "".join(w[0] for w in name.split())
-            add(name, "organisation", [acronym, f"the {words[1]} {words[2]}"], f"An organisation based in {country[1]}.")
+            add(
+                name, "organisation", [acronym, f"the {words[1]} {words[2]}"], f"An organisation based in {country[1]}."
+            )
         elif kind == "group":
             name = f"{rng.choice(ADJ)} {rng.choice(NOUN)} {rng.choice(GROUP_KIND)}"
             add(name, "group", [f"{demonym} {name}"], f"A political group in {country[1]}.")
@@ -288,7 +565,7 @@ def _entities(n: int, rng: random.Random) -> list[dict[str, object]]:
             name = f"{rng.choice(ADJ)} {rng.choice(NOUN)} {rng.choice(INIT_KIND)}"
             add(name, "initiative", ["".join(w[0] for w in name.split())], "A cross-border initiative.")
         else:
-            base = (rng.choice(SYL_A) + rng.choice(SYL_A) + rng.choice(["grad", "sk", "ovo", "polis", "burg", "ino"]))
+            base = rng.choice(SYL_A) + rng.choice(SYL_A) + rng.choice(["grad", "sk", "ovo", "polis", "burg", "ino"])
             name = base.capitalize()
             add(name, "place", [f"{name} region", f"{name} Oblast"], f"A place in {country[1]}.")
     return out
@@ -441,8 +718,12 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
                 facts_yaml.append(f"    according_to: {entities[rng.choice(people)]['id']}")
             if rng.random() < 0.3:
                 key = rng.choice(["role", "over", "context", "amount"])
-                value = {"role": rng.choice(ROLES).lower(), "over": "border crisis", "context": "linked headline",
-                         "amount": f"${rng.randrange(1, 900)} million"}[key]
+                value = {
+                    "role": rng.choice(ROLES).lower(),
+                    "over": "border crisis",
+                    "context": "linked headline",
+                    "amount": f"${rng.randrange(1, 900)} million",
+                }[key]
                 facts_yaml.append(f"    qualifiers: {{{key}: {_yq(value)}}}")
         made += k
         # wrap the article like a newspaper export does: ~100-character lines
@@ -465,15 +746,23 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
     ranked = sorted(range(len(entities)), key=lambda i: (-degree[i], i))
     probe, probe2 = ranked[len(ranked) // 10], ranked[len(ranked) // 5]
     stats: dict[str, object] = {
-        "facts": n_facts, "entities": len(entities), "sources": n_sources,
+        "facts": n_facts,
+        "entities": len(entities),
+        "sources": n_sources,
         "bytes": sum(p.stat().st_size for p in out.rglob("*") if p.is_file()),
-        "hub": entities[ranked[0]]["id"], "hub_facts": degree[ranked[0]],
-        "probe": entities[probe]["id"], "probe_facts": degree[probe],
-        "probe2": entities[probe2]["id"], "probe2_facts": degree[probe2],
+        "hub": entities[ranked[0]]["id"],
+        "hub_facts": degree[ranked[0]],
+        "probe": entities[probe]["id"],
+        "probe_facts": degree[probe],
+        "probe2": entities[probe2]["id"],
+        "probe2_facts": degree[probe2],
     }
     if not quiet:
-        print(f"{out}: {n_facts:,} facts, {len(entities):,} entities, {n_sources:,} sources, "
-              f"{int(stats['bytes']) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        print(
+            f"{out}: {n_facts:,} facts, {len(entities):,} entities, {n_sources:,} sources, "
+            f"{int(stats['bytes']) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
     return stats
 
 

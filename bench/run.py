@@ -141,8 +141,9 @@ def run_once(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float
     return wall, usage.ru_maxrss * 1024, proc.returncode
 
 
-def measure(cmd: list[str], env: dict[str, str], repeat: int, *, slow: float, timeout: float,
-            before: Any = None) -> dict[str, Any]:
+def measure(
+    cmd: list[str], env: dict[str, str], repeat: int, *, slow: float, timeout: float, before: Any = None
+) -> dict[str, Any]:
     """Median wall time and max peak RSS over ``repeat`` runs (once if a run takes over ``slow`` s)."""
     walls: list[float] = []
     peaks: list[int] = []
@@ -202,8 +203,9 @@ def human(n: int) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="1k,10k,100k", help="dataset sizes in facts, comma-separated (1k,10k,100k,1m)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measure (the median is reported)")
     ap.add_argument("--startup-repeat", type=int, default=15, help="runs per start-up measure")
@@ -212,12 +214,17 @@ def main() -> None:
     ap.add_argument("--slow", type=float, default=20.0, help="a measure whose first run takes longer runs once")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kgraph-bench",
-                    help="where datasets, cache and exports go (reused between runs)")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kgraph-bench",
+        help="where datasets, cache and exports go (reused between runs)",
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON results")
     ap.add_argument("--quick", action="store_true", help="skip the start-up section")
-    ap.add_argument("--live", action="store_true",
-                    help="run the working tree's code instead of a snapshot of it taken at the start")
+    ap.add_argument(
+        "--live", action="store_true", help="run the working tree's code instead of a snapshot of it taken at the start"
+    )
     args = ap.parse_args()
 
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
@@ -235,8 +242,12 @@ def main() -> None:
 
     results: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+        },
         "kgraph": kg,
         "repeat": args.repeat,
         "startup": {},
@@ -264,8 +275,12 @@ def main() -> None:
                 series[name].append(wall)
                 peaks[name] = max(peaks[name], rss)
         for name, walls in series.items():
-            results["startup"][name] = {"seconds": statistics.median(walls), "runs": walls,
-                                        "peak_rss_mb": peaks[name] / 2**20, "cmd": cmds[name]}
+            results["startup"][name] = {
+                "seconds": statistics.median(walls),
+                "runs": walls,
+                "peak_rss_mb": peaks[name] / 2**20,
+                "cmd": cmds[name],
+            }
 
     for n in sizes:
         root, meta = dataset(work, n, args.seed)
@@ -294,8 +309,7 @@ def main() -> None:
         row["neighbours"] = measure(kg + d + ["neighbours", probe, "--format", "json"], env, args.repeat, **opts)
         if has_export and n <= export_max:
             target = work / f"export-{n}.graphml"
-            row["export_graphml"] = measure(kg + d + ["export", "graphml", "-o", str(target)], env, args.repeat,
-                                            **opts)
+            row["export_graphml"] = measure(kg + d + ["export", "graphml", "-o", str(target)], env, args.repeat, **opts)
             if target.exists():
                 row["export_mb"] = target.stat().st_size / 1e6
                 target.unlink()
@@ -303,8 +317,18 @@ def main() -> None:
 
     fit_sizes = [n for n in sizes if n >= 10_000] or sizes
     results["exponents"] = {}
-    for key in ("floor", "by_hand", "cold", "no_cache", "warm", "who_supports", "who_supports_hub", "path",
-                "neighbours", "export_graphml"):
+    for key in (
+        "floor",
+        "by_hand",
+        "cold",
+        "no_cache",
+        "warm",
+        "who_supports",
+        "who_supports_hub",
+        "path",
+        "neighbours",
+        "export_graphml",
+    ):
         pts = [(n, results["sizes"][str(n)][key]["seconds"]) for n in fit_sizes if key in results["sizes"][str(n)]]
         if len(pts) >= 2:
             results["exponents"][key] = exponent([p[0] for p in pts], [p[1] for p in pts])
@@ -336,9 +360,15 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         row = sizes["100000"]
         add("cold load 100k <= 1.5 x C-loader parse floor", row["cold"]["seconds"] / row["floor"]["seconds"], 1.5, "x")
         if "by_hand" in row:
-            out.append({"target": "cold load 100k >= 5 x faster than by hand",
-                        "value": row["by_hand"]["seconds"] / row["cold"]["seconds"], "limit": 5.0, "unit": "x",
-                        "met": row["by_hand"]["seconds"] / row["cold"]["seconds"] >= 5.0})
+            out.append(
+                {
+                    "target": "cold load 100k >= 5 x faster than by hand",
+                    "value": row["by_hand"]["seconds"] / row["cold"]["seconds"],
+                    "limit": 5.0,
+                    "unit": "x",
+                    "met": row["by_hand"]["seconds"] / row["cold"]["seconds"] >= 5.0,
+                }
+            )
         add("warm who-supports 100k < 0.5 s", row["who_supports"]["seconds"], 0.5, "s")
     if "1000000" in sizes:
         row = sizes["1000000"]
@@ -355,25 +385,43 @@ def report(r: dict[str, Any]) -> str:
     lines: list[str] = []
     m = r["machine"]
     lines.append(f"kgraph benchmark, {r['when']}, Python {m['python']}, {m['cpus']} CPUs, {m['platform']}")
-    lines.append(f"median of {r['repeat']} runs per measure (one run when it takes over the --slow limit); "
-                 "peak RSS in MB")
+    lines.append(
+        f"median of {r['repeat']} runs per measure (one run when it takes over the --slow limit); peak RSS in MB"
+    )
     s = r["startup"]
     if s:
         floor = s["floor"]["seconds"]
         lines += ["", "| start-up | wall | × floor | peak RSS |", "|---|---:|---:|---:|"]
-        names = {"floor": '`python -c "import networkx, typer, yaml"`', "version": "`kgraph --version`",
-                 "help": "`kgraph --help` (piped)", "who_supports_bundled": "`kgraph who-supports belarus` (bundled)"}
+        names = {
+            "floor": '`python -c "import networkx, typer, yaml"`',
+            "version": "`kgraph --version`",
+            "help": "`kgraph --help` (piped)",
+            "who_supports_bundled": "`kgraph who-supports belarus` (bundled)",
+        }
         for key, label in names.items():
             v = s[key]
-            lines.append(f"| {label} | {v['seconds'] * 1000:.0f} ms | {v['seconds'] / floor:.2f} | "
-                         f"{v['peak_rss_mb']:.0f} |")
-    cols = [("floor", "C-loader floor"), ("by_hand", "by hand"), ("cold", "cold"), ("no_cache", "--no-cache"),
-            ("warm", "warm (stats)"), ("who_supports", "who-supports"), ("who_supports_hub", "who-supports hub"),
-            ("path", "path"), ("neighbours", "neighbours"), ("export_graphml", "export graphml")]
+            lines.append(
+                f"| {label} | {v['seconds'] * 1000:.0f} ms | {v['seconds'] / floor:.2f} | {v['peak_rss_mb']:.0f} |"
+            )
+    cols = [
+        ("floor", "C-loader floor"),
+        ("by_hand", "by hand"),
+        ("cold", "cold"),
+        ("no_cache", "--no-cache"),
+        ("warm", "warm (stats)"),
+        ("who_supports", "who-supports"),
+        ("who_supports_hub", "who-supports hub"),
+        ("path", "path"),
+        ("neighbours", "neighbours"),
+        ("export_graphml", "export graphml"),
+    ]
     present = [(k, label) for k, label in cols if any(k in row for row in r["sizes"].values())]
     if r["sizes"]:
-        lines += ["", "| facts | " + " | ".join(label for _, label in present) + " |",
-                  "|---:|" + "---:|" * len(present)]
+        lines += [
+            "",
+            "| facts | " + " | ".join(label for _, label in present) + " |",
+            "|---:|" + "---:|" * len(present),
+        ]
         for n, row in r["sizes"].items():
             cells = []
             for k, _ in present:
@@ -382,18 +430,27 @@ def report(r: dict[str, Any]) -> str:
             lines.append(f"| {human(int(n))} | " + " | ".join(cells) + " |")
         ex = r.get("exponents", {})
         if ex:
-            lines.append("| exponent | " + " | ".join(
-                f"{ex[k]:.2f}" if ex.get(k) is not None else "—" for k, _ in present) + " |")
-        lines += ["", ("| facts | sources | entities | data MB | cache MB | cold ÷ floor | by hand ÷ cold | "
-                      "probe (its facts) | hub (its facts) |"),
-                  "|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+            lines.append(
+                "| exponent | "
+                + " | ".join(f"{ex[k]:.2f}" if ex.get(k) is not None else "—" for k, _ in present)
+                + " |"
+            )
+        lines += [
+            "",
+            (
+                "| facts | sources | entities | data MB | cache MB | cold ÷ floor | by hand ÷ cold | "
+                "probe (its facts) | hub (its facts) |"
+            ),
+            "|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        ]
         for n, row in r["sizes"].items():
             ds = row["dataset"]
             hand = f"{row['by_hand']['seconds'] / row['cold']['seconds']:.1f}" if "by_hand" in row else "—"
             lines.append(
                 f"| {human(int(n))} | {ds['sources']:,} | {ds['entities']:,} | {ds['bytes'] / 1e6:.0f} | "
                 f"{row.get('cache_mb', 0):.0f} | {row['cold']['seconds'] / row['floor']['seconds']:.2f} | {hand} | "
-                f"{ds['probe']} ({ds['probe_facts']}) | {ds['hub']} ({ds['hub_facts']}) |")
+                f"{ds['probe']} ({ds['probe_facts']}) | {ds['hub']} ({ds['hub_facts']}) |"
+            )
     if r.get("targets"):
         lines += ["", "| target | measured | met |", "|---|---:|:---:|"]
         for t in r["targets"]:

@@ -114,8 +114,14 @@ MakeDataset = Callable[..., Path]
 # `fuzz` is the long run: HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py tests/test_properties.py
 # Tests that set max_examples themselves keep it; hangs are caught by the tests' own time limits, not deadlines.
 settings.register_profile("default", max_examples=25, deadline=None, derandomize=True, print_blob=True)
-settings.register_profile("fuzz", max_examples=5_000, deadline=None, derandomize=False, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "fuzz",
+    max_examples=5_000,
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
@@ -186,8 +192,7 @@ def problems_of(root: Path) -> tuple[list[Problem], list[Problem]]:
 
 
 def _rel(id: str, polarity: int, parent: str | None = None, **kw: object) -> Relation:
-    return Relation(id=id, label=id.replace("_", " "), polarity=polarity, description=f"{id}.", parent=parent,
-                    **kw)  # type: ignore[arg-type]
+    return Relation(id=id, label=id.replace("_", " "), polarity=polarity, description=f"{id}.", parent=parent, **kw)  # type: ignore[arg-type]
 
 
 SMALL_RELATIONS = [
@@ -235,11 +240,21 @@ SMALL_FACTS = [
 
 
 def build_small() -> KnowledgeGraph:
-    source = Source(id="news", title="News", published="2021-12", text_path="/nonexistent/news.txt",
-                    path="/nonexistent/news.yaml")
+    source = Source(
+        id="news", title="News", published="2021-12", text_path="/nonexistent/news.txt", path="/nonexistent/news.yaml"
+    )
     facts = [
-        Fact(id=i, subject=s, relation=r, object=o, polarity=next(x.polarity for x in SMALL_RELATIONS if x.id == r),
-             quote=f"{s} {r} {o}", source="news", date=d, line=n + 1)
+        Fact(
+            id=i,
+            subject=s,
+            relation=r,
+            object=o,
+            polarity=next(x.polarity for x in SMALL_RELATIONS if x.id == r),
+            quote=f"{s} {r} {o}",
+            source="news",
+            date=d,
+            line=n + 1,
+        )
         for n, (i, s, r, o, d) in enumerate(SMALL_FACTS)
     ]
     return KnowledgeGraph(SMALL_RELATIONS, SMALL_ENTITIES, [source], facts)

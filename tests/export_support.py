@@ -36,19 +36,24 @@ def need(ok: bool, what: str, install: str) -> None:
 
 
 def need_module(name: str, install: str | None = None) -> None:
-    need(importlib.util.find_spec(name) is not None, f"Python package {name!r}",
-         install or "pip install -e '.[test]'")
+    need(importlib.util.find_spec(name) is not None, f"Python package {name!r}", install or "pip install -e '.[test]'")
 
 
 def need_schemas() -> None:
-    need(GRAPHML_XSD.is_file() and GEXF_RNG.is_file(), f"the vendored schemas in {SCHEMAS}",
-         "a copy of shared/ beside the repository")
+    need(
+        GRAPHML_XSD.is_file() and GEXF_RNG.is_file(),
+        f"the vendored schemas in {SCHEMAS}",
+        "a copy of shared/ beside the repository",
+    )
 
 
 def need_node(package: str) -> None:
     need(shutil.which("node") is not None, "Node.js (node)", "apt-get install nodejs")
-    need((JS / "node_modules" / package).is_dir(), f"npm package {package!r} in tests/js/node_modules",
-         "npm ci --prefix tests/js")
+    need(
+        (JS / "node_modules" / package).is_dir(),
+        f"npm package {package!r} in tests/js/node_modules",
+        "npm ci --prefix tests/js",
+    )
 
 
 def need_dot() -> None:
@@ -69,7 +74,7 @@ def graphml_schema() -> Any:
     class Vendored(etree.Resolver):  # type: ignore[misc]
         def resolve(self, url: str, pubid: str, context: Any) -> Any:
             if url.startswith(prefix):
-                return self.resolve_filename(str(local / url[len(prefix):]), context)
+                return self.resolve_filename(str(local / url[len(prefix) :]), context)
             return None
 
     parser = etree.XMLParser(no_network=True)
@@ -105,11 +110,21 @@ def validate_gexf(path: Path) -> None:
 
 def node_read(fmt: str, *paths: Path) -> list[dict[str, Any]]:
     """Run tests/js/read.js: what the JavaScript reader saw in each file."""
-    package = {"gexf": "graphology-gexf", "gexf-lite": "graphology-gexf", "graphml": "graphology-graphml",
-               "cytoscape": "cytoscape"}[fmt]
+    package = {
+        "gexf": "graphology-gexf",
+        "gexf-lite": "graphology-gexf",
+        "graphml": "graphology-graphml",
+        "cytoscape": "cytoscape",
+    }[fmt]
     need_node(package)
-    done = subprocess.run(["node", str(JS / "read.js"), fmt, *map(str, paths)], capture_output=True,
-                          text=True, encoding="utf-8", timeout=120, check=False)
+    done = subprocess.run(
+        ["node", str(JS / "read.js"), fmt, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     result: list[dict[str, Any]] = json.loads(done.stdout)
     return result

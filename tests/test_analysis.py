@@ -59,20 +59,23 @@ def quote(n: int) -> str:
 
 
 def write_signed(root: Path) -> Path:
-    entities = "entities:\n" + "".join(
-        f"  - id: {e}\n    name: {e.upper()}\n    type: country\n    description: Country {e}.\n" for e in COUNTRIES
-    ) + "  - id: pc\n    name: PC\n    type: person\n    description: Leader of c.\n"
+    entities = (
+        "entities:\n"
+        + "".join(
+            f"  - id: {e}\n    name: {e.upper()}\n    type: country\n    description: Country {e}.\n" for e in COUNTRIES
+        )
+        + "  - id: pc\n    name: PC\n    type: person\n    description: Leader of c.\n"
+    )
     items = []
     for n, (s, r, o, when) in enumerate(SIGNED):
-        item = f"  - subject: {s}\n    relation: {r}\n    object: {o}\n    quote: \"{quote(n)}\"\n"
+        item = f'  - subject: {s}\n    relation: {r}\n    object: {o}\n    quote: "{quote(n)}"\n'
         if when and "/" in when:
             start, end = when.split("/")
             item += f"    start: {start}\n    end: {end}\n"
         elif when:
             item += f"    date: {when}\n"
         items.append(item)
-    source = ("source:\n  id: syn\n  title: Synthetic\n  published: 2022-12\n  text: syn.txt\nfacts:\n"
-              + "".join(items))
+    source = "source:\n  id: syn\n  title: Synthetic\n  published: 2022-12\n  text: syn.txt\nfacts:\n" + "".join(items)
     text = "\n".join(quote(n) for n in range(len(SIGNED))) + "\n"
     return write_dataset(root, relations=RELATIONS, entities=entities, source=source, text=text, source_id="syn")
 
@@ -145,7 +148,10 @@ def test_balance_by_construction(signed: KnowledgeGraph) -> None:
     assert [len(t["conflictual"]) for t in bad["ties"]] == [1, 1, 1]
     assert set().union(*(ids(t["conflictual"]) for t in bad["ties"])) == {fid(signed, n) for n in (8, 9, 10)}
     assert {frozenset(e["id"] for e in t["entities"]) for t in r["balanced"]} == {
-        frozenset(("a1", "a2", "a3")), frozenset(("b1", "b2", "b3")), frozenset(("a1", "a2", "b1"))}
+        frozenset(("a1", "a2", "a3")),
+        frozenset(("b1", "b2", "b3")),
+        frozenset(("a1", "a2", "b1")),
+    }
 
 
 def test_balance_leaves_out_unsigned_ties(signed: KnowledgeGraph) -> None:
@@ -234,8 +240,13 @@ def test_explain_errors(signed: KnowledgeGraph) -> None:
 
 
 def test_explain_agrees_with_who_supports_on_the_article(bundled: KnowledgeGraph) -> None:
-    for a, b in [("china", "belarus"), ("belarus", "china"), ("the-west", "belarus"), ("russia", "belarus"),
-                 ("xi-jinping", "lukashenko")]:
+    for a, b in [
+        ("china", "belarus"),
+        ("belarus", "china"),
+        ("the-west", "belarus"),
+        ("russia", "belarus"),
+        ("xi-jinping", "lukashenko"),
+    ]:
         r = analysis.explain(bundled, a, b)
         for key, fn in (("supports", query.who_supports), ("opposes", query.who_opposes)):
             found = {x["entity"]["id"]: x for x in fn(bundled, b)["results"]}
@@ -337,8 +348,10 @@ def run_json(*args: str) -> dict[str, Any]:
     return out
 
 
-@pytest.mark.parametrize("command", [["explain", "c", "a1"], ["timeline", "a1"], ["blocs"], ["balance"],
-                                     ["ambivalent"], ["rank", "--by", "degree"]])
+@pytest.mark.parametrize(
+    "command",
+    [["explain", "c", "a1"], ["timeline", "a1"], ["blocs"], ["balance"], ["ambivalent"], ["rank", "--by", "degree"]],
+)
 @pytest.mark.parametrize("fmt", ["table", "csv"])
 def test_cli_views(signed_dir: Path, command: list[str], fmt: str) -> None:
     result = runner.invoke(app, [*command, "--data", str(signed_dir), "--format", fmt])
@@ -351,10 +364,12 @@ def test_cli_matches_library(signed_dir: Path, signed: KnowledgeGraph) -> None:
     assert run_json("blocs", "--data", d) == analysis.blocs(signed)
     assert run_json("balance", "--data", d, "--no-fold") == analysis.balance(signed, fold=False)
     assert run_json("ambivalent", "--data", d) == analysis.ambivalent(signed)
-    assert run_json("explain", "c", "a1", "--data", d, "--max-hops", "1") == analysis.explain(signed, "c", "a1",
-                                                                                               max_hops=1)
+    assert run_json("explain", "c", "a1", "--data", d, "--max-hops", "1") == analysis.explain(
+        signed, "c", "a1", max_hops=1
+    )
     assert run_json("rank", "--by", "betweenness", "--data", d, "--polarity", "+") == analysis.rank(
-        signed, by="betweenness", polarity="+")
+        signed, by="betweenness", polarity="+"
+    )
 
 
 def test_cli_time_options(signed_dir: Path) -> None:
@@ -371,12 +386,15 @@ def test_cli_csv_rows_carry_evidence(signed_dir: Path) -> None:
     assert len(lines) == 1 + 3  # two cooperative facts and one conflictual
 
 
-@pytest.mark.parametrize("args,code,text", [
-    (["explain", "c", "nowhere"], 4, "unknown entity 'nowhere'"),
-    (["rank", "--by", "fame"], 2, "fame"),
-    (["rank", "--polarity", "up"], 2, "--polarity"),
-    (["explain", "c", "c"], 2, "two different entities"),
-])
+@pytest.mark.parametrize(
+    "args,code,text",
+    [
+        (["explain", "c", "nowhere"], 4, "unknown entity 'nowhere'"),
+        (["rank", "--by", "fame"], 2, "fame"),
+        (["rank", "--polarity", "up"], 2, "--polarity"),
+        (["explain", "c", "c"], 2, "two different entities"),
+    ],
+)
 def test_cli_errors(signed_dir: Path, args: list[str], code: int, text: str) -> None:
     result = runner.invoke(app, [*args, "--data", str(signed_dir)])
     assert result.exit_code == code

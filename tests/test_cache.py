@@ -87,7 +87,8 @@ def test_warnings_keep_the_path_the_dataset_was_named_by(
     text = (data / "entities.yaml").read_text(encoding="utf-8")
     (data / "entities.yaml").write_text(
         text + "\n  - id: nobody\n    name: Nobody At All\n    type: person\n    description: In no fact.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.chdir(data.parent)
     fresh = kgraph.load("data", cache=False)
     assert [w.path for w in fresh.warnings] == [os.path.join("data", "entities.yaml")]
@@ -116,7 +117,8 @@ def test_a_changed_file_is_read_again(data: Path, cache_dir: Path, change: str) 
         (data / "sources" / "second.yaml").write_text(
             "source:\n  id: second\n  title: Second\n  text: second.txt\nfacts:\n"
             "  - subject: russia\n    relation: supports\n    object: belarus\n    quote: Russia backs Belarus.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         kg = kgraph.load(data)
         assert len(kg.facts) == 59 and "second" in kg.sources
     elif change == "removed source":
@@ -125,8 +127,9 @@ def test_a_changed_file_is_read_again(data: Path, cache_dir: Path, change: str) 
         assert len(kg.facts) == 0 and not kg.sources
     else:  # a renamed entity changes the answers' names
         text = (data / "entities.yaml").read_text(encoding="utf-8")
-        (data / "entities.yaml").write_text(text.replace("name: Belarus\n", "name: Republic Belarus\n"),
-                                            encoding="utf-8")
+        (data / "entities.yaml").write_text(
+            text.replace("name: Belarus\n", "name: Republic Belarus\n"), encoding="utf-8"
+        )
         assert kgraph.load(data).entity("belarus").name == "Republic Belarus"
     if change != "text":  # (the text change made the data invalid: nothing to answer)
         assert answers(kgraph.load(data)) == answers(kgraph.load(data, cache=False))
@@ -150,7 +153,7 @@ def test_a_damaged_entry_is_detected_and_rebuilt(data: Path, cache_dir: Path, da
         entry.write_bytes(raw[: len(raw) * 2 // 3])
     elif damage == "flip a byte":
         pos = len(raw) - 100
-        entry.write_bytes(raw[:pos] + bytes([raw[pos] ^ 0x40]) + raw[pos + 1:])
+        entry.write_bytes(raw[:pos] + bytes([raw[pos] ^ 0x40]) + raw[pos + 1 :])
     elif damage == "garbage":
         entry.write_bytes(os.urandom(len(raw)))
     elif damage == "empty":
@@ -175,8 +178,7 @@ def test_another_kgraph_version_does_not_use_the_entry(
 
 def test_invalid_data_is_never_cached(data: Path, cache_dir: Path) -> None:
     src = data / "sources" / f"{SOURCE}.yaml"
-    src.write_text(src.read_text(encoding="utf-8").replace("object: belarus", "object: belaruss", 1),
-                   encoding="utf-8")
+    src.write_text(src.read_text(encoding="utf-8").replace("object: belarus", "object: belaruss", 1), encoding="utf-8")
     with pytest.raises(DataError):
         kgraph.load(data)
     assert not cache.entry_path(data).exists()
@@ -193,7 +195,9 @@ def test_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch, t
     assert cache.cache_dir() == tmp_path / "mine"
 
 
-def test_an_unwritable_cache_folder_is_not_an_error(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_cache_folder_is_not_an_error(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("KGRAPH_CACHE_DIR", str(blocker / "cache"))
@@ -214,8 +218,7 @@ def test_old_entries_are_pruned(tmp_path: Path, cache_dir: Path, monkeypatch: py
     root = tmp_path / "d3"
     shutil.copytree(BUNDLED, root)
     kgraph.load(root)
-    assert sorted(p.name for p in cache_dir.glob("*.kgc")) == sorted(
-        cache.entry_path(r).name for r in (roots[2], root))
+    assert sorted(p.name for p in cache_dir.glob("*.kgc")) == sorted(cache.entry_path(r).name for r in (roots[2], root))
 
 
 def test_progress_is_reported_per_source_file(data: Path) -> None:
@@ -223,18 +226,21 @@ def test_progress_is_reported_per_source_file(data: Path) -> None:
     (data / "sources" / "second.yaml").write_text(
         "source:\n  id: second\n  title: Second\n  text: second.txt\nfacts:\n"
         "  - subject: russia\n    relation: supports\n    object: belarus\n    quote: Russia backs Belarus.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     seen: list[tuple[int, int]] = []
     kgraph.load(data, cache=False, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]
 
 
 def test_several_processes_loading_at_once_agree(data: Path, cache_dir: Path) -> None:
-    code = ("import json, sys, kgraph; kg = kgraph.load(sys.argv[1]); "
-            "print(json.dumps(kgraph.who_supports(kg, 'belarus')))")
+    code = (
+        "import json, sys, kgraph; kg = kgraph.load(sys.argv[1]); print(json.dumps(kgraph.who_supports(kg, 'belarus')))"
+    )
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)}
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(data)], stdout=subprocess.PIPE, env=env)
-             for _ in range(4)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(data)], stdout=subprocess.PIPE, env=env) for _ in range(4)
+    ]
     outputs = [p.communicate(timeout=60)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs)
     expected = kgraph.who_supports(kgraph.load(data, cache=False), "belarus")
@@ -265,7 +271,11 @@ def test_cache_info_says_whether_the_dataset_is_current(data: Path, cache_dir: P
     info = cli("cache", "info", "--data", str(data), "--format", "json")
     assert info["directory"] == str(cache_dir)
     assert info["entries"] == [] and info["dataset"] == {
-        "data_dir": os.path.realpath(data), "file": str(cache.entry_path(data)), "cached": False, "fresh": False}
+        "data_dir": os.path.realpath(data),
+        "file": str(cache.entry_path(data)),
+        "cached": False,
+        "fresh": False,
+    }
     cli("stats", "--data", str(data), "--format", "json")
     info = cli("cache", "info", "--data", str(data), "--format", "json")
     entries = info["entries"]
@@ -284,7 +294,8 @@ def test_cache_clear_removes_every_entry(data: Path, cache_dir: Path) -> None:
     assert len(list(cache_dir.glob("*.kgc"))) == 2
     cleared = cli("cache", "clear", "--format", "json")
     assert sorted(cleared["removed"]) == sorted(  # type: ignore[arg-type]
-        str(cache.entry_path(r)) for r in (data, BUNDLED))
+        str(cache.entry_path(r)) for r in (data, BUNDLED)
+    )
     assert list(cache_dir.glob("*.kgc")) == []
     assert cli("cache", "clear", "--format", "json")["removed"] == []
 
@@ -329,14 +340,17 @@ def test_progress_bar_only_on_a_terminal_and_only_for_a_long_load(monkeypatch: p
     assert piped.parts == []
 
 
-@pytest.mark.parametrize(("values", "hint", "kind"), [
-    ([3, 1, 2**40], "ints", "ints"),
-    ([1, None, 2], "ints", "codes"),  # a value that does not fit the usual encoding falls back to codes
-    (["a", "é€", "", "a"], "text", "text"),
-    (["a", None], "text", "codes"),
-    (["x", "y", "z"], None, "text"),  # a field the cache does not know: chosen by looking
-    ([("k", "v"), (), ("k", "v")], None, "codes"),
-])
+@pytest.mark.parametrize(
+    ("values", "hint", "kind"),
+    [
+        ([3, 1, 2**40], "ints", "ints"),
+        ([1, None, 2], "ints", "codes"),  # a value that does not fit the usual encoding falls back to codes
+        (["a", "é€", "", "a"], "text", "text"),
+        (["a", None], "text", "codes"),
+        (["x", "y", "z"], None, "text"),  # a field the cache does not know: chosen by looking
+        ([("k", "v"), (), ("k", "v")], None, "codes"),
+    ],
+)
 def test_every_column_encoding_reads_back(values: list[object], hint: str | None, kind: str) -> None:
     spec, parts = cache._encode_column(values, hint)
     assert spec["kind"] == kind

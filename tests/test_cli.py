@@ -93,9 +93,11 @@ def test_path_json(kg: kgraph.KnowledgeGraph) -> None:
         visits.append([s["object"]["id"] if s["direction"] == "forward" else s["subject"]["id"] for s in p["steps"]])
     assert ["belarus", "russia"] in visits
     assert as_json("path", "china", "russia", "--all", "--max-hops", "3") == same(
-        query.paths(kg, "china", "russia", all_paths=True, max_hops=3))
+        query.paths(kg, "china", "russia", all_paths=True, max_hops=3)
+    )
     assert as_json("path", "china", "russia", "-r", "cooperates", "--relation", "structural") == same(
-        query.paths(kg, "china", "russia", relations=["cooperates", "structural"]))
+        query.paths(kg, "china", "russia", relations=["cooperates", "structural"])
+    )
 
 
 def test_neighbours_json(kg: kgraph.KnowledgeGraph) -> None:
@@ -113,10 +115,15 @@ def test_relations_facts_entity_stats_json(kg: kgraph.KnowledgeGraph) -> None:
     assert out == same(query.facts(kg, subject="china", relation=["cooperates"]))
     assert out["facts"] and all(f["subject"]["id"] == "china" and f["polarity"] == 1 for f in out["facts"])
     assert as_json("facts", "--object", "belarus", "--source", "belarus-china-ironclad-friend") == same(
-        query.facts(kg, object="belarus", source="belarus-china-ironclad-friend"))
+        query.facts(kg, object="belarus", source="belarus-china-ironclad-friend")
+    )
     assert as_json("entity", "Lukashenka") == same(query.entity(kg, "lukashenko"))
-    assert as_json("stats") == {"entities": len(kg.entities), "facts": len(kg.facts),
-                                "relations": len(kg.relations), "sources": len(kg.sources)}
+    assert as_json("stats") == {
+        "entities": len(kg.entities),
+        "facts": len(kg.facts),
+        "relations": len(kg.relations),
+        "sources": len(kg.sources),
+    }
 
 
 def test_json_is_the_default_in_a_pipe(kg: kgraph.KnowledgeGraph) -> None:
@@ -176,9 +183,18 @@ def test_table_fits_the_width_and_keeps_short_values_whole(kg: kgraph.KnowledgeG
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])
-@pytest.mark.parametrize("args", [["who-opposes", "belarus"], ["path", "china", "russia", "--all"],
-                                  ["neighbours", "belarus", "--depth", "2"], ["facts"], ["entity", "lukashenko"],
-                                  ["relations"], ["stats"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["who-opposes", "belarus"],
+        ["path", "china", "russia", "--all"],
+        ["neighbours", "belarus", "--depth", "2"],
+        ["facts"],
+        ["entity", "lukashenko"],
+        ["relations"],
+        ["stats"],
+    ],
+)
 def test_every_table_fits_the_width(args: list[str], width: int) -> None:
     from rich.cells import cell_len
 
@@ -248,35 +264,50 @@ def test_unknown_entity_suggests_and_exits_4(kg: kgraph.KnowledgeGraph) -> None:
 
 def test_unknown_entity_exact_message_on_a_small_dataset(make_dataset: MakeDataset) -> None:
     root = str(make_dataset())
-    assert fails(4, "who-supports", "betalnd", "--data", root) == \
-        "error: unknown entity 'betalnd'; did you mean 'betaland'?\n"
+    assert (
+        fails(4, "who-supports", "betalnd", "--data", root)
+        == "error: unknown entity 'betalnd'; did you mean 'betaland'?\n"
+    )
     assert fails(4, "path", "alphaland", "nowhere", "--data", root) == "error: unknown entity 'nowhere'\n"
-    assert fails(4, "facts", "--relation", "suports", "--data", root) == \
-        "error: unknown relation 'suports'; did you mean 'supports' or 'supported_by'?\n"
-    assert fails(4, "facts", "--source", "artt", "--data", root) == \
-        "error: unknown source 'artt'; did you mean 'art'?\n"
+    assert (
+        fails(4, "facts", "--relation", "suports", "--data", root)
+        == "error: unknown relation 'suports'; did you mean 'supports' or 'supported_by'?\n"
+    )
+    assert (
+        fails(4, "facts", "--source", "artt", "--data", root) == "error: unknown source 'artt'; did you mean 'art'?\n"
+    )
 
 
 def test_no_path_exits_5(make_dataset: MakeDataset) -> None:
-    root = str(make_dataset(
-        entities=ENTITIES + "  - id: delta\n    name: Delta\n    type: place\n    description: x.\n"))
+    root = str(
+        make_dataset(entities=ENTITIES + "  - id: delta\n    name: Delta\n    type: place\n    description: x.\n")
+    )
     assert fails(5, "path", "alphaland", "delta", "--data", root) == "error: no path from 'alphaland' to 'delta'\n"
-    assert fails(5, "path", "betaland", "gamma", "-r", "supports", "--data", root) == \
-        "error: no path from 'betaland' to 'gamma-leader' using supports\n"
+    assert (
+        fails(5, "path", "betaland", "gamma", "-r", "supports", "--data", root)
+        == "error: no path from 'betaland' to 'gamma-leader' using supports\n"
+    )
 
 
 def test_invalid_data_exits_3_with_the_first_problem(make_dataset: MakeDataset) -> None:
-    root = make_dataset(facts="- subject: alphaland\n  relation: supports\n  object: betalnd\n"
-                              "  quote: Alphaland backs Betaland.\n")
+    root = make_dataset(
+        facts="- subject: alphaland\n  relation: supports\n  object: betalnd\n  quote: Alphaland backs Betaland.\n"
+    )
     err = fails(3, "who-supports", "belarus", "--data", str(root))
     assert err == (f"error: {root}/sources/art.yaml:9:13: unknown entity 'betalnd' (did you mean 'betaland'?)\n")
     assert fails(3, "stats", "--data", str(root / "missing")) == (
-        f"error: {root / 'missing'}: no such data folder (give --data PATH or set KGRAPH_DATA)\n")
+        f"error: {root / 'missing'}: no such data folder (give --data PATH or set KGRAPH_DATA)\n"
+    )
 
 
 def test_usage_errors_exit_2() -> None:
-    for args in (["who-supports"], ["stats", "--format", "xml"], ["no-such-command"],
-                 ["path", "china", "russia", "--max-hops", "0"], ["neighbours", "belarus", "--depth", "zero"]):
+    for args in (
+        ["who-supports"],
+        ["stats", "--format", "xml"],
+        ["no-such-command"],
+        ["path", "china", "russia", "--max-hops", "0"],
+        ["neighbours", "belarus", "--depth", "zero"],
+    ):
         result = run(*args)
         assert result.exit_code == 2, args
         assert result.stdout == ""
@@ -284,8 +315,9 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_usage_error_from_the_library_exits_2() -> None:
-    assert fails(2, "neighbours", "belarus", "--direction", "up") == \
-        "error: direction must be in, out or both, not 'up'\n"
+    assert (
+        fails(2, "neighbours", "belarus", "--direction", "up") == "error: direction must be in, out or both, not 'up'\n"
+    )
     assert fails(2, "path", "china", "Beijing") == "error: a path needs two different entities\n"
 
 
@@ -293,14 +325,19 @@ def test_usage_error_from_the_library_exits_2() -> None:
     ("argv", "line"),
     [
         (["who-supports"], "error: Missing argument 'name'. (see 'kgraph who-supports --help')"),
-        (["stats", "--format", "xml"],
-         ("error: Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', 'json', 'csv'. "
-          "(see 'kgraph stats --help')")),
+        (
+            ["stats", "--format", "xml"],
+            (
+                "error: Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', 'json', 'csv'. "
+                "(see 'kgraph stats --help')"
+            ),
+        ),
         (["no-such-command"], "error: No such command 'no-such-command'. (see 'kgraph --help')"),
     ],
 )
-def test_usage_errors_through_the_entry_point_are_one_line(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                                           line: str) -> None:
+def test_usage_errors_through_the_entry_point_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], line: str
+) -> None:
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2
@@ -331,7 +368,7 @@ def test_validate_bad_dataset(make_dataset: MakeDataset) -> None:
     root = make_dataset(
         entities=ENTITIES + "  - id: delta\n    name: Delta\n    type: place\n    description: x.\n",
         facts="- subject: alphaland\n  relation: suports\n  object: betaland\n  quote: Alphaland backs Betaland.\n"
-              "- subject: alphaland\n  relation: supports\n  object: betaland\n  quote: Alphaland strongly backs Betaland.\n",
+        "- subject: alphaland\n  relation: supports\n  object: betaland\n  quote: Alphaland strongly backs Betaland.\n",
     )
     result = run("validate", "--data", str(root), "--format", "json")
     assert result.exit_code == 3
@@ -357,8 +394,9 @@ def test_validate_bad_dataset(make_dataset: MakeDataset) -> None:
 
 
 def test_validate_warnings_pass_unless_strict(make_dataset: MakeDataset) -> None:
-    root = str(make_dataset(
-        entities=ENTITIES + "  - id: delta\n    name: Delta\n    type: place\n    description: x.\n"))
+    root = str(
+        make_dataset(entities=ENTITIES + "  - id: delta\n    name: Delta\n    type: place\n    description: x.\n")
+    )
     assert run("validate", "--data", root, "-f", "json").exit_code == 0
     strict = run("validate", "--strict", "--data", root, "-f", "json")
     assert strict.exit_code == 3
@@ -371,15 +409,29 @@ def test_validate_warnings_pass_unless_strict(make_dataset: MakeDataset) -> None
 
 def test_python_m_kgraph_version() -> None:
     env = {k: v for k, v in os.environ.items() if k != "KGRAPH_DATA"}
-    proc = subprocess.run([sys.executable, "-m", "kgraph", "--version"], capture_output=True, text=True,
-                          check=False, cwd=REPO, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+    )
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"kgraph {kgraph.__version__}\n", "")
 
 
 def test_python_m_kgraph_unknown_entity_has_no_traceback(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "KGRAPH_DATA"}
-    proc = subprocess.run([sys.executable, "-m", "kgraph", "who-supports", "belaruss"], capture_output=True,
-                          text=True, check=False, cwd=tmp_path, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kgraph", "who-supports", "belaruss"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 4
     assert proc.stdout == ""
     assert proc.stderr.startswith("error: unknown entity 'belaruss'; did you mean 'belarus'")
@@ -389,8 +441,17 @@ def test_python_m_kgraph_unknown_entity_has_no_traceback(tmp_path: Path) -> None
 def test_every_command_has_help() -> None:
     result = run("--help")
     assert result.exit_code == 0
-    for name in ("who-supports", "who-opposes", "path", "neighbours", "relations", "facts", "entity", "stats",
-                 "validate"):
+    for name in (
+        "who-supports",
+        "who-opposes",
+        "path",
+        "neighbours",
+        "relations",
+        "facts",
+        "entity",
+        "stats",
+        "validate",
+    ):
         assert name in result.stdout
         sub = run(name, "--help")
         assert sub.exit_code == 0, name

@@ -32,8 +32,11 @@ def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def start(data: Path, cache_dir: Path, *options: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "kgraph", *options, "who-supports", "belarus", "--data", str(data), "-f", "json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)})
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)},
+    )
 
 
 def finish(proc: subprocess.Popen[str]) -> Any:
@@ -51,8 +54,9 @@ def cache_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def test_processes_started_together_on_a_cold_cache_agree(medium: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_processes_started_together_on_a_cold_cache_agree(
+    medium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     expected = uncached(medium, tmp_path)
     assert expected["results"], "the generated data must give a non-empty answer"
     cache_dir = tmp_path / "cache"
@@ -65,8 +69,7 @@ def test_processes_started_together_on_a_cold_cache_agree(medium: Path, tmp_path
     kg = cache.load_cached(medium)
     assert kg is not None and len(kg.facts) == 2_000
     info = cache.info(medium)
-    assert info["dataset"] == {"data_dir": os.path.realpath(medium), "file": str(entry), "cached": True,
-                               "fresh": True}
+    assert info["dataset"] == {"data_dir": os.path.realpath(medium), "file": str(entry), "cached": True, "fresh": True}
     assert finish(start(medium, cache_dir)) == expected  # answered from that entry, still the same
 
 
@@ -82,8 +85,9 @@ def _round(data: Path, i: int) -> None:
         os.replace(tmp, path)
 
 
-def test_loads_while_the_data_changes_never_answer_for_old_data(medium: Path, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loads_while_the_data_changes_never_answer_for_old_data(
+    medium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(medium, data)
     cache_dir = tmp_path / "cache"

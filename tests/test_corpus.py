@@ -63,8 +63,16 @@ def problems(root: Path, expect: Expect, kind: str) -> list[Problem]:
     out = []
     for p in expect.get(kind) or []:
         path = str(root) if p["file"] == "." else str(root / p["file"])
-        out.append(Problem(path, p["line"], p["column"], p["message"], kind[:-1] if kind == "errors" else "warning",
-                           p.get("suggestion")))
+        out.append(
+            Problem(
+                path,
+                p["line"],
+                p["column"],
+                p["message"],
+                kind[:-1] if kind == "errors" else "warning",
+                p.get("suggestion"),
+            )
+        )
     return out
 
 
@@ -169,6 +177,7 @@ def generated(name: str) -> Callable[[Generator], Generator]:
     def register(fn: Generator) -> Generator:
         GENERATED[name] = fn
         return fn
+
     return register
 
 
@@ -179,8 +188,15 @@ def _huge_file(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     size = DEFAULTS.max_file_bytes + 1
     with open(root / "entities.yaml", "r+b") as fh:
         fh.truncate(size)
-    return root, expect_errors(err("entities.yaml", 0, 0, f"entities.yaml is {size:,} bytes, too big to read (the "
-                                   f"limit is {DEFAULTS.max_file_bytes:,} bytes; set KGRAPH_MAX_FILE_BYTES to raise it)"))
+    return root, expect_errors(
+        err(
+            "entities.yaml",
+            0,
+            0,
+            f"entities.yaml is {size:,} bytes, too big to read (the "
+            f"limit is {DEFAULTS.max_file_bytes:,} bytes; set KGRAPH_MAX_FILE_BYTES to raise it)",
+        )
+    )
 
 
 @generated("huge-text-sparse")
@@ -189,8 +205,15 @@ def _huge_text(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     size = DEFAULTS.max_text_bytes + 1
     with open(root / "sources" / "art.txt", "r+b") as fh:
         fh.truncate(size)
-    return root, expect_errors(err("sources/art.yaml", 5, 9, f"art.txt is {size:,} bytes, too big to read (the "
-                                   f"limit is {DEFAULTS.max_text_bytes:,} bytes; set KGRAPH_MAX_TEXT_BYTES to raise it)"))
+    return root, expect_errors(
+        err(
+            "sources/art.yaml",
+            5,
+            9,
+            f"art.txt is {size:,} bytes, too big to read (the "
+            f"limit is {DEFAULTS.max_text_bytes:,} bytes; set KGRAPH_MAX_TEXT_BYTES to raise it)",
+        )
+    )
 
 
 @generated("huge-scalar")
@@ -199,10 +222,19 @@ def _huge_scalar(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     root = base_copy(tmp_path)
     n = 2 * DEFAULTS.max_scalar_chars
     art = root / "sources" / "art.yaml"
-    art.write_text(art.read_text(encoding="utf-8").replace("quote: Alphaland backs Betaland.", "quote: " + "x" * n),
-                   encoding="utf-8")
-    return root, expect_errors(err("sources/art.yaml", 10, 12, f"a value of {n:,} characters is too long (the limit "
-                                   f"is {DEFAULTS.max_scalar_chars:,}; set KGRAPH_MAX_SCALAR_CHARS to raise it)"))
+    art.write_text(
+        art.read_text(encoding="utf-8").replace("quote: Alphaland backs Betaland.", "quote: " + "x" * n),
+        encoding="utf-8",
+    )
+    return root, expect_errors(
+        err(
+            "sources/art.yaml",
+            10,
+            12,
+            f"a value of {n:,} characters is too long (the limit "
+            f"is {DEFAULTS.max_scalar_chars:,}; set KGRAPH_MAX_SCALAR_CHARS to raise it)",
+        )
+    )
 
 
 @generated("deep-nesting-100k")
@@ -210,8 +242,14 @@ def _deep_flow(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     """100,000 nested '[': refused at libyaml's own 1,000 levels (kgraph's 32 where libyaml has no limit)."""
     root = base_copy(tmp_path)
     (root / "relations.yaml").write_text("relations: " + "[" * 100_000 + "\n", encoding="utf-8")
-    return root, expect_errors(err("relations.yaml", 1, 1011, "lists and mappings are nested far too deep here "
-                                   "(over 1,000 levels, the YAML parser's limit)"))
+    return root, expect_errors(
+        err(
+            "relations.yaml",
+            1,
+            1011,
+            "lists and mappings are nested far too deep here (over 1,000 levels, the YAML parser's limit)",
+        )
+    )
 
 
 @generated("deep-block-nesting")
@@ -221,8 +259,14 @@ def _deep_block(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     body = "".join(" " * i + "-\n" for i in range(5000))
     (root / "relations.yaml").write_text("relations:\n" + body, encoding="utf-8")
     # the top mapping is level 1 and the list on line n + 1 level n, so line 33 opens level 33
-    return root, expect_errors(err("relations.yaml", 33, 32, "lists and mappings are nested more than 32 deep here "
-                                   "(the limit is 32; set KGRAPH_MAX_DEPTH to raise it)"))
+    return root, expect_errors(
+        err(
+            "relations.yaml",
+            33,
+            32,
+            "lists and mappings are nested more than 32 deep here (the limit is 32; set KGRAPH_MAX_DEPTH to raise it)",
+        )
+    )
 
 
 @generated("many-items")
@@ -231,9 +275,17 @@ def _many_items(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     root = base_copy(tmp_path)
     mp.setenv("KGRAPH_MAX_ITEMS", "1000")
     (root / "entities.yaml").write_text("entities: [" + "a, " * 1500 + "a]\n", encoding="utf-8")
-    return root, {**expect_errors(err("entities.yaml", 1, 12 + 3 * 1000, "a list with more than 1,000 items (the "
-                                      "limit is 1,000; set KGRAPH_MAX_ITEMS to raise it)")),
-                  "env": {"KGRAPH_MAX_ITEMS": "1000"}}
+    return root, {
+        **expect_errors(
+            err(
+                "entities.yaml",
+                1,
+                12 + 3 * 1000,
+                "a list with more than 1,000 items (the limit is 1,000; set KGRAPH_MAX_ITEMS to raise it)",
+            )
+        ),
+        "env": {"KGRAPH_MAX_ITEMS": "1000"},
+    }
 
 
 @generated("many-values")
@@ -241,9 +293,17 @@ def _many_values(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     """Many small lists, each under the item limit, together over the values-per-file limit."""
     root = base_copy(tmp_path)
     (root / "entities.yaml").write_text("entities:\n" + "- [a, a, a, a]\n" * 300, encoding="utf-8")
-    return root, {**expect_errors(err("entities.yaml", 201, 13, "the file has more than 1,000 values (the limit is "
-                                      "1,000; set KGRAPH_MAX_NODES to raise it)")),
-                  "env": {"KGRAPH_MAX_NODES": "1000"}}
+    return root, {
+        **expect_errors(
+            err(
+                "entities.yaml",
+                201,
+                13,
+                "the file has more than 1,000 values (the limit is 1,000; set KGRAPH_MAX_NODES to raise it)",
+            )
+        ),
+        "env": {"KGRAPH_MAX_NODES": "1000"},
+    }
 
 
 @generated("long-text-many-wrong-quotes")
@@ -252,14 +312,19 @@ def _long_text(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     reported, without a suggestion (difflib over every sentence for every quote would be quadratic)."""
     root = base_copy(tmp_path)
     n = MAX_SENTENCES_SEARCHED + 1
-    text = (root / "sources" / "art.txt").read_text(encoding="utf-8") + " ".join(f"Line {i} says little." for i in range(n))
+    text = (root / "sources" / "art.txt").read_text(encoding="utf-8") + " ".join(
+        f"Line {i} says little." for i in range(n)
+    )
     (root / "sources" / "art.txt").write_text(text, encoding="utf-8")
-    wrong = "".join(f"  - subject: alphaland\n    relation: supports\n    object: betaland\n    quote: Line {i} says a lot.\n"
-                    for i in range(30))
+    wrong = "".join(
+        f"  - subject: alphaland\n    relation: supports\n    object: betaland\n    quote: Line {i} says a lot.\n"
+        for i in range(30)
+    )
     art = root / "sources" / "art.yaml"
     art.write_text(art.read_text(encoding="utf-8") + wrong, encoding="utf-8")
-    return root, expect_errors(*(err("sources/art.yaml", 19 + 4 * i, 12, "quote not found in the article text of 'art'")
-                                 for i in range(30)))
+    return root, expect_errors(
+        *(err("sources/art.yaml", 19 + 4 * i, 12, "quote not found in the article text of 'art'") for i in range(30))
+    )
 
 
 @generated("suggestion-budget-spent")
@@ -268,12 +333,19 @@ def _budget(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     suggestion (the budget, 2,000,000 candidates, is lowered here to 7: two searches among three entities)."""
     mp.setattr(validate, "SUGGESTION_BUDGET", 7)
     root = base_copy(tmp_path)
-    wrong = "".join(f"  - subject: alphaland\n    relation: supports\n    object: betalnd\n    quote: Alphaland backs "
-                    f"Betaland.\n    date: 202{i}\n" for i in range(4))
+    wrong = "".join(
+        f"  - subject: alphaland\n    relation: supports\n    object: betalnd\n    quote: Alphaland backs "
+        f"Betaland.\n    date: 202{i}\n"
+        for i in range(4)
+    )
     art = root / "sources" / "art.yaml"
     art.write_text(art.read_text(encoding="utf-8") + wrong, encoding="utf-8")
-    return root, expect_errors(*(err("sources/art.yaml", 18 + 5 * i, 13, "unknown entity 'betalnd'",
-                                     "'betaland'" if i < 2 else None) for i in range(4)))
+    return root, expect_errors(
+        *(
+            err("sources/art.yaml", 18 + 5 * i, 13, "unknown entity 'betalnd'", "'betaland'" if i < 2 else None)
+            for i in range(4)
+        )
+    )
 
 
 @generated("relation-hierarchy-too-deep")
@@ -282,14 +354,22 @@ def _deep_hierarchy(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expec
     linear time, so a chain of 400,000 is refused as quickly)."""
     root = base_copy(tmp_path)
     chain = "  - id: r0\n    polarity: 0\n    description: x.\n" + "".join(
-        f"  - id: r{i}\n    parent: r{i - 1}\n    polarity: 0\n    description: x.\n" for i in range(1, 150))
+        f"  - id: r{i}\n    parent: r{i - 1}\n    polarity: 0\n    description: x.\n" for i in range(1, 150)
+    )
     text = (root / "relations.yaml").read_text(encoding="utf-8") + chain
     (root / "relations.yaml").write_text(text, encoding="utf-8")
     line = text.splitlines().index("    parent: r100") + 1
     limit = DEFAULTS.max_relation_depth
-    return root, expect_errors(err("relations.yaml", line, 13, f"relation 'r101' has more than {limit} ancestors; the "
-                                   f"relation hierarchy is too deep (the limit is {limit}; set "
-                                   "KGRAPH_MAX_RELATION_DEPTH to raise it)"))
+    return root, expect_errors(
+        err(
+            "relations.yaml",
+            line,
+            13,
+            f"relation 'r101' has more than {limit} ancestors; the "
+            f"relation hierarchy is too deep (the limit is {limit}; set "
+            "KGRAPH_MAX_RELATION_DEPTH to raise it)",
+        )
+    )
 
 
 @generated("quote-scan-allowance-spent")
@@ -302,19 +382,34 @@ def _scan(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     text = "Alphaland backs Betaland. On Friday, Gamma Leader criticised Betaland. " + extra
     (root / "sources" / "art.txt").write_text(text, encoding="utf-8")
     art = root / "sources" / "art.yaml"
-    art.write_text(art.read_text(encoding="utf-8") + "".join(
-        f"  - subject: alphaland\n    relation: supports\n    object: betaland\n    quote: Word{i} here.\n"
-        for i in range(20)), encoding="utf-8")
-    allowance = (10 << 20) + sum(os.path.getsize(root / f) for f in ("relations.yaml", "entities.yaml",
-                                                                      "sources/art.yaml"))
+    art.write_text(
+        art.read_text(encoding="utf-8")
+        + "".join(
+            f"  - subject: alphaland\n    relation: supports\n    object: betaland\n    quote: Word{i} here.\n"
+            for i in range(20)
+        ),
+        encoding="utf-8",
+    )
+    allowance = (10 << 20) + sum(
+        os.path.getsize(root / f) for f in ("relations.yaml", "entities.yaml", "sources/art.yaml")
+    )
     first_unchecked = allowance // len(text)  # 0-based: the checks before it fit in the allowance
     lines = art.read_text(encoding="utf-8").splitlines()
     line = [n for n, t in enumerate(lines, 1) if t.startswith("    quote: ")][first_unchecked]
-    return root, {**expect_errors(err("sources/art.yaml", line, 12, "quotes not checked from here on: checking them "
-                                      "has scanned 1 characters of article text per byte of YAML, the most allowed "
-                                      "(the limit is 1; set KGRAPH_MAX_QUOTE_SCAN to raise it); do sources pair "
-                                      "very many facts with very long texts?")),
-                  "env": {"KGRAPH_MAX_QUOTE_SCAN": "1"}}
+    return root, {
+        **expect_errors(
+            err(
+                "sources/art.yaml",
+                line,
+                12,
+                "quotes not checked from here on: checking them "
+                "has scanned 1 characters of article text per byte of YAML, the most allowed "
+                "(the limit is 1; set KGRAPH_MAX_QUOTE_SCAN to raise it); do sources pair "
+                "very many facts with very long texts?",
+            )
+        ),
+        "env": {"KGRAPH_MAX_QUOTE_SCAN": "1"},
+    }
 
 
 @generated("text-symlink-outside")
@@ -324,8 +419,15 @@ def _text_symlink(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]
     secret = tmp_path / "secret.txt"
     shutil.move(root / "sources" / "art.txt", secret)
     (root / "sources" / "art.txt").symlink_to(secret)
-    return root, expect_errors(err("sources/art.yaml", 5, 9, "the article text must be inside the data folder, and "
-                                   "'art.txt' leads outside it; name a file beside art.yaml"))
+    return root, expect_errors(
+        err(
+            "sources/art.yaml",
+            5,
+            9,
+            "the article text must be inside the data folder, and "
+            "'art.txt' leads outside it; name a file beside art.yaml",
+        )
+    )
 
 
 def _linked_outside(tmp_path: Path, inside: str, outside: str) -> tuple[Path, Expect]:
@@ -334,8 +436,15 @@ def _linked_outside(tmp_path: Path, inside: str, outside: str) -> tuple[Path, Ex
     elsewhere = tmp_path / outside
     shutil.move(root / inside, elsewhere)
     (root / inside).symlink_to(elsewhere)
-    return root, expect_errors(err(inside, 0, 0, f"{inside} is a symlink to {elsewhere}, outside the data folder; "
-                                   "kgraph reads only files inside it (copy the file in instead)"))
+    return root, expect_errors(
+        err(
+            inside,
+            0,
+            0,
+            f"{inside} is a symlink to {elsewhere}, outside the data folder; "
+            "kgraph reads only files inside it (copy the file in instead)",
+        )
+    )
 
 
 @generated("source-symlink-outside")
@@ -380,8 +489,9 @@ def _text_folder(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
 def _source_folder(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     root = base_copy(tmp_path)
     (root / "sources" / "notes.yaml").mkdir()
-    return root, expect_errors(err("sources/notes.yaml", 0, 0, "notes.yaml is a folder; kgraph reads regular "
-                                   "files only"))
+    return root, expect_errors(
+        err("sources/notes.yaml", 0, 0, "notes.yaml is a folder; kgraph reads regular files only")
+    )
 
 
 @generated("fifo-relations")
@@ -390,8 +500,14 @@ def _fifo(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     root = base_copy(tmp_path)
     (root / "relations.yaml").unlink()
     os.mkfifo(root / "relations.yaml")
-    return root, expect_errors(err("relations.yaml", 0, 0, "relations.yaml is not a regular file (a FIFO, device or "
-                                   "socket); kgraph reads regular files only"))
+    return root, expect_errors(
+        err(
+            "relations.yaml",
+            0,
+            0,
+            "relations.yaml is not a regular file (a FIFO, device or socket); kgraph reads regular files only",
+        )
+    )
 
 
 @generated("fifo-text")
@@ -399,22 +515,35 @@ def _fifo_text(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     root = base_copy(tmp_path)
     (root / "sources" / "art.txt").unlink()
     os.mkfifo(root / "sources" / "art.txt")
-    return root, expect_errors(err("sources/art.yaml", 5, 9, "art.txt is not a regular file (a FIFO, device or "
-                                   "socket); kgraph reads regular files only"))
+    return root, expect_errors(
+        err(
+            "sources/art.yaml",
+            5,
+            9,
+            "art.txt is not a regular file (a FIFO, device or socket); kgraph reads regular files only",
+        )
+    )
 
 
 @generated("missing-data-folder")
 def _missing(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
-    return tmp_path / "nowhere", expect_errors(err(".", 0, 0, "no such data folder (give --data PATH or set "
-                                                   "KGRAPH_DATA)"))
+    return tmp_path / "nowhere", expect_errors(
+        err(".", 0, 0, "no such data folder (give --data PATH or set KGRAPH_DATA)")
+    )
 
 
 @generated("data-folder-is-a-file")
 def _file(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     root = tmp_path / "data.yaml"
     shutil.copy(BASE / "entities.yaml", root)
-    return root, expect_errors(err(".", 0, 0, "this is a file, not a data folder (give the folder that holds "
-                                   "relations.yaml, entities.yaml and sources/)"))
+    return root, expect_errors(
+        err(
+            ".",
+            0,
+            0,
+            "this is a file, not a data folder (give the folder that holds relations.yaml, entities.yaml and sources/)",
+        )
+    )
 
 
 def _deny(mp: pytest.MonkeyPatch, target: Path, *, folder: bool) -> None:
@@ -510,20 +639,33 @@ def test_generated_query(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def run_kgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("KGRAPH_") or k == "KGRAPH_CACHE_DIR"}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "kgraph", *args], capture_output=True, text=True, timeout=120,
-                          env=full_env, cwd=REPO, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kgraph", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+        cwd=REPO,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize("case", ["alias-bomb", "deep-nesting", "tag-python-object", "merge-conflict-markers",
-                                  "non-utf8-yaml", "text-path-dotdot"])
+@pytest.mark.parametrize(
+    "case",
+    ["alias-bomb", "deep-nesting", "tag-python-object", "merge-conflict-markers", "non-utf8-yaml", "text-path-dotdot"],
+)
 def test_hostile_cases_as_processes(case: str, tmp_path: Path) -> None:
     """In a real process: the documented exit code, one line per problem, no traceback, and no code run."""
     expect = load_expect(CORPUS / case)
-    proc = run_kgraph("--data", str(CORPUS / case), "validate", "--format", "table", env={"KGRAPH_CACHE_DIR": str(tmp_path)})
+    proc = run_kgraph(
+        "--data", str(CORPUS / case), "validate", "--format", "table", env={"KGRAPH_CACHE_DIR": str(tmp_path)}
+    )
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr and "pwned" not in proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[:-1] == [str(p) for p in problems(CORPUS / case, expect, "errors")]
-    query = run_kgraph("--data", str(CORPUS / case), "who-supports", "betaland", env={"KGRAPH_CACHE_DIR": str(tmp_path)})
+    query = run_kgraph(
+        "--data", str(CORPUS / case), "who-supports", "betaland", env={"KGRAPH_CACHE_DIR": str(tmp_path)}
+    )
     assert query.returncode == 3 and query.stdout == ""
     assert query.stderr.startswith("error: ") and query.stderr.count("\n") == 1
 
@@ -559,8 +701,10 @@ def test_cached_dataset_then_a_text_symlinked_outside_is_refused(tmp_path: Path)
     (root / "sources" / "art.txt").symlink_to(outside)
     proc = run_kgraph("--data", str(root), "who-supports", "betaland", env=env)
     assert proc.returncode == 3
-    assert proc.stderr == (f"error: {root}/sources/art.yaml:5:9: the article text must be inside the data folder, and "
-                           "'art.txt' leads outside it; name a file beside art.yaml\n")
+    assert proc.stderr == (
+        f"error: {root}/sources/art.yaml:5:9: the article text must be inside the data folder, and "
+        "'art.txt' leads outside it; name a file beside art.yaml\n"
+    )
 
 
 def test_cached_dataset_then_a_fifo_does_not_hang(tmp_path: Path) -> None:

@@ -151,8 +151,11 @@ def _check_no_overlap(fig: Any, info: dict[str, Any], ids: list[str]) -> int:
     from matplotlib.text import Text
 
     renderer = fig.canvas.get_renderer()
-    labels = {t.get_gid()[len("label-"):]: t.get_window_extent(renderer) for t in fig.findobj(Text)
-              if (t.get_gid() or "").startswith("label-") and t.get_visible() and t.figure is not None}
+    labels = {
+        t.get_gid()[len("label-") :]: t.get_window_extent(renderer)
+        for t in fig.findobj(Text)
+        if (t.get_gid() or "").startswith("label-") and t.get_visible() and t.figure is not None
+    }
     for (a, box_a), (b, box_b) in combinations(sorted(labels.items()), 2):
         assert not box_a.overlaps(box_b), f"the labels of {a!r} and {b!r} overlap"
     # markers: one scatter; offsets in entity id order; sizes in points² (the figure is at 72 dpi: points = pixels)
@@ -195,14 +198,20 @@ def test_crowded_pictures_leave_labels_out_rather_than_overlap(make_dataset: Mak
 
 
 def _tiny(facts: list[tuple[str, str, str]]) -> KnowledgeGraph:
-    relations = [Relation("supports", "supports", 1, "Backs."), Relation("sanctions", "sanctions", -1, "Punishes."),
-                 Relation("leads", "leads", 0, "Leads.")]
+    relations = [
+        Relation("supports", "supports", 1, "Backs."),
+        Relation("sanctions", "sanctions", -1, "Punishes."),
+        Relation("leads", "leads", 0, "Leads."),
+    ]
     entities = [Entity("a", "Aland", "country", "A."), Entity("b", "Beland", "country", "B.")]
     source = Source("s", "S", "2021", "/nonexistent.txt", "/nonexistent.yaml")
     polarity = {r.id: r.polarity for r in relations}
-    return KnowledgeGraph(relations, entities, [source], [
-        Fact(f"f{i}", s, r, o, polarity[r], f"quote {i}", "s") for i, (s, r, o) in enumerate(facts)
-    ])
+    return KnowledgeGraph(
+        relations,
+        entities,
+        [source],
+        [Fact(f"f{i}", s, r, o, polarity[r], f"quote {i}", "s") for i, (s, r, o) in enumerate(facts)],
+    )
 
 
 def _arrows(fig: Any) -> list[Any]:
@@ -233,8 +242,10 @@ def test_facts_both_ways_curve_apart_in_their_colours() -> None:
     fig, info = figure(_tiny([("a", "supports", "b"), ("b", "sanctions", "a")]))
     arrows = _arrows(fig)
     assert info["edges"] == len(arrows) == 2
-    assert {to_hex(a.get_edgecolor()) for a in arrows} == {hex_colour(polarity_colour(1)),
-                                                             hex_colour(polarity_colour(-1))}
+    assert {to_hex(a.get_edgecolor()) for a in arrows} == {
+        hex_colour(polarity_colour(1)),
+        hex_colour(polarity_colour(-1)),
+    }
     assert all(a.get_connectionstyle().rad != 0 for a in arrows)
 
 
@@ -245,8 +256,12 @@ def synthetic(n: int, hub_every: int = 5) -> dict[str, str]:
     """A dataset of ``n`` entities: a chain e0 → e1 → …, and every ``hub_every``-th one also linked from e0."""
     entities = ["entities:"]
     for i in range(n):
-        entities += [f"  - id: e{i}", f"    name: Entity number {i}", f"    type: {'country' if i % 2 else 'person'}",
-                     f"    description: Entity {i}."]
+        entities += [
+            f"  - id: e{i}",
+            f"    name: Entity number {i}",
+            f"    type: {'country' if i % 2 else 'person'}",
+            f"    description: Entity {i}.",
+        ]
     pairs = [(i, i + 1) for i in range(n - 1)] + [(0, i) for i in range(2, n, hub_every)]
     facts, text = [], []
     for s, o in pairs:
@@ -264,7 +279,8 @@ def test_large_selection_keeps_the_most_connected_and_says_so(make_dataset: Make
     assert result.exit_code == 0, result.stderr
     note = "the 10 most connected of 40 entities"
     assert result.stderr.splitlines()[0] == (
-        f"note: drawing {note}; draw one with `kgraph draw X --depth N`, or raise --max-nodes")
+        f"note: drawing {note}; draw one with `kgraph draw X --depth N`, or raise --max-nodes"
+    )
     degree = {e: sum(1 for _ in big.facts_of(e)) for e in big.entities}
     expected = sorted(big.entities, key=lambda e: (-degree[e], e))[:10]
     shown = {folded(t) for t in labels_in_svg(out).values()}
@@ -302,14 +318,18 @@ def test_unknown_entity_exits_4_with_a_suggestion(tmp_path: Path) -> None:
 def test_bad_suffix_is_a_usage_error(tmp_path: Path, name: str) -> None:
     result = run("draw", "--data", str(BUNDLED), "-o", str(tmp_path / name))
     assert result.exit_code == 2
-    assert result.stderr == (f"error: cannot draw to {str(tmp_path / name)!r}: "
-                             "the file name must end in .svg, .png, .pdf\n")
+    assert result.stderr == (
+        f"error: cannot draw to {str(tmp_path / name)!r}: the file name must end in .svg, .png, .pdf\n"
+    )
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--depth", "2"], "--depth needs an entity to start from (kgraph draw X --depth N)"),
-    (["--size", "big"], "--size must be WIDTHxHEIGHT in inches, like 12x8 (got 'big')"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--depth", "2"], "--depth needs an entity to start from (kgraph draw X --depth N)"),
+        (["--size", "big"], "--size must be WIDTHxHEIGHT in inches, like 12x8 (got 'big')"),
+    ],
+)
 def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     result = run("draw", *args, "--data", str(BUNDLED), "-o", str(tmp_path / "x.svg"))
     assert (result.exit_code, result.stderr) == (2, f"error: {message}\n")
@@ -346,12 +366,15 @@ def test_a_failed_drawing_leaves_the_existing_file(monkeypatch: pytest.MonkeyPat
 
 
 def test_draw_help_imports_no_matplotlib(tmp_path: Path) -> None:
-    probe = ("import json, sys\nfrom kgraph.cli import main\n"
-             "try:\n    main(['draw', '--help'])\nexcept SystemExit as e:\n    code = e.code\n"
-             "sys.stderr.write('\\nMODULES ' + json.dumps([code, 'matplotlib' in sys.modules]))\n")
+    probe = (
+        "import json, sys\nfrom kgraph.cli import main\n"
+        "try:\n    main(['draw', '--help'])\nexcept SystemExit as e:\n    code = e.code\n"
+        "sys.stderr.write('\\nMODULES ' + json.dumps([code, 'matplotlib' in sys.modules]))\n"
+    )
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     code, imported = json.loads(done.stderr.rsplit("MODULES ", 1)[1])
     assert (code, imported) == (0, False)
     assert "-o, --output" in done.stdout and "--max-nodes" in done.stdout

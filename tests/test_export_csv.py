@@ -60,8 +60,9 @@ def test_dot_renders_with_graphviz_and_keeps_every_fact(bundled: KnowledgeGraph,
     need_dot()
     path = tmp_path / "g.dot"
     exporters.export(bundled, "dot", path)
-    done = subprocess.run(["dot", "-Tjson", str(path)], capture_output=True, text=True, encoding="utf-8",
-                          timeout=120, check=False)
+    done = subprocess.run(
+        ["dot", "-Tjson", str(path)], capture_output=True, text=True, encoding="utf-8", timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr and "Error" not in done.stderr, done.stderr
     drawn = json.loads(done.stdout)

@@ -39,7 +39,8 @@ def test_graphology_reads_every_element_strict_and_with_gephi_lite_options(gexf:
         assert seen["ok"], seen.get("error")
         assert seen["type"] == "directed" and seen["multi"]
         assert {n["attributes"]["kgid"]: n["attributes"]["label"] for n in seen["nodes"]} == {
-            e.id: e.name for e in bundled.entities.values()}
+            e.id: e.name for e in bundled.entities.values()
+        }
         assert sorted(e["key"] for e in seen["edges"]) == sorted(f.id for f in bundled.facts)
     facts = bundled.facts_by_id
     nodes = {n["key"]: n["attributes"] for n in strict["nodes"]}

@@ -35,7 +35,7 @@ def test_keys_ids_and_values_follow_the_gephi_checklist(graphml: Path) -> None:
     for node_id in re.findall(r'<node id="([^"]+)"', text):
         assert re.fullmatch(r"[A-Za-z0-9._:-]+", node_id)
     assert not re.search(r">(None|nan|NaN|null)<", text)
-    assert "<data key=\"k4\"></data>" not in text  # no empty values
+    assert '<data key="k4"></data>' not in text  # no empty values
     # no attribute name Gephi reserves for its own columns, except those meant for Gephi
     names = re.findall(r'attr.name="([^"]+)"', text)
     assert "type" not in names and "id" not in names and "timeset" not in names
@@ -56,7 +56,7 @@ def test_networkx_reads_every_entity_and_fact_with_their_attributes(graphml: Pat
         assert split_list(d["aliases"]) == list(e.aliases) if e.aliases else "aliases" not in d
         assert d["description"] == e.description
         assert re.fullmatch(r"#[0-9a-f]{6}", d["color"])
-        assert (d["r"], d["g"], d["b"]) == tuple(int(d["color"][i:i + 2], 16) for i in (1, 3, 5))
+        assert (d["r"], d["g"], d["b"]) == tuple(int(d["color"][i : i + 2], 16) for i in (1, 3, 5))
     edges = {d["kgid"]: (u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)}
     assert set(edges) == {f.id for f in bundled.facts}
     for f in bundled.facts:

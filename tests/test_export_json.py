@@ -30,8 +30,9 @@ def test_node_link_json_round_trips_through_networkx(bundled: KnowledgeGraph, tm
         assert d["qualifiers"] == dict(f.qualifiers)
     for e in bundled.entities.values():
         node = g.nodes[e.id]
-        assert {k: node[k] for k in ("name", "type")} == {k: v for k, v in entity_record(bundled, e.id).items()
-                                                          if k != "id"}
+        assert {k: node[k] for k in ("name", "type")} == {
+            k: v for k, v in entity_record(bundled, e.id).items() if k != "id"
+        }
         assert node["aliases"] == list(e.aliases)
     assert [r["id"] for r in g.graph["relations"]] == sorted(bundled.relations)
 

@@ -35,31 +35,61 @@ from kgraph.exporters.graphml import split_list
 from kgraph.exporters.rdf import DEFAULT_BASE
 from kgraph.knowledge import KnowledgeGraph
 
-TROUBLE = list("<&>\"';\\ \t\n\r#/%:") + ["😀", "🇧🇾", "Привет", "Лукашэнка", "שלום", "مرحبا", "\u200f", "\u202e",
-                                          "\u00a0", "\x01", "\x07", "\x1f", "\x7f", "\u0085", "]]>", "--", "\ufeff"]
+TROUBLE = list("<&>\"';\\ \t\n\r#/%:") + [
+    "😀",
+    "🇧🇾",
+    "Привет",
+    "Лукашэнка",
+    "שלום",
+    "مرحبا",
+    "\u200f",
+    "\u202e",
+    "\u00a0",
+    "\x01",
+    "\x07",
+    "\x1f",
+    "\x7f",
+    "\u0085",
+    "]]>",
+    "--",
+    "\ufeff",
+]
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Mostly text without control characters (so the XML formats are exercised, not just refused),
 # sometimes with them.
 _clean = st.sampled_from([t for t in TROUBLE if not CONTROL.search(t)]) | st.characters(
-    codec="utf-8", exclude_categories=["Cs", "Cc"])
+    codec="utf-8", exclude_categories=["Cs", "Cc"]
+)
 _any = st.sampled_from(TROUBLE) | st.characters(codec="utf-8", exclude_categories=["Cs"])
 trouble = st.one_of(*[st.lists(_clean, max_size=8).map("".join)] * 9, st.lists(_any, max_size=8).map("".join))
 
 
 def _write(root: Path, name: str, alias: str, etype: str, description: str, quote: str) -> None:
     (root / "sources").mkdir(parents=True)
-    relations = {"relations": [
-        {"id": "cooperates", "polarity": 1, "description": "Root <&>."},
-        {"id": "supports", "parent": "cooperates", "polarity": 1, "description": "Backs."},
-    ]}
-    entities = {"entities": [
-        {"id": "nasty", "name": "N " + name, "type": etype or "person", "aliases": ["A " + alias],
-         "description": description or "D"},
-        {"id": "plain", "name": "Plain", "type": "country", "description": "Plain."},
-    ]}
-    source = {"source": {"id": "art", "title": "T " + name, "published": "2021-12", "text": "art.txt"},
-              "facts": [{"subject": "nasty", "relation": "supports", "object": "plain", "quote": "Q " + quote,
-                         "date": "2021"}]}
+    relations = {
+        "relations": [
+            {"id": "cooperates", "polarity": 1, "description": "Root <&>."},
+            {"id": "supports", "parent": "cooperates", "polarity": 1, "description": "Backs."},
+        ]
+    }
+    entities = {
+        "entities": [
+            {
+                "id": "nasty",
+                "name": "N " + name,
+                "type": etype or "person",
+                "aliases": ["A " + alias],
+                "description": description or "D",
+            },
+            {"id": "plain", "name": "Plain", "type": "country", "description": "Plain."},
+        ]
+    }
+    source = {
+        "source": {"id": "art", "title": "T " + name, "published": "2021-12", "text": "art.txt"},
+        "facts": [
+            {"subject": "nasty", "relation": "supports", "object": "plain", "quote": "Q " + quote, "date": "2021"}
+        ],
+    }
     for rel, data in (("relations.yaml", relations), ("entities.yaml", entities), ("sources/art.yaml", source)):
         (root / rel).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with open(root / "sources" / "art.txt", "w", encoding="utf-8", newline="") as out:
@@ -105,17 +135,25 @@ def _read_back(fmt: str, path: Path, kg: KnowledgeGraph) -> tuple[str, str, str]
         [node] = [n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == "nasty"]
         return node["name"], node["aliases"][0], data["elements"]["edges"][0]["data"]["quote"]
     if fmt == "csv":
-        nodes = {r["Id"]: r for r in csv.DictReader(io.StringIO((path / "nodes.csv").read_bytes().decode("utf-8"), newline=""))}
+        nodes = {
+            r["Id"]: r
+            for r in csv.DictReader(io.StringIO((path / "nodes.csv").read_bytes().decode("utf-8"), newline=""))
+        }
         [edge] = list(csv.DictReader(io.StringIO((path / "edges.csv").read_bytes().decode("utf-8"), newline="")))
         return nodes["nasty"]["Label"], split_list(nodes["nasty"]["aliases"])[0], edge["quote"]
     if fmt == "dot":
-        done = subprocess.run(["dot", "-Tjson", str(path)], capture_output=True, text=True, encoding="utf-8",
-                              timeout=60, check=False)
+        done = subprocess.run(
+            ["dot", "-Tjson", str(path)], capture_output=True, text=True, encoding="utf-8", timeout=60, check=False
+        )
         assert done.returncode == 0, done.stderr
         drawn = json.loads(done.stdout)
         [node] = [o for o in drawn["objects"] if o["name"] == "nasty"]
         # DOT has no alias; line breaks are drawn as line breaks (\r\n and \r become \n)
-        return _dot_unescape(node["label"]), kg.entities["nasty"].aliases[0], _dot_unescape(drawn["edges"][0]["tooltip"])
+        return (
+            _dot_unescape(node["label"]),
+            kg.entities["nasty"].aliases[0],
+            _dot_unescape(drawn["edges"][0]["tooltip"]),
+        )
     if fmt == "rdf":
         import pyoxigraph
         import rdflib
@@ -125,8 +163,10 @@ def _read_back(fmt: str, path: Path, kg: KnowledgeGraph) -> tuple[str, str, str]
         name = str(g.value(subject, rdflib.RDFS.label))
         alias = str(g.value(subject, rdflib.namespace.SKOS.altLabel))
         [quote] = [str(o) for o in g.objects(None, rdflib.URIRef(DEFAULT_BASE + "vocab#hasQuote"))]
-        oxi = {(str(t.subject.value), str(t.predicate.value)): t.object.value
-               for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)}
+        oxi = {
+            (str(t.subject.value), str(t.predicate.value)): t.object.value
+            for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+        }
         assert oxi[(str(subject), str(rdflib.RDFS.label))] == name
         return name, alias, quote
     if fmt == "neo4j":
@@ -187,7 +227,11 @@ def _require_readers() -> None:
     need_dot()
 
 
-@settings(max_examples=int(os.environ.get("KGRAPH_HYPOTHESIS_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("KGRAPH_HYPOTHESIS_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(name=trouble, alias=trouble, etype=trouble, description=trouble, quote=trouble)
 def test_nasty_names_survive_every_format_or_are_refused(
     name: str, alias: str, etype: str, description: str, quote: str
@@ -206,7 +250,7 @@ def test_nasty_names_survive_every_format_or_are_refused(
 
 # The same worst cases every run (Hypothesis may not draw them), also through the JavaScript readers.
 FIXED = [
-    ("<&>\"' 😀 Привет שלום مرحبا \u202e \\ ; # ]]>", "al;ias \\ \"x\"", "Q <&> \"quoted\" 'single' 😀 \n line two\r\n"),
+    ("<&>\"' 😀 Привет שלום مرحبا \u202e \\ ; # ]]>", 'al;ias \\ "x"', "Q <&> \"quoted\" 'single' 😀 \n line two\r\n"),
     ("bell \x07 and \x01", "alias \x1f", "quote \x02"),
     ("Лукашэнка\u200f", "A", "q\tq  double  space "),
 ]
@@ -245,8 +289,10 @@ def test_ids_that_are_not_slugs_survive(tmp_path: Path) -> None:
     ids = ["a b/ü", "1st#<&>", "_x_", "über:Ж"]
     rels = [Relation("co op", "co-operates", 1, "")]
     ents = [Entity(i, f"name {i}", "kind of thing", "") for i in ids]
-    facts = [Fact(f"fact {n} ✓", ids[n], "co op", ids[(n + 1) % len(ids)], 1, f"q{n}", "src/1", date="2021")
-             for n in range(len(ids))]
+    facts = [
+        Fact(f"fact {n} ✓", ids[n], "co op", ids[(n + 1) % len(ids)], 1, f"q{n}", "src/1", date="2021")
+        for n in range(len(ids))
+    ]
     kg = KnowledgeGraph(rels, ents, [Source("src/1", "S", "2021", "", "")], facts)
     for fmt in exporters.names():
         exporters.export(kg, fmt, tmp_path / f"out-{fmt}")
@@ -267,7 +313,13 @@ def test_ids_that_are_not_slugs_survive(tmp_path: Path) -> None:
     for s in statements((tmp_path / "out-neo4j" / "import.cypher").read_text(encoding="utf-8")):
         store.run(s)
     assert sorted(store.nodes) == sorted(ids) and len(store.rels) == len(facts)
-    done = subprocess.run(["dot", "-Tjson", str(tmp_path / "out-dot")], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60, check=False)
+    done = subprocess.run(
+        ["dot", "-Tjson", str(tmp_path / "out-dot")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(e["id"] for e in json.loads(done.stdout)["edges"]) == sorted(f.id for f in facts)

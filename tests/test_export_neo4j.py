@@ -22,8 +22,25 @@ from kgraph.exporters.neo4j import IMPORT_COMMAND, label_for, type_for
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.model import Entity
 
-FIELD_TYPES = {"int", "long", "float", "double", "boolean", "byte", "short", "char", "string", "point", "date",
-               "localtime", "time", "localdatetime", "datetime", "duration", "vector"}
+FIELD_TYPES = {
+    "int",
+    "long",
+    "float",
+    "double",
+    "boolean",
+    "byte",
+    "short",
+    "char",
+    "string",
+    "point",
+    "date",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+    "vector",
+}
 
 
 @pytest.fixture
@@ -75,8 +92,9 @@ def test_csv_headers_and_values_follow_the_import_format(neo: Path, bundled: Kno
 def test_the_import_command_ships_with_the_files(neo: Path) -> None:
     script = (neo / "import.sh").read_text(encoding="utf-8")
     assert IMPORT_COMMAND in script.splitlines()
-    assert IMPORT_COMMAND.startswith("neo4j-admin database import full --nodes=nodes.csv "
-                                     "--relationships=relationships.csv")
+    assert IMPORT_COMMAND.startswith(
+        "neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv"
+    )
 
 
 def test_an_alias_with_the_array_delimiter_is_refused(tmp_path: Path) -> None:
@@ -97,7 +115,16 @@ def test_labels_and_types_are_cypher_names() -> None:
 class Literal:
     """A parser for the Cypher literals the script uses: maps, lists, strings, integers, booleans."""
 
-    ESC: ClassVar[dict[str, str]] = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+    ESC: ClassVar[dict[str, str]] = {
+        "\\": "\\",
+        '"': '"',
+        "'": "'",
+        "n": "\n",
+        "r": "\r",
+        "t": "\t",
+        "b": "\b",
+        "f": "\f",
+    }
 
     def __init__(self, text: str, pos: int) -> None:
         self.text, self.pos = text, pos
@@ -118,7 +145,7 @@ class Literal:
                     self.pos += 1
                     return out
                 m = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:").match(self.text, self.pos)
-                assert m, self.text[self.pos:self.pos + 40]
+                assert m, self.text[self.pos : self.pos + 40]
                 self.pos = m.end()
                 out[m.group(1)] = self.value()
                 self.ws()
@@ -144,7 +171,7 @@ class Literal:
                 if ch == "\\":
                     nxt = self.text[self.pos + 1]
                     if nxt == "u":
-                        chars.append(chr(int(self.text[self.pos + 2:self.pos + 6], 16)))
+                        chars.append(chr(int(self.text[self.pos + 2 : self.pos + 6], 16)))
                         self.pos += 6
                         continue
                     chars.append(self.ESC[nxt])
@@ -155,7 +182,7 @@ class Literal:
             self.pos += 1
             return "".join(chars)
         m = re.compile(r"-?\d+|true|false").match(self.text, self.pos)
-        assert m, self.text[self.pos:self.pos + 40]
+        assert m, self.text[self.pos : self.pos + 40]
         self.pos = m.end()
         token = m.group()
         if token in ("true", "false"):
@@ -216,20 +243,28 @@ class Store:
 
     def run(self, statement: str) -> None:
         assert not re.search(r"\b(DELETE|REMOVE|DETACH)\b", statement)
-        m = re.fullmatch(r"CREATE CONSTRAINT " + NAME + r" IF NOT EXISTS FOR \(n:" + NAME
-                         + r"\) REQUIRE n\.(\w+) IS UNIQUE", statement)
+        m = re.fullmatch(
+            r"CREATE CONSTRAINT " + NAME + r" IF NOT EXISTS FOR \(n:" + NAME + r"\) REQUIRE n\.(\w+) IS UNIQUE",
+            statement,
+        )
         if m:
             self.node_keys.add((unquote(m.group(2)), m.group(3)))
             return
-        m = re.fullmatch(r"CREATE CONSTRAINT " + NAME + r" IF NOT EXISTS FOR \(\)-\[r:" + NAME
-                         + r"\]-\(\) REQUIRE r\.(\w+) IS UNIQUE", statement)
+        m = re.fullmatch(
+            r"CREATE CONSTRAINT "
+            + NAME
+            + r" IF NOT EXISTS FOR \(\)-\[r:"
+            + NAME
+            + r"\]-\(\) REQUIRE r\.(\w+) IS UNIQUE",
+            statement,
+        )
         if m:
             self.rel_keys.add((unquote(m.group(2)), m.group(3)))
             return
         assert statement.startswith("UNWIND "), statement[:80]
         parser = Literal(statement, len("UNWIND "))
         rows = parser.value()
-        rest = statement[parser.pos:].strip()
+        rest = statement[parser.pos :].strip()
         assert "CREATE" not in rest
         if m := NODE_MERGE.fullmatch(rest):
             assert ("Entity", "kgid") in self.node_keys, "MERGE on an unconstrained key"

@@ -27,7 +27,9 @@ PREFIX kgv: <{DEFAULT_BASE}vocab#>
 # Who supports X, directly: a cooperative fact toward X (its relation sits under a root of
 # polarity 1), or a symmetric cooperative fact from X. The vocabulary in the export carries
 # the hierarchy (rdfs:subPropertyOf) and the symmetric declarations this needs.
-WHO_SUPPORTS = PREFIXES + """
+WHO_SUPPORTS = (
+    PREFIXES
+    + """
 SELECT DISTINCT ?who WHERE {
   { ?who ?p ?target } UNION { ?target ?p ?who . ?p a owl:SymmetricProperty }
   ?who a kgv:Entity .
@@ -36,9 +38,12 @@ SELECT DISTINCT ?who WHERE {
   FILTER (?who != ?target)
 }
 """
+)
 
 # ... and on what evidence: the statement nodes, with quote and source.
-EVIDENCE = PREFIXES + """
+EVIDENCE = (
+    PREFIXES
+    + """
 SELECT ?who ?id ?quote ?article WHERE {
   ?st a rdf:Statement ; rdf:predicate ?p ; kgv:factId ?id ; kgv:hasQuote ?quote ; dcterms:source ?article .
   { ?st rdf:subject ?who ; rdf:object ?target }
@@ -48,6 +53,7 @@ SELECT ?who ?id ?quote ?article WHERE {
   FILTER (?who != ?target)
 }
 """
+)
 
 
 def _bind(query: str, target: str) -> str:

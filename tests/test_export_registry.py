@@ -47,8 +47,18 @@ def test_registry_lists_every_format_with_a_loadable_exporter() -> None:
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("a.graphml", "graphml"), ("A.GEXF", "gexf"), ("x.json", "json"), ("x.cy.json", "cytoscape"),
-     ("x.cyjs", "cytoscape"), ("x.zip", "csv"), ("x.gv", "dot"), ("x.dot", "dot"), ("x.ttl", "rdf"), ("x.nt", "rdf")],
+    [
+        ("a.graphml", "graphml"),
+        ("A.GEXF", "gexf"),
+        ("x.json", "json"),
+        ("x.cy.json", "cytoscape"),
+        ("x.cyjs", "cytoscape"),
+        ("x.zip", "csv"),
+        ("x.gv", "dot"),
+        ("x.dot", "dot"),
+        ("x.ttl", "rdf"),
+        ("x.nt", "rdf"),
+    ],
 )
 def test_format_is_guessed_from_the_suffix(name: str, fmt: str) -> None:
     assert exporters.format_for(name) == fmt
@@ -82,8 +92,11 @@ def test_a_zip_is_byte_identical_on_a_rerun(bundled: KnowledgeGraph, tmp_path: P
 
 def test_select_around_keeps_the_neighbourhood_and_the_facts_among_it(bundled: KnowledgeGraph) -> None:
     part = exporters.select(bundled, around="belarus", depth=1)
-    near = {"belarus"} | {f.object for f in bundled.out_facts("belarus")} | {
-        f.subject for f in bundled.in_facts("belarus")}
+    near = (
+        {"belarus"}
+        | {f.object for f in bundled.out_facts("belarus")}
+        | {f.subject for f in bundled.in_facts("belarus")}
+    )
     assert set(part.entities) == near
     expected = {f.id for f in bundled.facts if f.subject in near and f.object in near}
     assert {f.id for f in part.facts} == expected
@@ -195,8 +208,25 @@ def test_cli_around_depth_and_relation_select_the_same_part_as_the_library(
     bundled: KnowledgeGraph, tmp_path: Path
 ) -> None:
     out = tmp_path / "g.json"
-    done = runner.invoke(app, ["export", "json", "-o", str(out), "--around", "Minsk", "--depth", "2",
-                               "--relation", "supports", "--relation", "opposes", "--data", str(BUNDLED)])
+    done = runner.invoke(
+        app,
+        [
+            "export",
+            "json",
+            "-o",
+            str(out),
+            "--around",
+            "Minsk",
+            "--depth",
+            "2",
+            "--relation",
+            "supports",
+            "--relation",
+            "opposes",
+            "--data",
+            str(BUNDLED),
+        ],
+    )
     assert done.exit_code == 0, done.output
     part = exporters.select(bundled, around="belarus", depth=2, relations=["supports", "opposes"])
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -285,8 +315,9 @@ def test_the_command_lists_every_registered_format_and_takes_dash_for_stdout() -
 def test_a_dangling_fact_is_refused_before_writing(fmt: str, tmp_path: Path) -> None:
     from kgraph.model import Entity, Fact, Relation
 
-    kg = KnowledgeGraph([Relation("r", "r", 0, "")], [Entity("a", "A", "t", "")], [],
-                        [Fact("f1", "a", "r", "ghost", 0, "q", "s")])
+    kg = KnowledgeGraph(
+        [Relation("r", "r", 0, "")], [Entity("a", "A", "t", "")], [], [Fact("f1", "a", "r", "ghost", 0, "q", "s")]
+    )
     with pytest.raises(ExportError, match="fact 'f1' has object 'ghost', which is not in the graph"):
         exporters.export(kg, fmt, tmp_path / TARGETS[fmt])
     assert list(tmp_path.iterdir()) == []

@@ -48,15 +48,41 @@ from kgraph.cli import app
 from kgraph.errors import KGraphError
 
 LIMIT_S = 20  # seconds one example may take before it counts as a hang (the bundled data loads in ~30 ms)
-FILES = ["relations.yaml", "entities.yaml", "sources/belarus-china-ironclad-friend.yaml",
-         "sources/belarus-china-ironclad-friend.txt"]
+FILES = [
+    "relations.yaml",
+    "entities.yaml",
+    "sources/belarus-china-ironclad-friend.yaml",
+    "sources/belarus-china-ironclad-friend.txt",
+]
 YAML_FILES = FILES[:3]
 HOSTILE_LINES = [
-    "<<<<<<< HEAD", "=======", ">>>>>>> theirs", "%YAML 1.1", "%TAG ! tag:example.com,2000:", "---", "...",
-    "\ufeff", "\t- id: tabbed", "  - !!python/object/apply:os.system ['echo owned']",
-    "  - &a [*a, *a, *a]", "x: &x {y: *x}", "  <<: *base", "  - id: !!int 3", "  ? [complex, key]\n  : value",
-    "  - {id: dup, id: dup}", "\x00", "\x1b[2J", "  - " + "[" * 200 + "]" * 200, "# just a comment",
-    "  - id: " + "x" * 5000, "\\", "'", '"', "  - ", ":", "- - - -",
+    "<<<<<<< HEAD",
+    "=======",
+    ">>>>>>> theirs",
+    "%YAML 1.1",
+    "%TAG ! tag:example.com,2000:",
+    "---",
+    "...",
+    "\ufeff",
+    "\t- id: tabbed",
+    "  - !!python/object/apply:os.system ['echo owned']",
+    "  - &a [*a, *a, *a]",
+    "x: &x {y: *x}",
+    "  <<: *base",
+    "  - id: !!int 3",
+    "  ? [complex, key]\n  : value",
+    "  - {id: dup, id: dup}",
+    "\x00",
+    "\x1b[2J",
+    "  - " + "[" * 200 + "]" * 200,
+    "# just a comment",
+    "  - id: " + "x" * 5000,
+    "\\",
+    "'",
+    '"',
+    "  - ",
+    ":",
+    "- - - -",
 ]
 
 runner = CliRunner()
@@ -160,9 +186,9 @@ def apply_bytes(data: bytes, ops: list[tuple[str, float, Any]]) -> bytes:
         elif kind == "insert":
             buf[at:at] = arg
         elif kind == "delete":
-            del buf[at:at + arg]
+            del buf[at : at + arg]
         elif kind == "duplicate":
-            buf[at:at] = buf[at:at + arg]
+            buf[at:at] = buf[at : at + arg]
         elif kind == "truncate":
             del buf[at:]
     return bytes(buf)
@@ -193,7 +219,7 @@ def apply_lines(data: bytes, ops: list[tuple[str, float, Any]]) -> bytes:
         elif kind == "indent":
             lines[at] = arg.encode() + lines[at]
         elif kind == "dedent":
-            lines[at] = lines[at][min(arg, len(lines[at]) - len(lines[at].lstrip(b" "))):]
+            lines[at] = lines[at][min(arg, len(lines[at]) - len(lines[at].lstrip(b" "))) :]
         elif kind == "hostile":
             lines.insert(at, arg.encode("utf-8"))
     return b"\n".join(lines)
@@ -219,11 +245,19 @@ def test_line_mutations_are_refused_cleanly(work: Path, name: str, ops: list[tup
 # -- structure mutations ------------------------------------------------------------------------------------
 
 DEEP = "__kgraph_fuzz_deep__"
-_scalar = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.sampled_from(["", "no", "2021-02-30", "../../etc/passwd", "/etc/passwd",
-                                                           "belarus", "supports", "-1", "1.0"]))
-_value = st.recursive(_scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.text(max_size=8), inner, max_size=3), max_leaves=6)
+_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(["", "no", "2021-02-30", "../../etc/passwd", "/etc/passwd", "belarus", "supports", "-1", "1.0"]),
+)
+_value = st.recursive(
+    _scalar,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _nodes(tree: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -269,7 +303,7 @@ def mutate_tree(tree: Any, data: st.DataObject) -> tuple[Any, int]:
         node.insert(data.draw(st.integers(0, len(node))), data.draw(_value, label="item"))
     elif kind == "swap":
         other = data.draw(st.sampled_from(paths), label="other node")
-        if path and other and path[:len(other)] != other and other[:len(path)] != path:
+        if path and other and path[: len(other)] != other and other[: len(path)] != path:
             a, b = _get(tree, path), _get(tree, other)
             tree = _set(_set(tree, path, b), other, a)
     elif kind == "huge":
@@ -303,8 +337,9 @@ def test_structure_mutations_are_refused_cleanly(work: Path, name: str, data: st
 
 @settings(max_examples=min(settings().max_examples, 12), suppress_health_check=SLOW)
 @given(name=st.sampled_from(FILES), bytes_ops=st.lists(byte_op, max_size=3), line_ops=st.lists(line_op, max_size=3))
-def test_validate_never_shows_a_traceback(work: Path, name: str, bytes_ops: list[tuple[str, float, Any]],
-                                          line_ops: list[tuple[str, float, Any]]) -> None:
+def test_validate_never_shows_a_traceback(
+    work: Path, name: str, bytes_ops: list[tuple[str, float, Any]], line_ops: list[tuple[str, float, Any]]
+) -> None:
     TRIED["examples"] += 1
     data = apply_lines(apply_bytes((BUNDLED / name).read_bytes(), bytes_ops), line_ops)
     with damaged(work, name, data) as root, time_limit(LIMIT_S):
@@ -320,7 +355,8 @@ def test_validate_never_shows_a_traceback(work: Path, name: str, bytes_ops: list
 
 def test_regression_sub_relation_without_polarity(make_dataset: Any) -> None:
     """A relation with a parent and no polarity was a KeyError (internal error) in the parent-polarity check."""
-    root = make_dataset(relations="""\
+    root = make_dataset(
+        relations="""\
         relations:
           - id: supports
             polarity: 1
@@ -331,7 +367,8 @@ def test_regression_sub_relation_without_polarity(make_dataset: Any) -> None:
           - id: welcomes
             parent: supports
             description: Welcomes.
-        """)
+        """
+    )
     _, report = kgraph.check(root)
     assert [p.message for p in report.errors] == ["relation 'welcomes' has no 'polarity'"]
     result = runner.invoke(app, ["validate", "--data", str(root), "--format", "json"])

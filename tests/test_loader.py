@@ -25,9 +25,10 @@ F = FACTS_LINE  # line of the first fact item in the source file
 def report(root: Path) -> tuple[list[str], list[str]]:
     """(errors, warnings) of a dataset as printed, with the folder shown as DATA."""
     _, rep = kgraph.check(root)
-    show = [str(p).replace(str(root), "DATA") for p in rep.errors], [
-        str(p).replace(str(root), "DATA") for p in rep.warnings
-    ]
+    show = (
+        [str(p).replace(str(root), "DATA") for p in rep.errors],
+        [str(p).replace(str(root), "DATA") for p in rep.warnings],
+    )
     return show
 
 
@@ -35,8 +36,13 @@ def errors(root: Path) -> list[str]:
     return report(root)[0]
 
 
-def fact(subject: str = "alphaland", relation: str = "supports", obj: str = "betaland",
-         quote: str = "Alphaland backs Betaland.", **extra: str) -> str:
+def fact(
+    subject: str = "alphaland",
+    relation: str = "supports",
+    obj: str = "betaland",
+    quote: str = "Alphaland backs Betaland.",
+    **extra: str,
+) -> str:
     """One fact item as YAML (to go under ``facts:``)."""
     lines = [f"- subject: {subject}", f"  relation: {relation}", f"  object: {obj}", f"  quote: {quote}"]
     lines += [f"  {k}: {v}" for k, v in extra.items()]
@@ -83,8 +89,10 @@ def test_unknown_relation_without_anything_close(make_dataset: MakeDataset) -> N
 def test_inverse_name_used_as_relation_says_how_to_turn_the_fact_round(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact("betaland", "supported_by", "alphaland"))
     assert errors(root) == [
-        (f"DATA/sources/art.yaml:{F + 1}:15: error: 'supported_by' is the inverse name of 'supports': write the fact "
-        "the other way round (subject 'alphaland', relation 'supports', object 'betaland')")
+        (
+            f"DATA/sources/art.yaml:{F + 1}:15: error: 'supported_by' is the inverse name of 'supports': write the fact "
+            "the other way round (subject 'alphaland', relation 'supports', object 'betaland')"
+        )
     ]
 
 
@@ -101,8 +109,10 @@ def test_unknown_according_to_entity(make_dataset: MakeDataset) -> None:
 def test_unknown_fact_field_names_the_closest_allowed_key(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(dat="2021"))
     assert errors(root) == [
-        (f"DATA/sources/art.yaml:{F + 4}:5: error: unknown field 'dat' in the fact at line {F}; allowed: subject, "
-        "relation, object, quote, date, start, end, according_to, qualifiers (did you mean 'date'?)")
+        (
+            f"DATA/sources/art.yaml:{F + 4}:5: error: unknown field 'dat' in the fact at line {F}; allowed: subject, "
+            "relation, object, quote, date, start, end, according_to, qualifiers (did you mean 'date'?)"
+        )
     ]
 
 
@@ -110,18 +120,25 @@ def test_unknown_fields_in_relations_entities_and_source_header(make_dataset: Ma
     root = make_dataset(
         relations=RELATIONS.replace("description: Backs another actor.", "descripton: Backs another actor."),
         entities=ENTITIES.replace("type: person", "typ: person"),
-        source=SOURCE_HEAD.replace("  published:", "  publshed:") + "  " + fact().replace("\n-", "\n  -")
-        .replace("\n ", "\n   "),
+        source=SOURCE_HEAD.replace("  published:", "  publshed:")
+        + "  "
+        + fact().replace("\n-", "\n  -").replace("\n ", "\n   "),
     )
     assert errors(root) == [
-        ("DATA/relations.yaml:9:5: error: unknown field 'descripton' in relation 'supports'; allowed: id, polarity, "
-        "description, label, parent, symmetric, inverse, acts_for (did you mean 'description'?)"),
+        (
+            "DATA/relations.yaml:9:5: error: unknown field 'descripton' in relation 'supports'; allowed: id, polarity, "
+            "description, label, parent, symmetric, inverse, acts_for (did you mean 'description'?)"
+        ),
         "DATA/relations.yaml:5:5: error: relation 'supports' has no 'description'",
-        ("DATA/entities.yaml:13:5: error: unknown field 'typ' in entity 'gamma-leader'; allowed: id, name, type, "
-        "description, aliases (did you mean 'type'?)"),
+        (
+            "DATA/entities.yaml:13:5: error: unknown field 'typ' in entity 'gamma-leader'; allowed: id, name, type, "
+            "description, aliases (did you mean 'type'?)"
+        ),
         "DATA/entities.yaml:11:5: error: entity 'gamma-leader' has no 'type'",
-        ("DATA/sources/art.yaml:4:3: error: unknown field 'publshed' in 'source'; allowed: id, title, text, "
-        "published, url, publisher, author (did you mean 'published'?)"),
+        (
+            "DATA/sources/art.yaml:4:3: error: unknown field 'publshed' in 'source'; allowed: id, title, text, "
+            "published, url, publisher, author (did you mean 'published'?)"
+        ),
     ]
 
 
@@ -139,28 +156,31 @@ def test_empty_required_field(make_dataset: MakeDataset) -> None:
 
 
 def test_duplicate_entity_id(make_dataset: MakeDataset) -> None:
-    root = make_dataset(entities=ENTITIES + "  - id: betaland\n    name: Beta Two\n    type: country\n"
-                                           "    description: Again.\n")
-    assert errors(root) == [
-        "DATA/entities.yaml:16:9: error: duplicate entity id 'betaland' (first at line 7)"
-    ]
+    root = make_dataset(
+        entities=ENTITIES + "  - id: betaland\n    name: Beta Two\n    type: country\n    description: Again.\n"
+    )
+    assert errors(root) == ["DATA/entities.yaml:16:9: error: duplicate entity id 'betaland' (first at line 7)"]
 
 
 def test_duplicate_relation_id(make_dataset: MakeDataset) -> None:
     root = make_dataset(relations=RELATIONS + "  - id: supports\n    polarity: 1\n    description: Again.\n")
-    assert errors(root) == [
-        "DATA/relations.yaml:32:9: error: duplicate relation id 'supports' (first at line 5)"
-    ]
+    assert errors(root) == ["DATA/relations.yaml:32:9: error: duplicate relation id 'supports' (first at line 5)"]
 
 
 def test_aliases_collide_between_entities_after_folding_case_and_diacritics(make_dataset: MakeDataset) -> None:
-    root = make_dataset(entities=ENTITIES + "  - id: zeta\n    name: Zeta\n    type: country\n"
-                                           "    aliases: [ALPHA, Bétaland]\n    description: Collides.\n")
+    root = make_dataset(
+        entities=ENTITIES + "  - id: zeta\n    name: Zeta\n    type: country\n"
+        "    aliases: [ALPHA, Bétaland]\n    description: Collides.\n"
+    )
     assert errors(root) == [
-        ("DATA/entities.yaml:19:15: error: name 'ALPHA' of entity 'zeta' is also a name of 'alphaland' (line 2); "
-        "each name must lead to one entity"),
-        ("DATA/entities.yaml:19:22: error: name 'Bétaland' of entity 'zeta' is also a name of 'betaland' (line 7); "
-        "each name must lead to one entity"),
+        (
+            "DATA/entities.yaml:19:15: error: name 'ALPHA' of entity 'zeta' is also a name of 'alphaland' (line 2); "
+            "each name must lead to one entity"
+        ),
+        (
+            "DATA/entities.yaml:19:22: error: name 'Bétaland' of entity 'zeta' is also a name of 'betaland' (line 7); "
+            "each name must lead to one entity"
+        ),
     ]
 
 
@@ -170,12 +190,17 @@ def test_an_entity_may_repeat_its_own_name_as_an_alias(make_dataset: MakeDataset
 
 
 def test_entity_id_must_be_a_slug(make_dataset: MakeDataset) -> None:
-    root = make_dataset(entities=ENTITIES.replace("id: betaland", "id: Beta_Land"),
-                        facts=fact(obj="alphaland", subject="gamma-leader", relation="leads",
-                                   quote="Gamma Leader, who leads Alphaland"))
+    root = make_dataset(
+        entities=ENTITIES.replace("id: betaland", "id: Beta_Land"),
+        facts=fact(
+            obj="alphaland", subject="gamma-leader", relation="leads", quote="Gamma Leader, who leads Alphaland"
+        ),
+    )
     errs = errors(root)
-    assert errs[0] == ("DATA/entities.yaml:7:9: error: entity id 'Beta_Land' must be a lowercase slug "
-                       "(a-z, 0-9, single hyphens) (did you mean 'beta-land'?)")
+    assert errs[0] == (
+        "DATA/entities.yaml:7:9: error: entity id 'Beta_Land' must be a lowercase slug "
+        "(a-z, 0-9, single hyphens) (did you mean 'beta-land'?)"
+    )
 
 
 # -- quotes ------------------------------------------------------------------------
@@ -184,8 +209,10 @@ def test_entity_id_must_be_a_slug(make_dataset: MakeDataset) -> None:
 def test_quote_not_in_the_article_shows_the_closest_passage(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(quote="Alphaland strongly backs Betaland."))
     assert errors(root) == [
-        (f"DATA/sources/art.yaml:{F + 3}:12: error: quote not found in the article text of 'art' "
-        "(did you mean 'Alphaland backs Betaland.'?)")
+        (
+            f"DATA/sources/art.yaml:{F + 3}:12: error: quote not found in the article text of 'art' "
+            "(did you mean 'Alphaland backs Betaland.'?)"
+        )
     ]
 
 
@@ -195,14 +222,15 @@ def test_quote_not_in_the_article_shows_the_closest_passage(make_dataset: MakeDa
         # straight quotes and a hyphen for the article's curly quotes and em dash
         "'Betaland thanked Alphaland for its \"steady\" support - warmly.'",
         # an en dash for the em dash, and a line break and extra spaces inside
-        "\"Betaland   thanked Alphaland\\n for its \u201csteady\u201d support \u2013 warmly.\"",
+        '"Betaland   thanked Alphaland\\n for its \u201csteady\u201d support \u2013 warmly."',
         # the article's own characters, and its run of spaces written as one
-        "\"said: \u2018we stand together\u2019.\"",
+        '"said: \u2018we stand together\u2019."',
         "\"said: 'we stand together'.\"",
     ],
 )
-def test_quote_differing_only_in_quotes_dashes_and_whitespace_is_accepted(make_dataset: MakeDataset,
-                                                                         quote: str) -> None:
+def test_quote_differing_only_in_quotes_dashes_and_whitespace_is_accepted(
+    make_dataset: MakeDataset, quote: str
+) -> None:
     root = make_dataset(facts=fact("betaland", "partners_with", "alphaland", quote=quote))
     assert errors(root) == []
     assert kgraph.load(root).facts[0].quote.startswith(("Betaland", "said"))
@@ -239,8 +267,10 @@ def test_missing_text_file(make_dataset: MakeDataset) -> None:
 def test_text_file_named_wrongly_suggests_the_one_next_to_it(make_dataset: MakeDataset) -> None:
     root = make_dataset(source=SOURCE_HEAD.replace("text: art.txt", "text: article.txt") + "  []\n")
     assert errors(root) == [
-        ("DATA/sources/art.yaml:5:9: error: article text 'article.txt' not found next to art.yaml "
-        "(did you mean 'art.txt'?)")
+        (
+            "DATA/sources/art.yaml:5:9: error: article text 'article.txt' not found next to art.yaml "
+            "(did you mean 'art.txt'?)"
+        )
     ]
 
 
@@ -271,8 +301,9 @@ ISO = "is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
 )
 def test_invalid_dates(make_dataset: MakeDataset, value: str, shown: str, hint: str) -> None:
     root = make_dataset(facts=fact(date=value))
-    assert errors(root) == [(f"DATA/sources/art.yaml:{F + 4}:11: error: 'date' of the fact at line {F} {ISO}: "
-                            f"{shown}{hint}")]
+    assert errors(root) == [
+        (f"DATA/sources/art.yaml:{F + 4}:11: error: 'date' of the fact at line {F} {ISO}: {shown}{hint}")
+    ]
 
 
 @pytest.mark.parametrize("value", ["2021", "2021-02", "2020-02-29", "'2021-12-03'"])
@@ -283,15 +314,18 @@ def test_valid_dates_are_kept_as_written(make_dataset: MakeDataset, value: str) 
 
 def test_invalid_published_date(make_dataset: MakeDataset) -> None:
     root = make_dataset(source=SOURCE_HEAD.replace("published: 2021-12", "published: Dec 2021") + "  []\n")
-    assert errors(root)[0] == (f"DATA/sources/art.yaml:4:14: error: 'published' of 'source' {ISO}: 'Dec 2021' "
-                               "(did you mean '2021-12'?)")
+    assert errors(root)[0] == (
+        f"DATA/sources/art.yaml:4:14: error: 'published' of 'source' {ISO}: 'Dec 2021' (did you mean '2021-12'?)"
+    )
 
 
 def test_date_and_start_together(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(date="2021", start="2020"))
     assert errors(root) == [
-        (f"DATA/sources/art.yaml:{F + 4}:11: error: the fact at line {F} has both 'date' and 'start'/'end'; "
-        "use one or the other")
+        (
+            f"DATA/sources/art.yaml:{F + 4}:11: error: the fact at line {F} has both 'date' and 'start'/'end'; "
+            "use one or the other"
+        )
     ]
 
 
@@ -328,8 +362,10 @@ def test_yaml_level_problems_do_not_hide_the_rest_of_the_file(make_dataset: Make
 def test_python_tag_is_refused(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(subject="!!python/object/apply:os.system [echo hi]"))
     assert errors(root) == [
-        (f"DATA/sources/art.yaml:{F}:14: error: YAML tags are not allowed "
-        "(tag:yaml.org,2002:python/object/apply:os.system); write a plain value"),
+        (
+            f"DATA/sources/art.yaml:{F}:14: error: YAML tags are not allowed "
+            "(tag:yaml.org,2002:python/object/apply:os.system); write a plain value"
+        ),
         f"DATA/sources/art.yaml:{F}:14: error: 'subject' of the fact at line {F} must be text, not a list",
     ]
 
@@ -366,8 +402,10 @@ def test_merge_key_is_refused(make_dataset: MakeDataset) -> None:
         f"DATA/sources/art.yaml:{F}:5: error: YAML anchors are not allowed (&base); write the value out",
         f"DATA/sources/art.yaml:{F + 2}:9: error: YAML aliases are not allowed (*base); write the value out",
     ]
-    assert f"DATA/sources/art.yaml:{F + 2}:5: error: unknown field '<<' in the fact at line {F + 2}; allowed: " \
+    assert (
+        f"DATA/sources/art.yaml:{F + 2}:5: error: unknown field '<<' in the fact at line {F + 2}; allowed: "
         "subject, relation, object, quote, date, start, end, according_to, qualifiers" in errs
+    )
 
 
 def test_syntax_error_has_a_position(make_dataset: MakeDataset) -> None:
@@ -389,9 +427,12 @@ def test_two_documents(make_dataset: MakeDataset) -> None:
 
 
 def test_norway_problem_no_and_on_stay_strings(make_dataset: MakeDataset) -> None:
-    entities = ENTITIES + '  - id: "no"\n    name: Norway\n    type: country\n    aliases: [NO, on]\n    description: yes\n'
-    root = make_dataset(entities=entities,
-                        facts=fact(subject="no", obj="betaland", qualifiers="{flag: off, version: 1.10, n: 010}"))
+    entities = (
+        ENTITIES + '  - id: "no"\n    name: Norway\n    type: country\n    aliases: [NO, on]\n    description: yes\n'
+    )
+    root = make_dataset(
+        entities=entities, facts=fact(subject="no", obj="betaland", qualifiers="{flag: off, version: 1.10, n: 010}")
+    )
     kg = kgraph.load(root)
     norway = kg.entity("no")
     assert (norway.id, norway.aliases, norway.description) == ("no", ("NO", "on"), "yes")
@@ -410,21 +451,27 @@ def relation(extra: str) -> str:
 def test_bad_boolean_suggests_true(make_dataset: MakeDataset) -> None:
     root = make_dataset(relations=relation("  - id: meets\n    symmetric: yes\n    polarity: 1\n    description: x.\n"))
     assert errors(root) == [
-        ("DATA/relations.yaml:33:16: error: 'symmetric' of relation 'meets' must be true or false, not 'yes' "
-        "(did you mean true?)")
+        (
+            "DATA/relations.yaml:33:16: error: 'symmetric' of relation 'meets' must be true or false, not 'yes' "
+            "(did you mean true?)"
+        )
     ]
 
 
 def test_bad_boolean_suggests_false(make_dataset: MakeDataset) -> None:
     root = make_dataset(relations=relation("  - id: meets\n    acts_for: Off\n    polarity: 1\n    description: x.\n"))
     assert errors(root) == [
-        ("DATA/relations.yaml:33:15: error: 'acts_for' of relation 'meets' must be true or false, not 'Off' "
-        "(did you mean false?)")
+        (
+            "DATA/relations.yaml:33:15: error: 'acts_for' of relation 'meets' must be true or false, not 'Off' "
+            "(did you mean false?)"
+        )
     ]
 
 
-@pytest.mark.parametrize(("value", "hint"), [("2", ""), ("positive", " (did you mean 1?)"),
-                                             ("conflictual", " (did you mean -1?)"), ("0.5", "")])
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [("2", ""), ("positive", " (did you mean 1?)"), ("conflictual", " (did you mean -1?)"), ("0.5", "")],
+)
 def test_polarity_must_be_1_minus_1_or_0(make_dataset: MakeDataset, value: str, hint: str) -> None:
     root = make_dataset(relations=relation(f"  - id: meets\n    polarity: {value}\n    description: x.\n"))
     assert errors(root) == [
@@ -433,27 +480,33 @@ def test_polarity_must_be_1_minus_1_or_0(make_dataset: MakeDataset, value: str, 
 
 
 def test_sub_relation_polarity_must_match_its_parent(make_dataset: MakeDataset) -> None:
-    root = make_dataset(relations=relation("  - id: praises\n    parent: supports\n    polarity: -1\n"
-                                           "    description: x.\n"))
+    root = make_dataset(
+        relations=relation("  - id: praises\n    parent: supports\n    polarity: -1\n    description: x.\n")
+    )
     assert errors(root) == [
-        ("DATA/relations.yaml:34:15: error: relation 'praises' has polarity -1 but its parent 'supports' has 1; "
-        "a sub-relation keeps its parent's polarity")
+        (
+            "DATA/relations.yaml:34:15: error: relation 'praises' has polarity -1 but its parent 'supports' has 1; "
+            "a sub-relation keeps its parent's polarity"
+        )
     ]
 
 
 def test_unknown_parent(make_dataset: MakeDataset) -> None:
-    root = make_dataset(relations=relation("  - id: praises\n    parent: suports\n    polarity: 1\n"
-                                           "    description: x.\n"))
+    root = make_dataset(
+        relations=relation("  - id: praises\n    parent: suports\n    polarity: 1\n    description: x.\n")
+    )
     assert errors(root) == [
         "DATA/relations.yaml:33:13: error: unknown parent relation 'suports' (did you mean 'supports'?)"
     ]
 
 
 def test_parent_cycle(make_dataset: MakeDataset) -> None:
-    root = make_dataset(relations=relation(
-        "  - id: a_rel\n    parent: b_rel\n    polarity: 0\n    description: x.\n"
-        "  - id: b_rel\n    parent: a_rel\n    polarity: 0\n    description: x.\n"
-    ))
+    root = make_dataset(
+        relations=relation(
+            "  - id: a_rel\n    parent: b_rel\n    polarity: 0\n    description: x.\n"
+            "  - id: b_rel\n    parent: a_rel\n    polarity: 0\n    description: x.\n"
+        )
+    )
     assert errors(root) == [
         "DATA/relations.yaml:33:13: error: relation 'a_rel' is its own ancestor (parent cycle)",
         "DATA/relations.yaml:37:13: error: relation 'b_rel' is its own ancestor (parent cycle)",
@@ -466,16 +519,20 @@ def test_relation_that_is_its_own_parent(make_dataset: MakeDataset) -> None:
 
 
 def test_symmetric_relation_cannot_have_an_inverse(make_dataset: MakeDataset) -> None:
-    root = make_dataset(relations=relation("  - id: meets\n    symmetric: true\n    inverse: met_by\n"
-                                           "    polarity: 1\n    description: x.\n"))
+    root = make_dataset(
+        relations=relation(
+            "  - id: meets\n    symmetric: true\n    inverse: met_by\n    polarity: 1\n    description: x.\n"
+        )
+    )
     assert errors(root) == [
         "DATA/relations.yaml:34:14: error: relation 'meets' is symmetric, so it cannot have an inverse name"
     ]
 
 
 def test_inverse_name_clashing_with_a_relation_id(make_dataset: MakeDataset) -> None:
-    root = make_dataset(relations=relation("  - id: backs\n    inverse: supports\n    polarity: 1\n"
-                                           "    description: x.\n"))
+    root = make_dataset(
+        relations=relation("  - id: backs\n    inverse: supports\n    polarity: 1\n    description: x.\n")
+    )
     assert errors(root) == [
         "DATA/relations.yaml:33:14: error: inverse name 'supports' of 'backs' is already a relation id"
     ]
@@ -488,8 +545,7 @@ def test_every_problem_is_reported_at_once(make_dataset: MakeDataset) -> None:
     root = make_dataset(
         relations=relation("  - id: meets\n    symmetric: yes\n    polarity: 1\n    description: x.\n"),
         entities=ENTITIES + "  - id: betaland\n    name: B2\n    type: country\n    description: x.\n",
-        facts=fact(obj="betalnd") + fact(relation="suports") + fact(date="2021-13")
-        + fact(quote="Not in the article."),
+        facts=fact(obj="betalnd") + fact(relation="suports") + fact(date="2021-13") + fact(quote="Not in the article."),
     )
     errs = errors(root)
     assert [e.split(": error: ")[0] for e in errs] == [
@@ -505,14 +561,20 @@ def test_every_problem_is_reported_at_once(make_dataset: MakeDataset) -> None:
     assert caught.value.exit_code == ExitCode.DATA
     assert [str(p).replace(str(root), "DATA") for p in caught.value.problems if p.severity == "error"] == errs
     assert str(caught.value).replace(str(root), "DATA") == errs[0].replace(": error:", ":", 1) + (
-        " (and 5 more problems; run 'kgraph validate')")
+        " (and 5 more problems; run 'kgraph validate')"
+    )
 
 
 def test_problems_in_several_source_files_are_all_listed(make_dataset: MakeDataset) -> None:
-    second = SOURCE_HEAD.replace("id: art", "id: other").replace("art.txt", "other.txt") + "  " + \
-        fact(obj="gama").replace("\n ", "\n   ")
-    root = make_dataset(facts=fact(subject="alphalnd"), files={"sources/other.yaml": second,
-                                                                "sources/other.txt": "Alphaland backs Betaland.\n"})
+    second = (
+        SOURCE_HEAD.replace("id: art", "id: other").replace("art.txt", "other.txt")
+        + "  "
+        + fact(obj="gama").replace("\n ", "\n   ")
+    )
+    root = make_dataset(
+        facts=fact(subject="alphalnd"),
+        files={"sources/other.yaml": second, "sources/other.txt": "Alphaland backs Betaland.\n"},
+    )
     assert errors(root) == [
         f"DATA/sources/art.yaml:{F}:14: error: unknown entity 'alphalnd' (did you mean 'alphaland' or 'betaland'?)",
         f"DATA/sources/other.yaml:{F + 2}:13: error: unknown entity 'gama'",
@@ -521,8 +583,12 @@ def test_problems_in_several_source_files_are_all_listed(make_dataset: MakeDatas
 
 def test_one_problem_is_the_load_error_message(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(obj="betalnd"))
-    with pytest.raises(DataError, match=r"^" + str(root).replace("\\", "\\\\") +
-                       rf"/sources/art.yaml:{F + 2}:13: unknown entity 'betalnd' \(did you mean 'betaland'\?\)$"):
+    with pytest.raises(
+        DataError,
+        match=r"^"
+        + str(root).replace("\\", "\\\\")
+        + rf"/sources/art.yaml:{F + 2}:13: unknown entity 'betalnd' \(did you mean 'betaland'\?\)$",
+    ):
         kgraph.load(root)
 
 
@@ -544,8 +610,10 @@ def test_warnings_do_not_fail_load_but_appear_in_check(make_dataset: MakeDataset
     errs, warns = report(root)
     assert errs == []
     assert warns == [
-        (f"DATA/sources/art.yaml:{F + 4}:11: warning: the fact at line {F} is dated 2022-01, after the source was "
-        "published"),
+        (
+            f"DATA/sources/art.yaml:{F + 4}:11: warning: the fact at line {F} is dated 2022-01, after the source was "
+            "published"
+        ),
         f"DATA/sources/art.yaml:{F + 7}:13: warning: the fact at line {F + 5} relates 'alphaland' to itself",
         "DATA/entities.yaml:11:5: warning: entity 'gamma-leader' is in no fact",
         "DATA/entities.yaml:16:5: warning: entity 'delta' is in no fact",
@@ -557,9 +625,12 @@ def test_warnings_do_not_fail_load_but_appear_in_check(make_dataset: MakeDataset
 
 def test_same_fact_twice_is_an_error_and_symmetric_facts_match_either_way(make_dataset: MakeDataset) -> None:
     q = "Alphaland backs Betaland."
-    root = make_dataset(facts=fact(quote=q) + fact(quote=q)
-                        + fact("alphaland", "partners_with", "betaland", quote=q)
-                        + fact("betaland", "partners_with", "alphaland", quote=q))
+    root = make_dataset(
+        facts=fact(quote=q)
+        + fact(quote=q)
+        + fact("alphaland", "partners_with", "betaland", quote=q)
+        + fact("betaland", "partners_with", "alphaland", quote=q)
+    )
     assert errors(root) == [
         f"DATA/sources/art.yaml:{F + 4}:5: error: the same fact as line {F} (same ends, relation, time and quote)",
         f"DATA/sources/art.yaml:{F + 12}:5: error: the same fact as line {F + 8} (same ends, relation, time and quote)",
@@ -567,12 +638,19 @@ def test_same_fact_twice_is_an_error_and_symmetric_facts_match_either_way(make_d
 
 
 def test_fact_ids_are_stable_and_independent_of_layout(make_dataset: MakeDataset) -> None:
-    a = kgraph.load(make_dataset(facts=fact(date="2021") + fact("gamma-leader", "leads", "alphaland",
-                                                                 quote="Gamma Leader, who leads Alphaland")))
-    b = kgraph.load(make_dataset(facts=fact("gamma-leader", "leads", "alphaland",
-                                            quote="'Gamma Leader,  who leads Alphaland'")
-                                 + "- date: 2021\n  quote: Alphaland backs Betaland.\n  object: betaland\n"
-                                 "  relation: supports\n  subject: alphaland\n"))
+    a = kgraph.load(
+        make_dataset(
+            facts=fact(date="2021")
+            + fact("gamma-leader", "leads", "alphaland", quote="Gamma Leader, who leads Alphaland")
+        )
+    )
+    b = kgraph.load(
+        make_dataset(
+            facts=fact("gamma-leader", "leads", "alphaland", quote="'Gamma Leader,  who leads Alphaland'")
+            + "- date: 2021\n  quote: Alphaland backs Betaland.\n  object: betaland\n"
+            "  relation: supports\n  subject: alphaland\n"
+        )
+    )
     assert sorted(f.id for f in a.facts) == sorted(f.id for f in b.facts)
     c = kgraph.load(make_dataset(facts=fact(date="2020")))
     assert c.facts[0].id not in {f.id for f in a.facts}
@@ -599,7 +677,8 @@ def test_an_empty_vocabulary_does_not_silently_drop_the_facts(make_dataset: Make
         f"DATA/sources/art.yaml:{F + 6}:15: error: unknown relation 'leads'",
     ]
     assert errors(make_dataset(entities="entities: []\n"))[0] == (
-        f"DATA/sources/art.yaml:{F}:14: error: unknown entity 'alphaland'")
+        f"DATA/sources/art.yaml:{F}:14: error: unknown entity 'alphaland'"
+    )
 
 
 # -- shapes and odd files ---------------------------------------------------------------------
@@ -630,23 +709,33 @@ def test_aliases_must_be_a_list(make_dataset: MakeDataset) -> None:
 
 
 def test_unknown_entity_type_is_a_warning_with_a_suggestion(make_dataset: MakeDataset) -> None:
-    assert report(make_dataset(entities=ENTITIES.replace("type: person", "type: persn"))) == ([], [
-        ("DATA/entities.yaml:13:11: warning: entity type 'persn' is not one of person, country, organisation, "
-        "group, event, initiative, document, place (did you mean 'person'?)")
-    ])
+    assert report(make_dataset(entities=ENTITIES.replace("type: person", "type: persn"))) == (
+        [],
+        [
+            (
+                "DATA/entities.yaml:13:11: warning: entity type 'persn' is not one of person, country, organisation, "
+                "group, event, initiative, document, place (did you mean 'person'?)"
+            )
+        ],
+    )
 
 
 def test_yml_source_is_not_read_and_says_so(make_dataset: MakeDataset) -> None:
-    assert report(make_dataset(files={"sources/extra.yml": "source: {}\n"})) == ([], [
-        "DATA/sources/extra.yml: warning: not read: source files must end in .yaml (did you mean 'extra.yaml'?)"
-    ])
+    assert report(make_dataset(files={"sources/extra.yml": "source: {}\n"})) == (
+        [],
+        ["DATA/sources/extra.yml: warning: not read: source files must end in .yaml (did you mean 'extra.yaml'?)"],
+    )
 
 
 def test_article_text_must_be_utf8(make_dataset: MakeDataset) -> None:
     root = make_dataset()
     (root / "sources" / "art.txt").write_bytes("Ålphaland backs\nBetaland, \xe9t\u00e9.".encode()[:-6] + b"\xe9t\xe9.")
-    assert errors(root) == [("DATA/sources/art.txt:2:11: error: the article text is not UTF-8: byte 0xE9 here is not "
-                             "valid UTF-8 (was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8")]
+    assert errors(root) == [
+        (
+            "DATA/sources/art.txt:2:11: error: the article text is not UTF-8: byte 0xE9 here is not "
+            "valid UTF-8 (was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8"
+        )
+    ]
 
 
 # -- the YAML reader against PyYAML's own emitter -------------------------------------------------

@@ -38,10 +38,61 @@ from kgraph.yamlwrite import dump_dataset, dumps
 
 # -- strategies -------------------------------------------------------------------------------------
 
-LOOKALIKES = ["no", "yes", "No", "off", "on", "true", "false", "2021", "2021-12-03", "1.0", "1e3", "0x1f", "0o17",
-              "null", "Null", "~", ".inf", "-.nan", "- a", "? b", ": c", "#d", "&e", "*f", "!g", "|", ">", "'", '"',
-              "@", "`", "%h", "{i}", "[j]", "k: v", "l #m", " lead", "trail ", "a\nb", "a \n b", "\r\n", "x\x85y",
-              "x\u2028y", "\u2029", "\t", "tab\there", "\x00", "\x1b[31m", "\ufeffbom", "\x7f", "…", "—", "«»"]
+LOOKALIKES = [
+    "no",
+    "yes",
+    "No",
+    "off",
+    "on",
+    "true",
+    "false",
+    "2021",
+    "2021-12-03",
+    "1.0",
+    "1e3",
+    "0x1f",
+    "0o17",
+    "null",
+    "Null",
+    "~",
+    ".inf",
+    "-.nan",
+    "- a",
+    "? b",
+    ": c",
+    "#d",
+    "&e",
+    "*f",
+    "!g",
+    "|",
+    ">",
+    "'",
+    '"',
+    "@",
+    "`",
+    "%h",
+    "{i}",
+    "[j]",
+    "k: v",
+    "l #m",
+    " lead",
+    "trail ",
+    "a\nb",
+    "a \n b",
+    "\r\n",
+    "x\x85y",
+    "x\u2028y",
+    "\u2029",
+    "\t",
+    "tab\there",
+    "\x00",
+    "\x1b[31m",
+    "\ufeffbom",
+    "\x7f",
+    "…",
+    "—",
+    "«»",
+]
 SCRIPTS = ["Привет", "Лукашэнка", "שלום", "مرحبا", "中文", "😀", "🇧🇾", "\u202e", "\u200f", "é", "Łódź", "ß"]
 _char = st.characters(codec="utf-8", exclude_categories=["Cs"])
 _free = st.one_of(
@@ -52,10 +103,12 @@ _free = st.one_of(
 text = _free.filter(lambda s: s.strip() != "")  # kgraph refuses blank text fields
 
 # Words of article texts: no combining marks (a quote cut before one would not match the composed text).
-_WORD_CHARS = list("abcdefghijklmnopqrstuvwxyzABCDEFXYZ0123456789'\"-&<>") + list(
-    "’‘“”–—…éßłŁЖжябвש中😀") + ["\u00ad"]
-word = st.lists(st.sampled_from(_WORD_CHARS), min_size=1, max_size=8).map("".join).filter(
-    lambda w: normalise_text(w) != "")
+_WORD_CHARS = list("abcdefghijklmnopqrstuvwxyzABCDEFXYZ0123456789'\"-&<>") + list("’‘“”–—…éßłŁЖжябвש中😀") + ["\u00ad"]
+word = (
+    st.lists(st.sampled_from(_WORD_CHARS), min_size=1, max_size=8)
+    .map("".join)
+    .filter(lambda w: normalise_text(w) != "")
+)
 gap = st.sampled_from([" ", " ", " ", "  ", "\n", "\u00a0", "\t", " \n  "])
 
 snake = st.from_regex(r"[a-z][a-z0-9]{0,5}(_[a-z0-9]{1,3}){0,2}", fullmatch=True)
@@ -79,12 +132,24 @@ def relations(draw: st.DrawFn) -> list[Relation]:
         symmetric = draw(st.booleans())
         inverse = None
         if not symmetric and draw(st.booleans()):
-            inverse = draw(st.one_of(snake.map(lambda s: s + "_by"), text).filter(
-                lambda n: n not in ids and n not in inverse_names))
+            inverse = draw(
+                st.one_of(snake.map(lambda s: s + "_by"), text).filter(
+                    lambda n: n not in ids and n not in inverse_names
+                )
+            )
             inverse_names.add(inverse)
-        out.append(Relation(id=ident, label=draw(text), polarity=polarity, description=draw(text),
-                            parent=parent.id if parent is not None else None, symmetric=symmetric, inverse=inverse,
-                            acts_for=draw(st.booleans())))
+        out.append(
+            Relation(
+                id=ident,
+                label=draw(text),
+                polarity=polarity,
+                description=draw(text),
+                parent=parent.id if parent is not None else None,
+                symmetric=symmetric,
+                inverse=inverse,
+                acts_for=draw(st.booleans()),
+            )
+        )
     return draw(st.permutations(out))  # a child may come before its parent in the file
 
 
@@ -147,14 +212,15 @@ def datasets(draw: st.DrawFn) -> tuple[KnowledgeGraph, dict[str, str]]:
         texts[sid] = draw(st.sampled_from(["", "Intro. ", "“Quoted” — "])) + body
         offset = len(texts[sid]) - len(body)
         optional = {k: draw(st.none() | text) for k in ("url", "publisher", "author")}
-        sources.append(Source(id=sid, title=draw(text), published=draw(st.none() | iso_date()), text_path="",
-                              path="", **optional))
+        sources.append(
+            Source(id=sid, title=draw(text), published=draw(st.none() | iso_date()), text_path="", path="", **optional)
+        )
         seen: set[str] = set()
         for _ in range(draw(st.integers(0, 6))):
             i = draw(st.integers(0, len(words) - 1))
             j = draw(st.integers(i, min(len(words) - 1, i + 6)))
-            raw = texts[sid][offset + starts[i]: offset + starts[j] + len(words[j])]
-            quote = draw(st.sampled_from([raw, " ".join(words[i:j + 1]), "  " + raw + "\n"]))
+            raw = texts[sid][offset + starts[i] : offset + starts[j] + len(words[j])]
+            quote = draw(st.sampled_from([raw, " ".join(words[i : j + 1]), "  " + raw + "\n"]))
             rel = draw(st.sampled_from(rels))
             subject, obj = draw(st.sampled_from(ents)).id, draw(st.sampled_from(ents)).id
             according = draw(st.none() | st.sampled_from(ents).map(lambda e: e.id))
@@ -166,9 +232,22 @@ def datasets(draw: st.DrawFn) -> tuple[KnowledgeGraph, dict[str, str]]:
             if ident in seen:  # the loader refuses the same fact twice in one source
                 continue
             seen.add(ident)
-            facts.append(Fact(id=ident, subject=subject, relation=rel.id, object=obj, polarity=rel.polarity,
-                              quote=quote, source=sid, date=time.get("date"), start=time.get("start"),
-                              end=time.get("end"), according_to=according, qualifiers=qualifiers))
+            facts.append(
+                Fact(
+                    id=ident,
+                    subject=subject,
+                    relation=rel.id,
+                    object=obj,
+                    polarity=rel.polarity,
+                    quote=quote,
+                    source=sid,
+                    date=time.get("date"),
+                    start=time.get("start"),
+                    end=time.get("end"),
+                    according_to=according,
+                    qualifiers=qualifiers,
+                )
+            )
     return KnowledgeGraph(rels, ents, sources, facts), texts
 
 
@@ -186,23 +265,34 @@ def _same_graph(got: KnowledgeGraph, want: KnowledgeGraph) -> None:
     assert list(got.sources) == list(want.sources)
     for key, s in want.sources.items():
         assert dataclasses.replace(got.sources[key], path="", text_path="") == dataclasses.replace(
-            s, path="", text_path="")
+            s, path="", text_path=""
+        )
     assert [dataclasses.replace(f, line=0) for f in got.facts] == [dataclasses.replace(f, line=0) for f in want.facts]
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 # -- properties ----------------------------------------------------------------------------------------
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ]
+)
 @given(datasets())
-def test_random_valid_datasets_load_and_round_trip(tmp_path_factory: pytest.TempPathFactory,
-                                                   case: tuple[KnowledgeGraph, dict[str, str]]) -> None:
+def test_random_valid_datasets_load_and_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[KnowledgeGraph, dict[str, str]]
+) -> None:
     kg, texts = case
     first = tmp_path_factory.mktemp("rt")
     dump_dataset(kg, first, texts=texts)
@@ -252,27 +342,50 @@ def test_look_alikes_are_quoted() -> None:
 def test_a_source_whose_text_cannot_be_read_is_refused_before_writing(tmp_path: Path) -> None:
     kg = kgraph.load(BUNDLED, cache=False)
     s = next(iter(kg.sources.values()))
-    broken = KnowledgeGraph(list(kg.relations.values()), list(kg.entities.values()),
-                            [dataclasses.replace(s, text_path=str(tmp_path / "gone.txt"))], kg.facts)
+    broken = KnowledgeGraph(
+        list(kg.relations.values()),
+        list(kg.entities.values()),
+        [dataclasses.replace(s, text_path=str(tmp_path / "gone.txt"))],
+        kg.facts,
+    )
     with pytest.raises(ExportError, match="cannot be read"):
         dump_dataset(broken, tmp_path / "out")
     assert not (tmp_path / "out" / "relations.yaml").exists()
 
 
 # (command, options, names): names go after "--", as a name may start with "-" (an alias "- a" is no option)
-COMMANDS = [("who-supports", [], ["{a}"]), ("who-opposes", [], ["{a}"]), ("neighbours", ["--depth", "2"], ["{a}"]),
-            ("entity", [], ["{a}"]), ("path", [], ["{a}", "{b}"]), ("facts", [], []), ("relations", [], []),
-            ("stats", [], []), ("validate", [], []), ("explain", [], ["{a}", "{b}"]), ("timeline", [], ["{a}"]),
-            ("blocs", [], []), ("balance", [], []), ("ambivalent", [], []), ("rank", [], [])]
+COMMANDS = [
+    ("who-supports", [], ["{a}"]),
+    ("who-opposes", [], ["{a}"]),
+    ("neighbours", ["--depth", "2"], ["{a}"]),
+    ("entity", [], ["{a}"]),
+    ("path", [], ["{a}", "{b}"]),
+    ("facts", [], []),
+    ("relations", [], []),
+    ("stats", [], []),
+    ("validate", [], []),
+    ("explain", [], ["{a}", "{b}"]),
+    ("timeline", [], ["{a}"]),
+    ("blocs", [], []),
+    ("balance", [], []),
+    ("ambivalent", [], []),
+    ("rank", [], []),
+]
 
 
-@settings(max_examples=max(5, settings().max_examples // 5),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=max(5, settings().max_examples // 5),
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(case=datasets(), data=st.data())
-def test_every_query_command_answers_random_valid_datasets(tmp_path_factory: pytest.TempPathFactory,
-                                                           case: tuple[KnowledgeGraph, dict[str, str]],
-                                                           data: st.DataObject) -> None:
+def test_every_query_command_answers_random_valid_datasets(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[KnowledgeGraph, dict[str, str]], data: st.DataObject
+) -> None:
     """Names as curators write them (any id, name or alias), in every output format: an answer, or a clean refusal."""
     from typer.testing import CliRunner
 

@@ -72,7 +72,13 @@ def test_readme_example(
     # the commands of one block share a cache of their own (in order, as a reader would run them)
     env["KGRAPH_CACHE_DIR"] = str(_BLOCK_CACHES.setdefault(block, tmp_path_factory.mktemp(f"cache{block}")))
     done = subprocess.run(
-        [sys.executable, "-m", "kgraph", *argv[1:]], check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "kgraph", *argv[1:]],
+        check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     printed = done.stdout + done.stderr
     assert "Traceback" not in printed

@@ -96,8 +96,13 @@ def test_unknown_entity_without_anything_close(small: KnowledgeGraph) -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("supports", "supports"), ("supported_by", "supports"), ("supported-by", "supports"),
-     ("Partners With", "partners_with"), ("sanctioned by", "sanctions")],
+    [
+        ("supports", "supports"),
+        ("supported_by", "supports"),
+        ("supported-by", "supports"),
+        ("Partners With", "partners_with"),
+        ("sanctioned by", "sanctions"),
+    ],
 )
 def test_relation_lookup_by_id_inverse_or_label(small: KnowledgeGraph, name: str, expected: str) -> None:
     assert small.relation(name).id == expected

@@ -36,8 +36,9 @@ sys.stderr.write("\\nMODULES " + json.dumps({"code": code, "modules": sorted(sys
 def run_cli(*args: str, tmp_path: Path) -> tuple[str, int, set[str]]:
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("KGRAPH_DATA", None)
-    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=120,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
     tail = proc.stderr.rsplit("MODULES ", 1)
     assert len(tail) == 2, proc.stderr
     report = json.loads(tail[1])
@@ -73,8 +74,10 @@ def test_piped_help_is_plain_text_with_every_command(tmp_path: Path) -> None:
         assert command in out
 
 
-@pytest.mark.parametrize("args", [["who-supports", "belarus"], ["neighbours", "belarus"],
-                                  ["facts", "--subject", "china"], ["entity", "Minsk"]])
+@pytest.mark.parametrize(
+    "args",
+    [["who-supports", "belarus"], ["neighbours", "belarus"], ["facts", "--subject", "china"], ["entity", "Minsk"]],
+)
 def test_core_queries_answer_without_networkx_or_rich(args: list[str], tmp_path: Path) -> None:
     for attempt in ("cold", "warm"):  # reading the files, then from the cache
         out, code, modules = run_cli(*args, "--format", "json", tmp_path=tmp_path)
@@ -110,8 +113,9 @@ for target in (_root_help_app(), app):
 @pytest.mark.parametrize("mode", ["plain", "rich"])
 def test_the_quick_root_help_is_the_full_help(mode: str) -> None:
     env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
-    proc = subprocess.run([sys.executable, "-c", HELP_TWICE, mode], capture_output=True, text=True, env=env,
-                          timeout=60, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", HELP_TWICE, mode], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
     light, full, rest = proc.stdout.split("\n=====\n")
     assert rest == ""
     assert "who-supports" in full and "cache" in full

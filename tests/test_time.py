@@ -31,15 +31,18 @@ def test_valid_dates(text: str) -> None:
     assert parse_date(text) == text
 
 
-@pytest.mark.parametrize("text,hint", [
-    ("2021/12/03", "2021-12-03"),
-    ("2021.12", "2021-12"),
-    ("03.12.2021", "2021-12-03"),
-    ("2021-2-3", "2021-02-03"),
-    ("2021-02-30", "2021-02"),
-    ("2021-13", "2021"),
-    ("december", None),
-])
+@pytest.mark.parametrize(
+    "text,hint",
+    [
+        ("2021/12/03", "2021-12-03"),
+        ("2021.12", "2021-12"),
+        ("03.12.2021", "2021-12-03"),
+        ("2021-2-3", "2021-02-03"),
+        ("2021-02-30", "2021-02"),
+        ("2021-13", "2021"),
+        ("december", None),
+    ],
+)
 def test_bad_dates_suggest_a_fix(text: str, hint: str | None) -> None:
     with pytest.raises(UsageError) as err:
         parse_date(text, "--as-of")
@@ -62,34 +65,37 @@ def test_inverted_windows_are_refused() -> None:
 # -- classifying facts ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("f,w,expected", [
-    # events: a partial date stands for its whole period
-    (fact("2021"), Window(since="2021-06"), OVERLAPS),
-    (fact("2021"), Window(since="2022"), OUTSIDE),
-    (fact("2021-12-02"), Window(until="2021-11"), OUTSIDE),
-    (fact("2021-12-02"), Window(until="2021-12"), INSIDE),
-    (fact("2021-12"), Window(until="2021-12-02"), OVERLAPS),
-    (fact("2021-12"), Window(since="2021", until="2021"), INSIDE),
-    # as of: events stay history once they happened; intervals must still hold
-    (fact("2020-08"), Window(as_of="2021"), INSIDE),
-    (fact("2021"), Window(as_of="2021-06"), OVERLAPS),
-    (fact("2022"), Window(as_of="2021"), OUTSIDE),
-    (fact(start="2013"), Window(as_of="2020"), INSIDE),
-    (fact(start="2013", end="2019"), Window(as_of="2020"), OUTSIDE),
-    # as of a partial date = at some time during it
-    (fact(start="2013", end="2020-03"), Window(as_of="2020"), INSIDE),
-    (fact(start="2021-06"), Window(as_of="2021"), INSIDE),
-    (fact(start="2021"), Window(as_of="2021-06"), OVERLAPS),
-    (fact(start="2013", end="2021"), Window(as_of="2021-06"), OVERLAPS),
-    (fact(end="2019"), Window(as_of="2018"), INSIDE),
-    # intervals against since/until
-    (fact(start="2013"), Window(until="2012"), OUTSIDE),
-    (fact(start="2013", end="2015"), Window(since="2016"), OUTSIDE),
-    (fact(start="2013", end="2015"), Window(since="2014", until="2014"), INSIDE),
-    (fact(), Window(as_of="2021"), UNDATED),
-    (fact(), Window(), UNDATED),
-    (fact("2021"), Window(), INSIDE),
-])
+@pytest.mark.parametrize(
+    "f,w,expected",
+    [
+        # events: a partial date stands for its whole period
+        (fact("2021"), Window(since="2021-06"), OVERLAPS),
+        (fact("2021"), Window(since="2022"), OUTSIDE),
+        (fact("2021-12-02"), Window(until="2021-11"), OUTSIDE),
+        (fact("2021-12-02"), Window(until="2021-12"), INSIDE),
+        (fact("2021-12"), Window(until="2021-12-02"), OVERLAPS),
+        (fact("2021-12"), Window(since="2021", until="2021"), INSIDE),
+        # as of: events stay history once they happened; intervals must still hold
+        (fact("2020-08"), Window(as_of="2021"), INSIDE),
+        (fact("2021"), Window(as_of="2021-06"), OVERLAPS),
+        (fact("2022"), Window(as_of="2021"), OUTSIDE),
+        (fact(start="2013"), Window(as_of="2020"), INSIDE),
+        (fact(start="2013", end="2019"), Window(as_of="2020"), OUTSIDE),
+        # as of a partial date = at some time during it
+        (fact(start="2013", end="2020-03"), Window(as_of="2020"), INSIDE),
+        (fact(start="2021-06"), Window(as_of="2021"), INSIDE),
+        (fact(start="2021"), Window(as_of="2021-06"), OVERLAPS),
+        (fact(start="2013", end="2021"), Window(as_of="2021-06"), OVERLAPS),
+        (fact(end="2019"), Window(as_of="2018"), INSIDE),
+        # intervals against since/until
+        (fact(start="2013"), Window(until="2012"), OUTSIDE),
+        (fact(start="2013", end="2015"), Window(since="2016"), OUTSIDE),
+        (fact(start="2013", end="2015"), Window(since="2014", until="2014"), INSIDE),
+        (fact(), Window(as_of="2021"), UNDATED),
+        (fact(), Window(), UNDATED),
+        (fact("2021"), Window(), INSIDE),
+    ],
+)
 def test_classify(f: Fact, w: Window, expected: str) -> None:
     assert classify(f, w) == expected
 
@@ -101,7 +107,10 @@ def _days(text: str) -> list[dt.date]:
 
 partial_dates = st.builds(
     lambda y, m, d, p: f"{y}" if p == 0 else f"{y}-{m:02d}" if p == 1 else f"{y}-{m:02d}-{min(d, 28):02d}",
-    st.integers(2019, 2022), st.integers(1, 12), st.integers(1, 31), st.integers(0, 2),
+    st.integers(2019, 2022),
+    st.integers(1, 12),
+    st.integers(1, 31),
+    st.integers(0, 2),
 )
 
 
@@ -123,10 +132,16 @@ def test_events_against_day_by_day(when: str, since: str | None, until: str | No
 
 
 @settings(max_examples=150, deadline=None)
-@given(coarse=partial_dates, extra=st.integers(1, 12), since=st.none() | partial_dates,
-       until=st.none() | partial_dates, as_of=st.none() | partial_dates)
-def test_more_precision_only_settles_overlaps(coarse: str, extra: int, since: str | None, until: str | None,
-                                              as_of: str | None) -> None:
+@given(
+    coarse=partial_dates,
+    extra=st.integers(1, 12),
+    since=st.none() | partial_dates,
+    until=st.none() | partial_dates,
+    as_of=st.none() | partial_dates,
+)
+def test_more_precision_only_settles_overlaps(
+    coarse: str, extra: int, since: str | None, until: str | None, as_of: str | None
+) -> None:
     """Refining a date (2021 → 2021-05) never moves a fact from inside to outside or back."""
     try:
         w = Window(as_of=as_of, since=since, until=until)
@@ -178,8 +193,15 @@ def test_timeline_order_and_dates_as_given(bundled: KnowledgeGraph) -> None:
     r = analysis.timeline(bundled, "belarus")
     events = r["events"]
     whens = [e["when"] for e in events]
-    assert whens == [e["fact"]["date"] or (f"{e['fact']['start'] or '..'}/{e['fact']['end'] or '..'}"
-                                           if (e["fact"]["start"] or e["fact"]["end"]) else None) for e in events]
+    assert whens == [
+        e["fact"]["date"]
+        or (
+            f"{e['fact']['start'] or '..'}/{e['fact']['end'] or '..'}"
+            if (e["fact"]["start"] or e["fact"]["end"])
+            else None
+        )
+        for e in events
+    ]
     keys = [dates.sort_key(e["fact"]["date"] or e["fact"]["start"] or e["fact"]["end"]) for e in events]
     assert keys == sorted(keys)
     dated = [e["dated"] for e in events]
@@ -203,8 +225,9 @@ def test_timeline_with_representatives(bundled: KnowledgeGraph) -> None:
 def test_timeline_in_a_window(bundled: KnowledgeGraph) -> None:
     r = analysis.timeline(window(bundled, since="2021-12"), "belarus")
     assert r["window"]["since"] == "2021-12"
-    assert all(e["when"] is None or classify(_as_fact(e["fact"]), Window(since="2021-12")) != OUTSIDE
-               for e in r["events"])
+    assert all(
+        e["when"] is None or classify(_as_fact(e["fact"]), Window(since="2021-12")) != OUTSIDE for e in r["events"]
+    )
     assert "2013/.." in [e["when"] for e in r["events"]]  # an open partnership still holds
 
 
@@ -217,14 +240,29 @@ def _as_fact(rec: dict[str, Any]) -> Fact:
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [
-    ["who-supports", "belarus"], ["who-opposes", "belarus"], ["path", "china", "russia"], ["neighbours", "china"],
-    ["relations"], ["facts"], ["entity", "belarus"], ["stats"], ["explain", "china", "belarus"],
-    ["timeline", "china"], ["blocs"], ["balance"], ["ambivalent"], ["rank"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["who-supports", "belarus"],
+        ["who-opposes", "belarus"],
+        ["path", "china", "russia"],
+        ["neighbours", "china"],
+        ["relations"],
+        ["facts"],
+        ["entity", "belarus"],
+        ["stats"],
+        ["explain", "china", "belarus"],
+        ["timeline", "china"],
+        ["blocs"],
+        ["balance"],
+        ["ambivalent"],
+        ["rank"],
+    ],
+)
 def test_every_query_takes_the_time_options(command: list[str], no_kgraph_env: None) -> None:
-    result = runner.invoke(app, [*command, "--since", "2021", "--until", "2021-12", "--as-of", "2021-12",
-                                 "--format", "json"])
+    result = runner.invoke(
+        app, [*command, "--since", "2021", "--until", "2021-12", "--as-of", "2021-12", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     json.loads(result.stdout)
     assert "undated" in result.stderr  # the note says undated facts were kept
@@ -251,8 +289,10 @@ def test_facts_since_drops_exactly_the_outside(no_kgraph_env: None, bundled: Kno
 def test_bad_date_on_the_command_line(option: str, no_kgraph_env: None) -> None:
     result = runner.invoke(app, ["who-supports", "belarus", option, "2021/12"])
     assert result.exit_code == 2
-    assert result.stderr == f"error: {option}: '2021/12' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD " \
-                            f"(did you mean '2021-12'?)\n"
+    assert (
+        result.stderr == f"error: {option}: '2021/12' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD "
+        f"(did you mean '2021-12'?)\n"
+    )
 
 
 def test_timeline_table_shows_dates_as_given(no_kgraph_env: None) -> None:

@@ -107,8 +107,19 @@ class _Resources(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         for key in ("src", "href", "data", "poster", "srcset"):
-            if a.get(key) and tag in ("script", "link", "img", "iframe", "source", "video", "audio", "embed",
-                                      "object", "image", "use"):
+            if a.get(key) and tag in (
+                "script",
+                "link",
+                "img",
+                "iframe",
+                "source",
+                "video",
+                "audio",
+                "embed",
+                "object",
+                "image",
+                "use",
+            ):
                 self.urls.append(a[key] or "")
         if a.get("style"):
             self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", a["style"] or "")
@@ -167,8 +178,9 @@ def test_every_entity_and_fact_is_in_the_page(kg: kgraph.KnowledgeGraph, page: t
     assert {n for e in kg.entities.values() for n in (e.name, *e.aliases)} <= completions
 
 
-def test_parallel_facts_make_one_edge_that_keeps_them_all(kg: kgraph.KnowledgeGraph,
-                                                          page: tuple[str, dict[str, Any]]) -> None:
+def test_parallel_facts_make_one_edge_that_keeps_them_all(
+    kg: kgraph.KnowledgeGraph, page: tuple[str, dict[str, Any]]
+) -> None:
     text, summary = page
     edges = columns(text, "kgraph-edges")
     facts = columns(text, "kgraph-facts-data")
@@ -209,7 +221,8 @@ def test_layout_is_deterministic(kg: kgraph.KnowledgeGraph, page: tuple[str, dic
 
 def test_text_is_escaped_in_the_page(make_dataset: MakeDataset) -> None:
     nasty = '</script><script>window.pwned=1</script> & "Q" <b>'
-    data = make_dataset(entities=f"""\
+    data = make_dataset(
+        entities=f"""\
         entities:
           - id: alphaland
             name: {json.dumps(nasty)}
@@ -223,7 +236,8 @@ def test_text_is_escaped_in_the_page(make_dataset: MakeDataset) -> None:
             name: Gamma Leader
             type: person
             description: Leader.
-        """)
+        """
+    )
     text, _ = view_html(kgraph.load(data), title="<i>T</i> & co")
     assert "<script>window.pwned" not in text
     assert "<img src=x" not in text
@@ -244,8 +258,9 @@ def test_command_writes_the_page_and_says_where(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     size = out.stat().st_size
     assert result.stdout == ""
-    assert re.fullmatch(rf"wrote {re.escape(str(out))} \({size / 1e6:.2f} MB\): 28 entities, \d+ edges, 58 facts\n",
-                        result.stderr)
+    assert re.fullmatch(
+        rf"wrote {re.escape(str(out))} \({size / 1e6:.2f} MB\): 28 entities, \d+ edges, 58 facts\n", result.stderr
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["g.html"]  # no temporary file left behind
 
 
@@ -319,8 +334,10 @@ def test_cap_keeps_the_most_connected_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "c.html"
     result = run("view", "--max-nodes", "5", "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    note = ("Showing the 5 most connected of 28 entities, and the {} of 58 facts among them "
-            "(kgraph view --max-nodes N, or name an entity to see its neighbourhood).")
+    note = (
+        "Showing the 5 most connected of 28 entities, and the {} of 58 facts among them "
+        "(kgraph view --max-nodes N, or name an entity to see its neighbourhood)."
+    )
     text = out.read_text(encoding="utf-8")
     nodes = columns(text, "kgraph-nodes")
     facts = columns(text, "kgraph-facts-data")
@@ -366,13 +383,16 @@ def test_without_bokeh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kg: kgra
 
 
 def test_help_does_not_import_bokeh(tmp_path: Path) -> None:
-    probe = ("import sys\nfrom kgraph.cli import main\nsys.argv = ['kgraph', *sys.argv[1:]]\n"
-             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "sys.stderr.write('\\nBOKEH ' + str(any(m.split('.')[0] == 'bokeh' for m in sys.modules)))\n")
+    probe = (
+        "import sys\nfrom kgraph.cli import main\nsys.argv = ['kgraph', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\nBOKEH ' + str(any(m.split('.')[0] == 'bokeh' for m in sys.modules)))\n"
+    )
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(tmp_path)}
     for args in (["--help"], ["view", "--help"]):
-        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env,
-                              timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=60, check=False
+        )
         assert done.stderr.rsplit("BOKEH ", 1)[1] == "False", args
         assert "view" in done.stdout
 

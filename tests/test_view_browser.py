@@ -28,8 +28,15 @@ import kgraph
 from kgraph.view import write_view
 
 CHROMIUM = os.environ.get("KGRAPH_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1400, "height": 900}
 
 
@@ -77,7 +84,8 @@ class Page:
         self.page.wait_for_function(
             "() => window.Bokeh !== undefined && Bokeh.documents.length > 0 && Bokeh.documents[0].is_idle"
             " && Bokeh.index.find_one(Bokeh.documents[0].get_model_by_name('kgraph-plot')) != null",
-            timeout=30_000)
+            timeout=30_000,
+        )
 
     def _route(self, route: Any) -> None:
         url = route.request.url
@@ -90,15 +98,18 @@ class Page:
     def js(self, body: str, arg: Any = None) -> Any:
         """Run ``body`` with ``doc`` (the Bokeh document), ``by`` (model by name) and ``arg`` in scope."""
         return self.page.evaluate(
-            "(arg) => { const doc = Bokeh.documents[0]; const by = (n) => doc.get_model_by_name(n); " + body + " }",
-            arg)
+            "(arg) => { const doc = Bokeh.documents[0]; const by = (n) => doc.get_model_by_name(n); " + body + " }", arg
+        )
 
     def to_pixels(self, x: float, y: float) -> tuple[float, float]:
         """Page coordinates of the data point (x, y), from the plot's own scales."""
-        px, py = self.js("""
+        px, py = self.js(
+            """
             const v = Bokeh.index.find_one(by('kgraph-plot'));
             const r = v.canvas_view.el.getBoundingClientRect();
-            return [r.left + v.frame.x_scale.compute(arg[0]), r.top + v.frame.y_scale.compute(arg[1])];""", [x, y])
+            return [r.left + v.frame.x_scale.compute(arg[0]), r.top + v.frame.y_scale.compute(arg[1])];""",
+            [x, y],
+        )
         return float(px), float(py)
 
     def edge(self, subject: str, obj: str) -> int:
@@ -160,8 +171,9 @@ def test_search_focuses_the_entity(page: Page, typed: str, kg: kgraph.KnowledgeG
     selected = page.js("return by('kgraph-nodes').selected.indices")
     assert [nodes["id"][i] for i in selected] == ["lukashenko"]
     x, y = nodes["x"][selected[0]], nodes["y"][selected[0]]
-    (x0, x1), (y0, y1) = page.js("const p = by('kgraph-plot'); "
-                                 "return [[p.x_range.start, p.x_range.end], [p.y_range.start, p.y_range.end]]")
+    (x0, x1), (y0, y1) = page.js(
+        "const p = by('kgraph-plot'); return [[p.x_range.start, p.x_range.end], [p.y_range.start, p.y_range.end]]"
+    )
     assert abs((x0 + x1) / 2 - x) < 1e-6 and abs((y0 + y1) / 2 - y) < 1e-6
     assert x1 - x0 != before  # zoomed: to fit his neighbours, each of which is in view
     neighbours = {f.object if f.subject == "lukashenko" else f.subject for f in kg.facts_of("lukashenko")}
@@ -171,9 +183,11 @@ def test_search_focuses_the_entity(page: Page, typed: str, kg: kgraph.KnowledgeG
         assert x0 < nodes["x"][k] < x1 and y0 < nodes["y"][k] < y1, e
     # and he is drawn in the middle of the plot
     px, py = page.to_pixels(x, y)
-    frame = page.js("const v = Bokeh.index.find_one(by('kgraph-plot')); const r = v.canvas_view.el"
-                    ".getBoundingClientRect(); const b = v.frame.bbox; "
-                    "return [r.left + b.left + b.width / 2, r.top + b.top + b.height / 2]")
+    frame = page.js(
+        "const v = Bokeh.index.find_one(by('kgraph-plot')); const r = v.canvas_view.el"
+        ".getBoundingClientRect(); const b = v.frame.bbox; "
+        "return [r.left + b.left + b.width / 2, r.top + b.top + b.height / 2]"
+    )
     assert abs(px - frame[0]) < 2 and abs(py - frame[1]) < 2
     assert page.panel().startswith("Alexander Lukashenko")
 
@@ -233,8 +247,10 @@ def test_relation_filter_hides_edges(page: Page, kg: kgraph.KnowledgeGraph) -> N
     page.page.keyboard.press("Enter")
     page.page.keyboard.press("Escape")
     assert page.js("return by('kgraph-relations').value") == ["sanctions"]
-    shown = page.js("const d = by('kgraph-edges').data; return by('kgraph-edge-filter').indices"
-                    ".map((j) => [d.subject[j], d.object[j]])")
+    shown = page.js(
+        "const d = by('kgraph-edges').data; return by('kgraph-edge-filter').indices"
+        ".map((j) => [d.subject[j], d.object[j]])"
+    )
     assert sorted(map(tuple, shown)) == sorted({(f.subject, f.object) for f in kg.facts if f.relation == "sanctions"})
     # entities left without facts are hidden, the others stay
     nodes = page.js("const d = by('kgraph-nodes').data; return by('kgraph-node-filter').indices.map((i) => d.id[i])")
@@ -243,7 +259,8 @@ def test_relation_filter_hides_edges(page: Page, kg: kgraph.KnowledgeGraph) -> N
 
 def test_escaped_text_in_the_panel(browser: Any, make_dataset: MakeDataset, tmp_path: Path) -> None:
     nasty = '<img src=x onerror="window.pwned=1"> & "Q" </div>'
-    data = make_dataset(entities=f"""\
+    data = make_dataset(
+        entities=f"""\
         entities:
           - id: alphaland
             name: {json.dumps(nasty)}
@@ -258,14 +275,16 @@ def test_escaped_text_in_the_panel(browser: Any, make_dataset: MakeDataset, tmp_
             name: Gamma Leader
             type: person
             description: Leader.
-        """)
+        """
+    )
     path = tmp_path / "nasty.html"
     write_view(kgraph.load(data), path)
     opened = Page(browser, path)
     try:
         opened.search("alpha")
         opened.page.wait_for_function(
-            "() => Bokeh.documents[0].get_model_by_name('kgraph-nodes').selected.indices.length")
+            "() => Bokeh.documents[0].get_model_by_name('kgraph-nodes').selected.indices.length"
+        )
         text = opened.panel()
         assert text.startswith(nasty)
         assert "<script>window.pwned=2</script>" in text

@@ -136,8 +136,9 @@ def tiny_filesystem(where: Path, size: str = "96k") -> Iterator[Path]:
     need(shutil.which("mount") is not None, "mount", "apt-get install mount")
     if not (hasattr(os, "geteuid") and os.geteuid() == 0):
         pytest.skip("a real tmpfs needs root (the simulated full disk above covers the same code)")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], check=False,
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], check=False, capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         # A sandbox without CAP_SYS_ADMIN: a property of the machine, not a missing install, so a skip
         # with the reason even in CI (the simulated full disk above runs everywhere).
@@ -163,8 +164,7 @@ def fill(folder: Path, leave: int) -> None:
 
 @pytest.mark.parametrize(("fmt", "name", "kind"), TARGETS)
 def test_export_on_a_full_disk_keeps_the_previous_file(
-    tmp_path: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, fmt: str, name: str,
-    kind: str
+    tmp_path: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, fmt: str, name: str, kind: str
 ) -> None:
     target, before = previous_export(tmp_path, fmt, name, make_dataset)
     kgraph.load(BUNDLED)  # a warm cache: the only file written below is the export
@@ -199,8 +199,13 @@ def test_export_to_a_really_full_disk_keeps_the_previous_file(tmp_path: Path) ->
 @pytest.mark.parametrize(("fmt", "name", "kind"), TARGETS)
 @pytest.mark.parametrize("step", ["mkstemp", "replace"])
 def test_export_refused_permission_keeps_the_previous_file(
-    tmp_path: Path, make_dataset: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, fmt: str, name: str,
-    kind: str, step: str
+    tmp_path: Path,
+    make_dataset: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    name: str,
+    kind: str,
+    step: str,
 ) -> None:
     target, before = previous_export(tmp_path, fmt, name, make_dataset)
     kgraph.load(BUNDLED)
@@ -240,9 +245,25 @@ def test_export_into_a_read_only_folder_for_real(
     locked = target if kind == "folder" else target.parent
     locked.chmod(0o555)
     try:
-        proc = subprocess.run([*_without_write_permission(), sys.executable, "-m", "kgraph", "--no-cache", "export",
-                               fmt, "-o", str(target), "--data", str(BUNDLED)],
-                              check=False, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [
+                *_without_write_permission(),
+                sys.executable,
+                "-m",
+                "kgraph",
+                "--no-cache",
+                "export",
+                fmt,
+                "-o",
+                str(target),
+                "--data",
+                str(BUNDLED),
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         locked.chmod(0o755)
     assert proc.returncode == 6, proc.stderr
@@ -370,8 +391,11 @@ def _change(data: Path) -> None:
     text.chmod(0o644)
     text.write_text(text.read_text(encoding="utf-8") + "\nRussia backs Belarus.\n", encoding="utf-8")
     src = data / "sources" / "belarus-china-ironclad-friend.yaml"
-    src.write_text(src.read_text(encoding="utf-8") + "\n  - subject: russia\n    relation: supports\n"
-                   "    object: belarus\n    quote: Russia backs Belarus.\n", encoding="utf-8")
+    src.write_text(
+        src.read_text(encoding="utf-8") + "\n  - subject: russia\n    relation: supports\n"
+        "    object: belarus\n    quote: Russia backs Belarus.\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.mark.parametrize("room", [0, 100, 5000])
@@ -425,10 +449,25 @@ def test_cache_in_a_read_only_folder_for_real(data: Path, cache_dir: Path) -> No
     expected = _answer(data, cached=False)
     cache_dir.chmod(0o555)
     try:
-        proc = subprocess.run([*_without_write_permission(), sys.executable, "-m", "kgraph", "who-supports",
-                               "belarus", "--data", str(data), "--format", "json"],
-                              check=False, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)})
+        proc = subprocess.run(
+            [
+                *_without_write_permission(),
+                sys.executable,
+                "-m",
+                "kgraph",
+                "who-supports",
+                "belarus",
+                "--data",
+                str(data),
+                "--format",
+                "json",
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)},
+        )
     finally:
         cache_dir.chmod(0o755)
     assert proc.returncode == 0, proc.stderr
@@ -438,8 +477,11 @@ def test_cache_in_a_read_only_folder_for_real(data: Path, cache_dir: Path) -> No
     assert temps(cache_dir) == []
 
 
-def test_cache_on_a_really_full_disk_falls_back_silently(big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         ) -> None:
+def test_cache_on_a_really_full_disk_falls_back_silently(
+    big: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     expected = _answer(big, cached=False)
     with tiny_filesystem(tmp_path / "tiny", size="256k") as tiny:  # the 5,000-fact entry is ~1 MB
         monkeypatch.setenv("KGRAPH_CACHE_DIR", str(tiny / "cache"))
@@ -468,8 +510,12 @@ def test_cache_killed_mid_write_keeps_the_previous_entry(big: Path, tmp_path: Pa
     entry = cache.entry_path(data)
     before = entry.read_bytes()
     _change_big(data)
-    proc = subprocess.Popen([sys.executable, "-c", KILLABLE_CACHE, str(data)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE_CACHE, str(data)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KGRAPH_CACHE_DIR": str(cache_dir)},
+    )
     _kill_when(proc, "replacing")
     assert entry.read_bytes() == before
     left = temps(cache_dir)

@@ -195,38 +195,47 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
             facts = []
             for f in facts_between(kg, u, v):
                 _, rel, direction = reading(kg, f, u)
-                facts.append({
-                    "relation": rel,
-                    "direction": direction,
-                    "acts_for": kg.relations[f.relation].acts_for,
-                    "fact": fact_record(kg, f),
-                })
-            hops.append({
-                "from": entity_record(kg, u),
-                "to": entity_record(kg, v),
-                "acts_for": any(x["acts_for"] for x in facts),
-                "facts": facts,
-            })
-        chains.append({
-            "length": len(hops),
-            "entities": [entity_record(kg, n) for n in p],
-            "acts_for": any(h["acts_for"] for h in hops),
-            "hops": hops,
-        })
+                facts.append(
+                    {
+                        "relation": rel,
+                        "direction": direction,
+                        "acts_for": kg.relations[f.relation].acts_for,
+                        "fact": fact_record(kg, f),
+                    }
+                )
+            hops.append(
+                {
+                    "from": entity_record(kg, u),
+                    "to": entity_record(kg, v),
+                    "acts_for": any(x["acts_for"] for x in facts),
+                    "facts": facts,
+                }
+            )
+        chains.append(
+            {
+                "length": len(hops),
+                "entities": [entity_record(kg, n) for n in p],
+                "acts_for": any(h["acts_for"] for h in hops),
+                "hops": hops,
+            }
+        )
     stance = _stance_of(kg, a, b)
     reverse = _stance_of(kg, b, a)
-    return _windowed(kg, {
-        "from": entity_record(kg, a),
-        "to": entity_record(kg, b),
-        "verdict": stance["verdict"],
-        "summary": _summary(kg, a, b, stance),
-        "stance": {"supports": stance["supports"], "opposes": stance["opposes"]},
-        "reverse": reverse,
-        "max_hops": max_hops,
-        "chains": chains,
-        "total_chains": total,
-        "truncated": truncated,
-    })
+    return _windowed(
+        kg,
+        {
+            "from": entity_record(kg, a),
+            "to": entity_record(kg, b),
+            "verdict": stance["verdict"],
+            "summary": _summary(kg, a, b, stance),
+            "stance": {"supports": stance["supports"], "opposes": stance["opposes"]},
+            "reverse": reverse,
+            "max_hops": max_hops,
+            "chains": chains,
+            "total_chains": total,
+            "truncated": truncated,
+        },
+    )
 
 
 # -- timeline ---------------------------------------------------------------------
@@ -279,11 +288,14 @@ def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = Fals
             }
             order.append(f)
     events = [rows[f.id] for f in sorted(order, key=fact_order)]
-    return _windowed(kg, {
-        "entity": entity_record(kg, e.id),
-        "events": events,
-        "undated": sum(1 for r in events if not r["dated"]),
-    })
+    return _windowed(
+        kg,
+        {
+            "entity": entity_record(kg, e.id),
+            "events": events,
+            "undated": sum(1 for r in events if not r["dated"]),
+        },
+    )
 
 
 # -- the signed network --------------------------------------------------------------
@@ -398,8 +410,9 @@ def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: f
     coop.add_weighted_edges_from((a, b, t.net) for (a, b), t in ties.items() if t.sign > 0)
     parts: list[set[str]] = []
     if coop.number_of_nodes():
-        parts = [set(c) for c in nx.community.louvain_communities(coop, weight="weight", seed=seed,
-                                                                  resolution=resolution)]
+        parts = [
+            set(c) for c in nx.community.louvain_communities(coop, weight="weight", seed=seed, resolution=resolution)
+        ]
     parts.sort(key=lambda c: (-len(c), min(_name_key(kg, n) for n in c)))
     groups = [c for c in parts if len(c) > 1]
     loners = sorted((n for c in parts if len(c) == 1 for n in c), key=lambda n: _name_key(kg, n))
@@ -423,24 +436,29 @@ def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: f
     bloc_rows = []
     for i, c in enumerate(groups, start=1):
         inside = [t for t in ties.values() if t.a in c and t.b in c]
-        bloc_rows.append({
-            "bloc": i,
-            "members": [entity_record(kg, n) for n in sorted(c, key=lambda n: _name_key(kg, n))],
-            "cooperative_ties": sum(1 for t in inside if t.sign > 0),
-            "facts": _facts(kg, [f for t in inside if t.sign > 0 for f in t.positive.values()]),
-        })
-    return _windowed(kg, {
-        "fold": fold,
-        "method": "louvain",
-        "seed": seed,
-        "blocs": bloc_rows,
-        "unaligned": [entity_record(kg, n) for n in loners],
-        "between": between,
-        "frustrated": frustrated,
-        "ties": len(ties),
-        "modularity": None if modularity is None else round(modularity, 4),
-        "consistency": round(1 - len(frustrated) / len(ties), 4) if ties else None,
-    })
+        bloc_rows.append(
+            {
+                "bloc": i,
+                "members": [entity_record(kg, n) for n in sorted(c, key=lambda n: _name_key(kg, n))],
+                "cooperative_ties": sum(1 for t in inside if t.sign > 0),
+                "facts": _facts(kg, [f for t in inside if t.sign > 0 for f in t.positive.values()]),
+            }
+        )
+    return _windowed(
+        kg,
+        {
+            "fold": fold,
+            "method": "louvain",
+            "seed": seed,
+            "blocs": bloc_rows,
+            "unaligned": [entity_record(kg, n) for n in loners],
+            "between": between,
+            "frustrated": frustrated,
+            "ties": len(ties),
+            "modularity": None if modularity is None else round(modularity, 4),
+            "consistency": round(1 - len(frustrated) / len(ties), 4) if ties else None,
+        },
+    )
 
 
 def balance(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
@@ -479,16 +497,19 @@ def balance(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
             row["ties"] = [_tie_record(kg, t) for t in triad_ties]
             unbalanced_rows.append(row)
     total = len(balanced_rows) + len(unbalanced_rows)
-    return _windowed(kg, {
-        "fold": fold,
-        "triads": total,
-        "balanced_count": len(balanced_rows),
-        "unbalanced_count": len(unbalanced_rows),
-        "share_balanced": round(len(balanced_rows) / total, 4) if total else None,
-        "unbalanced": unbalanced_rows,
-        "balanced": balanced_rows,
-        "unsigned": [_tie_record(kg, t) for t in ties.values() if t.sign == 0],
-    })
+    return _windowed(
+        kg,
+        {
+            "fold": fold,
+            "triads": total,
+            "balanced_count": len(balanced_rows),
+            "unbalanced_count": len(unbalanced_rows),
+            "share_balanced": round(len(balanced_rows) / total, 4) if total else None,
+            "unbalanced": unbalanced_rows,
+            "balanced": balanced_rows,
+            "unsigned": [_tie_record(kg, t) for t in ties.values() if t.sign == 0],
+        },
+    )
 
 
 def ambivalent(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
@@ -498,20 +519,40 @@ def ambivalent(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
     ``net`` is cooperative minus conflictual facts.
     """
     ties = [t for t in signed_ties(kg, fold=fold).values() if t.ambivalent]
-    ties.sort(key=lambda t: (-min(len(t.positive), len(t.negative)), -(len(t.positive) + len(t.negative)),
-                             _name_key(kg, t.a), _name_key(kg, t.b)))
-    return _windowed(kg, {
-        "fold": fold,
-        "pairs": [{**_tie_record(kg, t), "net": t.net} for t in ties],
-    })
+    ties.sort(
+        key=lambda t: (
+            -min(len(t.positive), len(t.negative)),
+            -(len(t.positive) + len(t.negative)),
+            _name_key(kg, t.a),
+            _name_key(kg, t.b),
+        )
+    )
+    return _windowed(
+        kg,
+        {
+            "fold": fold,
+            "pairs": [{**_tie_record(kg, t), "net": t.net} for t in ties],
+        },
+    )
 
 
 def _polarity(value: int | str | None) -> int | None:
     if value is None or value in ("", "any", "all"):
         return None
-    table = {"+": 1, "1": 1, "+1": 1, "cooperative": 1, "positive": 1,
-             "-": -1, "-1": -1, "conflictual": -1, "negative": -1,
-             "0": 0, "structural": 0, "neutral": 0}
+    table = {
+        "+": 1,
+        "1": 1,
+        "+1": 1,
+        "cooperative": 1,
+        "positive": 1,
+        "-": -1,
+        "-1": -1,
+        "conflictual": -1,
+        "negative": -1,
+        "0": 0,
+        "structural": 0,
+        "neutral": 0,
+    }
     key = value if isinstance(value, str) else str(value)
     if key.strip().lower() not in table:
         raise UsageError(f"--polarity must be + (cooperative), - (conflictual) or 0 (structural), not {value!r}")
@@ -606,20 +647,23 @@ def rank(
     total = len(ranked)
     if limit is not None:
         ranked = ranked[:limit]
-    return _windowed(kg, {
-        "by": by,
-        "polarity": sign,
-        "fold": fold,
-        "results": [
-            {
-                "rank": i,
-                "entity": entity_record(kg, n),
-                "score": round(scores[n], 6),
-                "degree": multi.degree(n),
-                "neighbours": len(set(multi.neighbors(n))),
-                "facts": _facts(kg, evidence.get(n, {}).values()),
-            }
-            for i, n in enumerate(ranked, start=1)
-        ],
-        "total": total,
-    })
+    return _windowed(
+        kg,
+        {
+            "by": by,
+            "polarity": sign,
+            "fold": fold,
+            "results": [
+                {
+                    "rank": i,
+                    "entity": entity_record(kg, n),
+                    "score": round(scores[n], 6),
+                    "degree": multi.degree(n),
+                    "neighbours": len(set(multi.neighbors(n))),
+                    "facts": _facts(kg, evidence.get(n, {}).values()),
+                }
+                for i, n in enumerate(ranked, start=1)
+            ],
+            "total": total,
+        },
+    )

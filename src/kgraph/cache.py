@@ -112,8 +112,18 @@ def _yaml_names(root: Path) -> list[str]:
 
 # The modules whose code decides what load() returns. In an installed kgraph the
 # version alone would do; hashing these too keeps a development checkout honest.
-_LOADING_MODULES = ("__init__.py", "cache.py", "dates.py", "errors.py", "knowledge.py", "loader.py", "model.py",
-                    "resolve.py", "validate.py", "yamlread.py")
+_LOADING_MODULES = (
+    "__init__.py",
+    "cache.py",
+    "dates.py",
+    "errors.py",
+    "knowledge.py",
+    "loader.py",
+    "model.py",
+    "resolve.py",
+    "validate.py",
+    "yamlread.py",
+)
 _code_digest: str | None = None
 
 
@@ -198,17 +208,30 @@ _INDEXED = ("subject", "object")  # always codes: the indexes are built on the c
 
 
 # How each Fact field is stored (any other field is looked at); a value that does not fit falls back to codes.
-_ENCODING = {"id": "text", "quote": "text", "line": "ints", "polarity": "ints", "subject": "codes", "object": "codes",
-             "relation": "codes", "source": "codes", "date": "codes", "start": "codes", "end": "codes",
-             "according_to": "codes", "qualifiers": "codes"}
+_ENCODING = {
+    "id": "text",
+    "quote": "text",
+    "line": "ints",
+    "polarity": "ints",
+    "subject": "codes",
+    "object": "codes",
+    "relation": "codes",
+    "source": "codes",
+    "date": "codes",
+    "start": "codes",
+    "end": "codes",
+    "according_to": "codes",
+    "qualifiers": "codes",
+}
 
 
 def _encode_column(values: list[Any], kind: str | None) -> tuple[dict[str, Any], list[bytes]]:
     """One fact field as a spec (small, marshalled) and its binary sections."""
     if kind is None:  # a field this module does not know: choose by looking at the values
         types = set(map(type, values))
-        kind = "ints" if types == {int} else "text" if types == {str} and len(set(values)) > len(values) // 2 \
-            else "codes"
+        kind = (
+            "ints" if types == {int} else "text" if types == {str} and len(set(values)) > len(values) // 2 else "codes"
+        )
     if kind == "ints":
         try:
             return {"kind": "ints"}, [_array("q", values)]
@@ -254,7 +277,7 @@ def _rows(items: Iterable[Any]) -> tuple[tuple[Any, ...], ...]:
 def _relative_problem(p: Problem, root: str) -> tuple[Any, ...]:
     row = list(_rows([p])[0])
     if p.path == root or p.path.startswith(root + os.sep):
-        row[0] = ("\0root", p.path[len(root):])
+        row[0] = ("\0root", p.path[len(root) :])
     return tuple(row)
 
 
@@ -319,15 +342,18 @@ def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tu
     if any(before.get(k, v) != v for k, v in after.items()) or set(before) - set(after):
         return None
     body, summary = _encode(kg, str(root), texts)
-    header = marshal.dumps({
-        "format": FORMAT,
-        "code": _code_fingerprint(),
-        "kgraph": __version__,
-        "key": key,
-        "data_dir": os.path.realpath(rootp),
-        "created": time.time(),
-        **summary,
-    }, 4)
+    header = marshal.dumps(
+        {
+            "format": FORMAT,
+            "code": _code_fingerprint(),
+            "kgraph": __version__,
+            "key": key,
+            "data_dir": os.path.realpath(rootp),
+            "created": time.time(),
+            **summary,
+        },
+        4,
+    )
     crc = zlib.crc32(body, zlib.crc32(header))
     target = entry_path(rootp)
     try:
@@ -379,7 +405,7 @@ def _prune(folder: Path, keep: Path) -> None:
                 elif p.suffix == SUFFIX and not p.name.startswith(".") and p != keep:
                     entries.append((st.st_mtime, p))
         entries.sort(reverse=True)
-        for _, p in entries[MAX_ENTRIES - 1:]:
+        for _, p in entries[MAX_ENTRIES - 1 :]:
             with _quiet():
                 p.unlink()
 
@@ -445,7 +471,7 @@ def _decode(body: bytes, root: str) -> KnowledgeGraph:
     pos = 4 + 8 * count
     chunks: list[memoryview] = []
     for length in lengths:
-        chunks.append(view[pos:pos + length])
+        chunks.append(view[pos : pos + length])
         pos += length
     if pos != len(body):
         raise _Damaged("section table does not match the body")
@@ -498,16 +524,22 @@ class _FactStore:
         # __init__ would but in a third less time, unless Fact has grown a __post_init__ or lost its slots.
         setters = _slot_setters()
         if setters is None:
-            code = (f"def make(i):\n    return Fact({', '.join(exprs)})\n"
-                    "def build(columns):\n    return list(map(Fact, *columns))\n")
+            code = (
+                f"def make(i):\n    return Fact({', '.join(exprs)})\n"
+                "def build(columns):\n    return list(map(Fact, *columns))\n"
+            )
         else:
             namespace.update({f"s{k}": setter for k, setter in enumerate(setters)}, new=object.__new__)
             args = ", ".join(f"a{k}" for k in range(len(exprs)))
-            code = ("def make(i):\n    o = new(Fact)\n"
-                    + "".join(f"    s{k}(o, {e})\n" for k, e in enumerate(exprs)) + "    return o\n"
-                    + f"def build(columns):\n    out = []\n    add = out.append\n    for {args} in zip(*columns):\n"
-                    + "        o = new(Fact)\n" + "".join(f"        s{k}(o, a{k})\n" for k in range(len(exprs)))
-                    + "        add(o)\n    return out\n")
+            code = (
+                "def make(i):\n    o = new(Fact)\n"
+                + "".join(f"    s{k}(o, {e})\n" for k, e in enumerate(exprs))
+                + "    return o\n"
+                + f"def build(columns):\n    out = []\n    add = out.append\n    for {args} in zip(*columns):\n"
+                + "        o = new(Fact)\n"
+                + "".join(f"        s{k}(o, a{k})\n" for k in range(len(exprs)))
+                + "        add(o)\n    return out\n"
+            )
         exec(compile(code, "<kgraph.cache row reader>", "exec"), namespace)  # noqa: S102 (code from fixed templates)
         self._make: Callable[[int], Fact] = namespace["make"]
         self._build: Callable[[list[list[Any]]], list[Fact]] = namespace["build"]
@@ -539,7 +571,7 @@ class _FactStore:
             code = codes.get(value)
             if code is not None:
                 objects, make = self._objects, self._make
-                for r in order[offsets[code]:offsets[code + 1]]:
+                for r in order[offsets[code] : offsets[code + 1]]:
                     f = objects[r]
                     if f is None:
                         f = objects[r] = make(r)
@@ -597,8 +629,11 @@ def _column(
             bounds = offsets.tolist()
             return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in itertools.pairwise(bounds)]
 
-        return (f"_str(b{k}[o{k}[i]:o{k}[i + 1]], 'utf-8', 'surrogatepass')", {f"b{k}": blob, f"o{k}": offsets},
-                all_text)
+        return (
+            f"_str(b{k}[o{k}[i]:o{k}[i + 1]], 'utf-8', 'surrogatepass')",
+            {f"b{k}": blob, f"o{k}": offsets},
+            all_text,
+        )
     raise _Damaged(f"unknown column kind {kind!r}")
 
 
@@ -634,24 +669,35 @@ class CachedGraph(KnowledgeGraph):
     def _complete(self) -> None:
         relations, entities, sources = self._complete_args
         names = self.__dict__.get("names")
-        KnowledgeGraph.__init__(self, relations, entities, sources, self._store.all(),
-                                data_dir=self.data_dir, warnings=self.warnings)
+        KnowledgeGraph.__init__(
+            self, relations, entities, sources, self._store.all(), data_dir=self.data_dir, warnings=self.warnings
+        )
         if names is not None:
             self.__dict__["names"] = names
         self.__dict__["_completed"] = True
 
     def __getattr__(self, name: str) -> Any:
         # only reached for attributes not set yet: those KnowledgeGraph.__init__ makes from the facts
-        if name.startswith("__") or name in ("_store", "_complete_args", "_completed") or \
-                "_complete_args" not in self.__dict__ or self.__dict__.get("_completed"):
+        if (
+            name.startswith("__")
+            or name in ("_store", "_complete_args", "_completed")
+            or "_complete_args" not in self.__dict__
+            or self.__dict__.get("_completed")
+        ):
             raise AttributeError(name)
         self._complete()
         return object.__getattribute__(self, name)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # pickled (multiprocessing, a notebook's cache) as the plain KnowledgeGraph it stands for
-        return _plain_graph, (list(self.relations.values()), list(self.entities.values()),
-                              list(self.sources.values()), self.facts, self.data_dir, self.warnings)
+        return _plain_graph, (
+            list(self.relations.values()),
+            list(self.entities.values()),
+            list(self.sources.values()),
+            self.facts,
+            self.data_dir,
+            self.warnings,
+        )
 
     def out_facts(self, entity_id: str) -> list[Fact]:
         if self.__dict__.get("_completed"):
@@ -665,8 +711,12 @@ class CachedGraph(KnowledgeGraph):
 
 
 def _plain_graph(
-    relations: list[Relation], entities: list[Entity], sources: list[Source], facts: Sequence[Fact],
-    data_dir: str | None, warnings: Sequence[Problem],
+    relations: list[Relation],
+    entities: list[Entity],
+    sources: list[Source],
+    facts: Sequence[Fact],
+    data_dir: str | None,
+    warnings: Sequence[Problem],
 ) -> KnowledgeGraph:
     return KnowledgeGraph(relations, entities, sources, facts, data_dir=data_dir, warnings=warnings)
 
@@ -701,15 +751,17 @@ def info(root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
                 entry["bytes"] = p.stat().st_size
                 with open(p, "rb") as fh:
                     header, _, _, _ = _read_header(fh)
-                entry.update({
-                    "data_dir": header.get("data_dir"),
-                    "kgraph": header.get("kgraph"),
-                    "facts": header.get("facts"),
-                    "entities": header.get("entities"),
-                    "sources": header.get("sources"),
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(header.get("created", 0))),
-                    "current_code": header.get("code") == _code_fingerprint(),
-                })
+                entry.update(
+                    {
+                        "data_dir": header.get("data_dir"),
+                        "kgraph": header.get("kgraph"),
+                        "facts": header.get("facts"),
+                        "entities": header.get("entities"),
+                        "sources": header.get("sources"),
+                        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(header.get("created", 0))),
+                        "current_code": header.get("code") == _code_fingerprint(),
+                    }
+                )
             except (OSError, _Damaged):
                 entry["damaged"] = True
             entries.append(entry)

@@ -166,8 +166,15 @@ def figure(
     labels carry the gid ``label-<entity id>`` (the id made XML-safe), which
     SVG output keeps as the ``id`` of the label's group. See :func:`render` for the returned dict.
     """
-    selection = neighbourhood(kg, center=center, depth=depth, relations=relations, max_nodes=max_nodes,
-                              max_nodes_limit=MAX_NODES_LIMIT, command="draw")
+    selection = neighbourhood(
+        kg,
+        center=center,
+        depth=depth,
+        relations=relations,
+        max_nodes=max_nodes,
+        max_nodes_limit=MAX_NODES_LIMIT,
+        command="draw",
+    )
     with _settings():
         return _Picture(selection, title=title, size=size, relations=relations).build()
 
@@ -198,8 +205,7 @@ def render(
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UsageError(f"unknown picture format {fmt!r} (known: {', '.join(FORMATS)})")
-    fig, info = figure(kg, center=center, depth=depth, relations=relations, title=title, size=size,
-                       max_nodes=max_nodes)
+    fig, info = figure(kg, center=center, depth=depth, relations=relations, title=title, size=size, max_nodes=max_nodes)
     buffer = io.BytesIO()
     with _settings():
         fig.savefig(buffer, format=fmt, dpi=dpi if fmt == "png" else 72, metadata=_METADATA[fmt])
@@ -233,8 +239,17 @@ def draw(
         chosen = (fmt or "svg").lower()
     else:
         chosen = (fmt or format_for(target)).lower()  # type: ignore[arg-type]
-    data, info = render(kg, chosen, center=center, depth=depth, relations=relations, title=title, size=size,
-                        dpi=dpi, max_nodes=max_nodes)
+    data, info = render(
+        kg,
+        chosen,
+        center=center,
+        depth=depth,
+        relations=relations,
+        title=title,
+        size=size,
+        dpi=dpi,
+        max_nodes=max_nodes,
+    )
     if is_stream(target):
         _write_stream(target, data, binary=True)
     else:
@@ -326,10 +341,16 @@ def _separate(pos: Any, box: Any, width: float, height: float, gap: float, round
     tie = np.where(order[:, None] < order[None, :], -1.0, 1.0)
     for _ in range(rounds):
         x, y = pos[:, 0], pos[:, 1]
-        ox = np.minimum(x[:, None] + right[:, None], x[None, :] + right[None, :]) - np.maximum(
-            x[:, None] - left[:, None], x[None, :] - left[None, :]) + gap
-        oy = np.minimum(y[:, None] + above[:, None], y[None, :] + above[None, :]) - np.maximum(
-            y[:, None] - below[:, None], y[None, :] - below[None, :]) + gap
+        ox = (
+            np.minimum(x[:, None] + right[:, None], x[None, :] + right[None, :])
+            - np.maximum(x[:, None] - left[:, None], x[None, :] - left[None, :])
+            + gap
+        )
+        oy = (
+            np.minimum(y[:, None] + above[:, None], y[None, :] + above[None, :])
+            - np.maximum(y[:, None] - below[:, None], y[None, :] - below[None, :])
+            + gap
+        )
         hit = (ox > 0) & (oy > 0)
         np.fill_diagonal(hit, False)
         if not hit.any():
@@ -357,8 +378,9 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 class _Picture:
     """One picture being built: the figure, then nodes, layout, arrows, labels."""
 
-    def __init__(self, selection: Selection, *, title: str | None, size: tuple[float, float],
-                 relations: Sequence[str] | None) -> None:
+    def __init__(
+        self, selection: Selection, *, title: str | None, size: tuple[float, float], relations: Sequence[str] | None
+    ) -> None:
         self.sel = selection
         self.kg = selection.kg
         self.title = title
@@ -446,10 +468,28 @@ class _Picture:
             parts.append("too many facts for arrows: one line per pair of entities and polarity")
         else:
             parts.append("arrows point from subject to object; label: relation ×facts")
-        fig.text(12 / self.W, 1 - 10 / self.H, _shown(title), fontsize=13, fontweight="bold", va="top", ha="left",
-                 color="#1a1a1a", parse_math=False, wrap=False)
-        fig.text(12 / self.W, 1 - 30 / self.H, _shown(" · ".join(parts)), fontsize=8, va="top", ha="left",
-                 color="#555555", parse_math=False)
+        fig.text(
+            12 / self.W,
+            1 - 10 / self.H,
+            _shown(title),
+            fontsize=13,
+            fontweight="bold",
+            va="top",
+            ha="left",
+            color="#1a1a1a",
+            parse_math=False,
+            wrap=False,
+        )
+        fig.text(
+            12 / self.W,
+            1 - 30 / self.H,
+            _shown(" · ".join(parts)),
+            fontsize=8,
+            va="top",
+            ha="left",
+            color="#555555",
+            parse_math=False,
+        )
         return 48.0
 
     def _legends(self, top: float) -> float:
@@ -463,26 +503,62 @@ class _Picture:
             counts[e.type] = counts.get(e.type, 0) + 1
         types = sorted(counts, key=lambda t: (-counts[t], t))
         type_handles = [
-            Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor=hex_colour(entity_colour(t)),
-                   markeredgecolor="white", label=f"{_shown(t)} ({counts[t]})")
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=8,
+                markerfacecolor=hex_colour(entity_colour(t)),
+                markeredgecolor="white",
+                label=f"{_shown(t)} ({counts[t]})",
+            )
             for t in types[:20]
         ]
         if len(types) > 20:
-            type_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor="#cccccc",
-                                       markeredgecolor="white", label=f"{len(types) - 20} more types"))
+            type_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=8,
+                    markerfacecolor="#cccccc",
+                    markeredgecolor="white",
+                    label=f"{len(types) - 20} more types",
+                )
+            )
         polarity_handles = [
             Line2D([], [], color=hex_colour(polarity_colour(p)), linewidth=2, label=POLARITY_NAMES[p])
             for p in (1, -1, 0)
         ]
         anchor_x = 1 - 10 / self.W
-        first = self.fig.legend(handles=type_handles, loc="upper right", bbox_to_anchor=(anchor_x, 1 - top / self.H),
-                                frameon=False, fontsize=8, title="Entity type", title_fontsize=9,
-                                alignment="left", handletextpad=0.4, borderaxespad=0.0)
+        first = self.fig.legend(
+            handles=type_handles,
+            loc="upper right",
+            bbox_to_anchor=(anchor_x, 1 - top / self.H),
+            frameon=False,
+            fontsize=8,
+            title="Entity type",
+            title_fontsize=9,
+            alignment="left",
+            handletextpad=0.4,
+            borderaxespad=0.0,
+        )
         box1 = first.get_window_extent(self.renderer)
-        second = self.fig.legend(handles=polarity_handles, loc="upper right",
-                                 bbox_to_anchor=(anchor_x, (box1.y0 - 12) / self.H), frameon=False, fontsize=8,
-                                 title="Facts", title_fontsize=9, alignment="left", handlelength=1.6,
-                                 handletextpad=0.5, borderaxespad=0.0)
+        second = self.fig.legend(
+            handles=polarity_handles,
+            loc="upper right",
+            bbox_to_anchor=(anchor_x, (box1.y0 - 12) / self.H),
+            frameon=False,
+            fontsize=8,
+            title="Facts",
+            title_fontsize=9,
+            alignment="left",
+            handlelength=1.6,
+            handletextpad=0.5,
+            borderaxespad=0.0,
+        )
         for legend in (first, second):
             for text in legend.get_texts():
                 text.set_parse_math(False)
@@ -517,10 +593,21 @@ class _Picture:
         texts = []
         sizes = np.zeros((n, 2))
         for i, e in enumerate(ids):
-            t = ax.text(0, 0, _wrap(kg.entities[e].name), fontsize=font, ha="center", va="top", ma="center",
-                        color="#1a1a1a", zorder=5, parse_math=False, gid=f"label-{nmtoken(e)}", linespacing=1.1,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                              "alpha": 0.8})
+            t = ax.text(
+                0,
+                0,
+                _wrap(kg.entities[e].name),
+                fontsize=font,
+                ha="center",
+                va="top",
+                ma="center",
+                color="#1a1a1a",
+                zorder=5,
+                parse_math=False,
+                gid=f"label-{nmtoken(e)}",
+                linespacing=1.1,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+            )
             if e == self.sel.center:
                 t.set_fontweight("bold")  # the entity the neighbourhood is drawn around
             ext = t.get_window_extent(self.renderer)
@@ -532,8 +619,15 @@ class _Picture:
             a, b = sorted((index[f.subject], index[f.object]))
             edges[(a, b)] = edges.get((a, b), 0) + 1
         if n == 0:
-            ax.text(self.aw / 2, self.ah / 2, "nothing to draw: no entity in the selection", ha="center",
-                    va="center", fontsize=11, color="#555555")
+            ax.text(
+                self.aw / 2,
+                self.ah / 2,
+                "nothing to draw: no entity in the selection",
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="#555555",
+            )
             return 0
         unit = _spring(n, edges, SEED)
         if n > 2:
@@ -594,12 +688,15 @@ class _Picture:
         # markers: one scatter, coloured by type, drawn above the arrows
         colours = [hex_colour(entity_colour(kg.entities[e].type)) for e in ids]
         if n:
-            ax.scatter(pos[:, 0], pos[:, 1], s=(2 * radius) ** 2, c=colours, edgecolors="white", linewidths=1.0,
-                       zorder=4)
+            ax.scatter(
+                pos[:, 0], pos[:, 1], s=(2 * radius) ** 2, c=colours, edgecolors="white", linewidths=1.0, zorder=4
+            )
         # labels beside their markers; a label that would still touch another label or marker is left out,
         # the least connected first (the layout only fails to separate them in very crowded pictures)
-        self.markers = [(pos[i, 0] - radius[i], pos[i, 0] + radius[i], pos[i, 1] - radius[i], pos[i, 1] + radius[i])
-                        for i in range(n)]
+        self.markers = [
+            (pos[i, 0] - radius[i], pos[i, 0] + radius[i], pos[i, 1] - radius[i], pos[i, 1] + radius[i])
+            for i in range(n)
+        ]
         self.placed = []
         hidden = 0
         for i in sorted(range(n), key=lambda i: (-self.deg.get(ids[i], 0), ids[i])):
@@ -614,7 +711,8 @@ class _Picture:
             else:
                 lab = (x - r - gap - w, x - r - gap, y - h / 2, y + h / 2)
             clash = any(_overlap(lab, other, 1.0) for other in self.placed) or any(
-                _overlap(lab, m) for j, m in enumerate(self.markers) if j != i)
+                _overlap(lab, m) for j, m in enumerate(self.markers) if j != i
+            )
             inside = lab[0] >= -1 and lab[1] <= self.aw + 1 and lab[2] >= -1 and lab[3] <= self.ah + 1
             if clash or not inside:
                 texts[i].remove()
@@ -654,10 +752,17 @@ class _Picture:
                 count = len(groups[key])
                 posa, posb = self.pos[key[0]], self.pos[key[1]]
                 arrow = FancyArrowPatch(
-                    posa, posb, connectionstyle=f"arc3,rad={rad:.3f}", arrowstyle="-|>",
-                    mutation_scale=11 + 2 * min(count, 4), linewidth=0.8 + 0.5 * math.log2(count),
-                    color=hex_colour(polarity_colour(key[2])), alpha=0.8,
-                    shrinkA=self.radius[key[0]] + 1.0, shrinkB=self.radius[key[1]] + 1.5, zorder=2,
+                    posa,
+                    posb,
+                    connectionstyle=f"arc3,rad={rad:.3f}",
+                    arrowstyle="-|>",
+                    mutation_scale=11 + 2 * min(count, 4),
+                    linewidth=0.8 + 0.5 * math.log2(count),
+                    color=hex_colour(polarity_colour(key[2])),
+                    alpha=0.8,
+                    shrinkA=self.radius[key[0]] + 1.0,
+                    shrinkB=self.radius[key[1]] + 1.5,
+                    zorder=2,
                 )
                 ax.add_patch(arrow)
                 curves.append((count, " ".join(key[:2]), posa, posb, rad, key))
@@ -668,9 +773,20 @@ class _Picture:
         taken = list(self.placed) + list(self.markers)
         for count, _, posa, posb, rad, key in sorted(curves, key=lambda c: (-c[0], c[1], c[5][2])):
             text = self._edge_text(groups[key])
-            t = ax.text(0, 0, text, fontsize=max(self.font - 3.0, 5.5), ha="center", va="center", ma="center",
-                        color=_darker(polarity_colour(key[2])), zorder=3, parse_math=False, linespacing=1.0,
-                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+            t = ax.text(
+                0,
+                0,
+                text,
+                fontsize=max(self.font - 3.0, 5.5),
+                ha="center",
+                va="center",
+                ma="center",
+                color=_darker(polarity_colour(key[2])),
+                zorder=3,
+                parse_math=False,
+                linespacing=1.0,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            )
             ext = t.get_window_extent(self.renderer)
             w, h = ext.width + 2, ext.height + 2
             (xa, ya), (xb, yb) = posa, posb
@@ -706,8 +822,15 @@ class _Picture:
                     segments.setdefault(key[2], []).append((self.pos[a], self.pos[b]))
         alpha = max(0.08, min(0.5, 60.0 / max(len(seen), 1)))
         for polarity in sorted(segments, key=lambda p: (p != 0, p)):  # neutral below, conflict on top
-            self.ax.add_collection(LineCollection(segments[polarity], colors=hex_colour(polarity_colour(polarity)),
-                                                  linewidths=0.6, alpha=alpha, zorder=2))
+            self.ax.add_collection(
+                LineCollection(
+                    segments[polarity],
+                    colors=hex_colour(polarity_colour(polarity)),
+                    linewidths=0.6,
+                    alpha=alpha,
+                    zorder=2,
+                )
+            )
         return len(seen)
 
     def _edge_text(self, relations: list[str]) -> str:

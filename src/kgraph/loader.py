@@ -136,8 +136,12 @@ def check(
     lim = current()
     if not os.path.isdir(root):
         if os.path.lexists(root):
-            report.error(str(root), None, "this is a file, not a data folder (give the folder that holds "
-                                          "relations.yaml, entities.yaml and sources/)")
+            report.error(
+                str(root),
+                None,
+                "this is a file, not a data folder (give the folder that holds "
+                "relations.yaml, entities.yaml and sources/)",
+            )
         else:
             report.error(str(root), None, "no such data folder (give --data PATH or set KGRAPH_DATA)")
         return None, report
@@ -157,9 +161,13 @@ def check(
     for done, (file, real) in enumerate(files, 1):
         _load_source(file, real, relations, entities, report, sources, facts, reader)
         if len(facts) > lim.max_facts:
-            report.error(str(file), None, f"the dataset has more than {lim.max_facts:,} "
-                                          f"fact{'s' * (lim.max_facts != 1)}; stopped reading here "
-                                          f"({lim.hint('max_facts')})")
+            report.error(
+                str(file),
+                None,
+                f"the dataset has more than {lim.max_facts:,} "
+                f"fact{'s' * (lim.max_facts != 1)}; stopped reading here "
+                f"({lim.hint('max_facts')})",
+            )
             break
         if progress is not None:
             progress(done, len(files))
@@ -202,20 +210,33 @@ class _Reader:
         real = os.path.realpath(path)
         if inside(real, self.real_root):
             return real
-        self.report.error(at, pos, f"{os.path.relpath(path, self.root)} is a symlink to {real}, outside the data "
-                                   "folder; kgraph reads only files inside it (copy the file in instead)")
+        self.report.error(
+            at,
+            pos,
+            f"{os.path.relpath(path, self.root)} is a symlink to {real}, outside the data "
+            "folder; kgraph reads only files inside it (copy the file in instead)",
+        )
         return None
 
-    def read(self, path: str, missing: str, *, text: bool = False, at: str | None = None,
-             pos: tuple[int, int] | None = None, hint: str | None = None) -> bytes | None:
+    def read(
+        self,
+        path: str,
+        missing: str,
+        *,
+        text: bool = False,
+        at: str | None = None,
+        pos: tuple[int, int] | None = None,
+        hint: str | None = None,
+    ) -> bytes | None:
         """The bytes of a regular file within its size limit; None once the reason it cannot be read is reported.
 
         Problems go on ``at``:``pos`` (the ``text:`` field of a source) when given, else on the file
         itself; ``missing`` (with ``hint``) is the message for a file that does not exist.
         """
         where = at if at is not None else path
-        max_bytes, limit = ((self.limits.max_text_bytes, "max_text_bytes") if text
-                            else (self.limits.max_file_bytes, "max_file_bytes"))
+        max_bytes, limit = (
+            (self.limits.max_text_bytes, "max_text_bytes") if text else (self.limits.max_file_bytes, "max_file_bytes")
+        )
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
             fd = os.open(path, flags)
@@ -249,8 +270,11 @@ class _Reader:
         if not text:
             self.scan_left += self.limits.max_quote_scan * len(data)
         if len(data) > max_bytes:
-            self.report.error(where, pos, f"{name} is more than {max_bytes:,} bytes, too big to "
-                                          f"read ({self.limits.hint(limit, ' bytes')})")
+            self.report.error(
+                where,
+                pos,
+                f"{name} is more than {max_bytes:,} bytes, too big to read ({self.limits.hint(limit, ' bytes')})",
+            )
             return None
         return data
 
@@ -260,8 +284,9 @@ class _Reader:
         report = self.report
         if not os.path.isdir(src_dir):
             if os.path.lexists(src_dir):
-                report.error(p, None, "sources is not a folder: each article goes in sources/<id>.yaml with its "
-                                      "<id>.txt")
+                report.error(
+                    p, None, "sources is not a folder: each article goes in sources/<id>.yaml with its <id>.txt"
+                )
             else:
                 report.error(p, None, "no sources/ folder: each article goes in sources/<id>.yaml with its <id>.txt")
             return []
@@ -278,8 +303,9 @@ class _Reader:
         for name, link in entries:
             file = src_dir / name
             if name.endswith(".yml"):
-                report.warn(str(file), None, "not read: source files must end in .yaml",
-                            repr(file.with_suffix(".yaml").name))
+                report.warn(
+                    str(file), None, "not read: source files must end in .yaml", repr(file.with_suffix(".yaml").name)
+                )
                 continue
             real = self.outside(str(file), str(file)) if link else os.path.join(real_dir, name)
             if real is not None:
@@ -332,9 +358,13 @@ def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Re
             continue
         if not RELATION_ID.match(ident):
             near = re.sub(r"[^a-z0-9]+", "_", ident.lower()).strip("_")
-            report.error(p, m.value_at("id"), f"relation id {ident!r} must be snake_case (a-z, 0-9, _)"
-                         + ("" if ident[:1].isalpha() else ", starting with a letter"),
-                         repr(near) if RELATION_ID.match(near) else None)
+            report.error(
+                p,
+                m.value_at("id"),
+                f"relation id {ident!r} must be snake_case (a-z, 0-9, _)"
+                + ("" if ident[:1].isalpha() else ", starting with a letter"),
+                repr(near) if RELATION_ID.match(near) else None,
+            )
         if ident in where:
             report.error(p, m.value_at("id"), f"duplicate relation id {ident!r} (first at line {where[ident].line})")
             continue
@@ -359,21 +389,36 @@ def _load_relations(file: Path, report: Report, reader: _Reader) -> dict[str, Re
     max_depth = reader.limits.max_relation_depth
     for r in out.values():
         m = where[r.id]
-        if (r.parent is not None and report.reference(r.parent, out, p, m.value_at("parent"), "parent relation")
-                and "polarity" in m and out[r.parent].polarity != r.polarity):  # (a missing one is reported)
-            report.error(p, m.value_at("polarity"),
-                             f"relation {r.id!r} has polarity {r.polarity} but its parent {r.parent!r} has "
-                             f"{out[r.parent].polarity}; a sub-relation keeps its parent's polarity")
+        if (
+            r.parent is not None
+            and report.reference(r.parent, out, p, m.value_at("parent"), "parent relation")
+            and "polarity" in m
+            and out[r.parent].polarity != r.polarity
+        ):  # (a missing one is reported)
+            report.error(
+                p,
+                m.value_at("polarity"),
+                f"relation {r.id!r} has polarity {r.polarity} but its parent {r.parent!r} has "
+                f"{out[r.parent].polarity}; a sub-relation keeps its parent's polarity",
+            )
         if r.id in on_cycle:
             report.error(p, m.value_at("parent"), f"relation {r.id!r} is its own ancestor (parent cycle)")
         elif depth.get(r.id) == max_depth + 1:
-            report.error(p, m.value_at("parent"), f"relation {r.id!r} has more than {max_depth} ancestors; the "
-                         f"relation hierarchy is too deep ({reader.limits.hint('max_relation_depth')})")
+            report.error(
+                p,
+                m.value_at("parent"),
+                f"relation {r.id!r} has more than {max_depth} ancestors; the "
+                f"relation hierarchy is too deep ({reader.limits.hint('max_relation_depth')})",
+            )
         if r.inverse is not None:
             if r.inverse in out:
-                report.error(p, m.value_at("inverse"), f"inverse name {r.inverse!r} of {r.id!r} is already a relation id")
+                report.error(
+                    p, m.value_at("inverse"), f"inverse name {r.inverse!r} of {r.id!r} is already a relation id"
+                )
             elif r.inverse in names:
-                report.error(p, m.value_at("inverse"), f"inverse name {r.inverse!r} is used by {names[r.inverse]!r} too")
+                report.error(
+                    p, m.value_at("inverse"), f"inverse name {r.inverse!r} is used by {names[r.inverse]!r} too"
+                )
             names[r.inverse] = r.id
     return out
 
@@ -392,7 +437,7 @@ def _hierarchy(relations: dict[str, Relation]) -> tuple[set[str], dict[str, int]
         cur: str | None = start
         while cur in relations and cur not in depth and cur not in on_cycle:
             if cur in on_path:  # a cycle: the path from cur on goes round it
-                loop = path[path.index(cur):]
+                loop = path[path.index(cur) :]
                 on_cycle.update(loop)
                 break
             path.append(cur)
@@ -417,16 +462,23 @@ def _polarity(m: YMap, p: str, what: str, report: Report) -> int | None:
     hint = None
     if isinstance(value, str):
         low = value.lower()
-        hint = "1" if low.startswith(("coop", "pos")) else "-1" if low.startswith(("conf", "neg")) else "0" if low.startswith(("neu", "str")) else None
+        hint = (
+            "1"
+            if low.startswith(("coop", "pos"))
+            else "-1"
+            if low.startswith(("conf", "neg"))
+            else "0"
+            if low.startswith(("neu", "str"))
+            else None
+        )
     report.error(p, m.value_at("polarity"), f"polarity of {what} must be 1, -1 or 0, not {show(value)}", hint)
     return None
 
 
 # -- entities.yaml -------------------------------------------------------------
 
-def _load_entities(
-    file: Path, report: Report, reader: _Reader
-) -> tuple[dict[str, Entity], dict[str, tuple[int, int]]]:
+
+def _load_entities(file: Path, report: Report, reader: _Reader) -> tuple[dict[str, Entity], dict[str, tuple[int, int]]]:
     """The entities by id, and where each one starts in the file."""
     p = str(file)
     items = _read_list(file, "entities", report, reader)
@@ -446,8 +498,12 @@ def _load_entities(
         if not isinstance(ident, str):
             continue
         if not SLUG.match(ident):
-            report.error(p, m.value_at("id"), f"entity id {ident!r} must be a lowercase slug (a-z, 0-9, single hyphens)",
-                         repr(re.sub(r"[^a-z0-9]+", "-", fold(ident)).strip("-")))
+            report.error(
+                p,
+                m.value_at("id"),
+                f"entity id {ident!r} must be a lowercase slug (a-z, 0-9, single hyphens)",
+                repr(re.sub(r"[^a-z0-9]+", "-", fold(ident)).strip("-")),
+            )
         if ident in first_line:
             report.error(p, m.value_at("id"), f"duplicate entity id {ident!r} (first at line {first_line[ident]})")
             continue
@@ -457,8 +513,12 @@ def _load_entities(
             from .resolve import suggest
 
             near = suggest(etype, ENTITY_TYPES, n=1)
-            report.warn(p, m.value_at("type"), f"entity type {etype!r} is not one of {', '.join(ENTITY_TYPES)}",
-                        repr(near[0]) if near else None)
+            report.warn(
+                p,
+                m.value_at("type"),
+                f"entity type {etype!r} is not one of {', '.join(ENTITY_TYPES)}",
+                repr(near[0]) if near else None,
+            )
         name = report.text(m, "name", p, what) or ident
         aliases = report.string_list(m, "aliases", p, what)
         # every name of an entity must point at that entity alone
@@ -477,12 +537,17 @@ def _load_entities(
             own.add(key)
             if key in names and names[key][0] != ident:
                 other, line = names[key]
-                report.error(p, pos, f"name {label!r} of {what} is also a name of {other!r} (line {line}); "
-                             "each name must lead to one entity")
+                report.error(
+                    p,
+                    pos,
+                    f"name {label!r} of {what} is also a name of {other!r} (line {line}); "
+                    "each name must lead to one entity",
+                )
             else:
                 names[key] = (ident, m.line)
-        e = Entity(id=ident, name=name, type=etype, description=report.text(m, "description", p, what) or "",
-                   aliases=aliases)
+        e = Entity(
+            id=ident, name=name, type=etype, description=report.text(m, "description", p, what) or "", aliases=aliases
+        )
         out[ident] = e
         positions[ident] = (m.line, m.column)
     return out, positions
@@ -574,7 +639,9 @@ def _load_source(
     report.fields(meta, p, "'source'", *SOURCE_FIELDS)
     sid = report.text(meta, "id", p, "'source'") or file.stem
     if sid != file.stem:
-        report.error(p, meta.value_at("id"), f"source id {sid!r} must match the file name {file.stem!r}", repr(file.stem))
+        report.error(
+            p, meta.value_at("id"), f"source id {sid!r} must match the file name {file.stem!r}", repr(file.stem)
+        )
     published = report.date(meta, "published", p, "'source'")
     text_name = report.text(meta, "text", p, "'source'")
     normalised_text: str | None = None
@@ -587,32 +654,47 @@ def _load_source(
         real_text = os.path.realpath(os.path.join(os.path.dirname(real), text_name))
         if os.path.isabs(text_name) or not inside(real_text, reader.real_root):
             how = "is an absolute path" if os.path.isabs(text_name) else "leads outside it"
-            report.error(p, meta.value_at("text"), f"the article text must be inside the data folder, and "
-                         f"{text_name!r} {how}; name a file beside {file.name}", hint)
+            report.error(
+                p,
+                meta.value_at("text"),
+                f"the article text must be inside the data folder, and "
+                f"{text_name!r} {how}; name a file beside {file.name}",
+                hint,
+            )
             real_text = None
         else:
-            data = reader.read(real_text, f"article text {text_name!r} not found next to {file.name}", text=True,
-                               at=p, pos=meta.value_at("text"), hint=hint)
+            data = reader.read(
+                real_text,
+                f"article text {text_name!r} not found next to {file.name}",
+                text=True,
+                at=p,
+                pos=meta.value_at("text"),
+                hint=hint,
+            )
             if data is not None:
                 try:
                     normalised_text = normalise_text(data.decode("utf-8"))
                 except UnicodeDecodeError as err:
-                    head = data[:err.start]
-                    where = (head.count(b"\n") + 1,
-                             len(head[head.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1)
-                    report.error(str(text_path), where,
-                                 f"the article text is not UTF-8: byte 0x{data[err.start]:02X} here is not valid "
-                                 "UTF-8 (was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8")
-    sources.append(Source(
-        id=sid,
-        title=report.text(meta, "title", p, "'source'") or sid,
-        published=published,
-        text_path=real_text if real_text is not None else str(text_path),
-        path=real,
-        url=report.text(meta, "url", p, "'source'"),
-        publisher=report.text(meta, "publisher", p, "'source'"),
-        author=report.text(meta, "author", p, "'source'"),
-    ))
+                    head = data[: err.start]
+                    where = (head.count(b"\n") + 1, len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1)
+                    report.error(
+                        str(text_path),
+                        where,
+                        f"the article text is not UTF-8: byte 0x{data[err.start]:02X} here is not valid "
+                        "UTF-8 (was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8",
+                    )
+    sources.append(
+        Source(
+            id=sid,
+            title=report.text(meta, "title", p, "'source'") or sid,
+            published=published,
+            text_path=real_text if real_text is not None else str(text_path),
+            path=real,
+            url=report.text(meta, "url", p, "'source'"),
+            publisher=report.text(meta, "publisher", p, "'source'"),
+            author=report.text(meta, "author", p, "'source'"),
+        )
+    )
     items = top.get("facts")
     if items is None:
         return
@@ -630,7 +712,9 @@ def _load_source(
         if f is None:
             continue
         if f.id in seen:
-            report.error(p, (m.line, m.column), f"the same fact as line {seen[f.id]} (same ends, relation, time and quote)")
+            report.error(
+                p, (m.line, m.column), f"the same fact as line {seen[f.id]} (same ends, relation, time and quote)"
+            )
             continue
         seen[f.id] = m.line
         facts.append(f)
@@ -668,9 +752,12 @@ def _read_fact(
         if relation is None:
             inverse_of = next((r for r in relations.values() if r.inverse == rel_id), None)
             if inverse_of is not None:
-                report.error(p, m.value_at("relation"),
-                             f"{rel_id!r} is the inverse name of {inverse_of.id!r}: write the fact the other way round "
-                             f"(subject {obj!r}, relation {inverse_of.id!r}, object {subject!r})")
+                report.error(
+                    p,
+                    m.value_at("relation"),
+                    f"{rel_id!r} is the inverse name of {inverse_of.id!r}: write the fact the other way round "
+                    f"(subject {obj!r}, relation {inverse_of.id!r}, object {subject!r})",
+                )
             elif relations or not any(e.path.endswith("relations.yaml") for e in report.errors):
                 # (an unreadable relations.yaml is reported once, not once per fact; an empty one is no excuse)
                 report.reference(rel_id, relations, p, m.value_at("relation"), "relation")
@@ -700,12 +787,17 @@ def _read_fact(
             if not reader.scan_spent:
                 reader.scan_spent = True
                 lim = reader.limits
-                report.error(p, m.value_at("quote"), "quotes not checked from here on: checking them has scanned "
-                             f"{lim.max_quote_scan:,} characters of article text per byte of YAML, the most allowed "
-                             f"({lim.hint('max_quote_scan')}); do sources pair very many facts with very long texts?")
+                report.error(
+                    p,
+                    m.value_at("quote"),
+                    "quotes not checked from here on: checking them has scanned "
+                    f"{lim.max_quote_scan:,} characters of article text per byte of YAML, the most allowed "
+                    f"({lim.hint('max_quote_scan')}); do sources pair very many facts with very long texts?",
+                )
         elif not found:
-            report.error(p, m.value_at("quote"), f"quote not found in the article text of {sid!r}",
-                         passages.closest(quote))
+            report.error(
+                p, m.value_at("quote"), f"quote not found in the article text of {sid!r}", passages.closest(quote)
+            )
     if len(report.errors) > errors_before or None in (subject, obj, rel_id, quote) or relation is None or quiet:
         return None
     assert subject is not None and obj is not None and rel_id is not None and quote is not None
@@ -713,9 +805,10 @@ def _read_fact(
         report.warn(p, m.value_at("object"), f"{what} relates {subject!r} to itself")
     first = date or start
     if first and pub_end is not None and dates.period(first)[0] > pub_end:  # type: ignore[operator]
-        report.warn(p, m.value_at("date" if date else "start"),
-                    f"{what} is dated {first}, after the source was published")
-    a, b = (sorted((subject, obj)) if relation.symmetric else (subject, obj))
+        report.warn(
+            p, m.value_at("date" if date else "start"), f"{what} is dated {first}, after the source was published"
+        )
+    a, b = sorted((subject, obj)) if relation.symmetric else (subject, obj)
     when = date or (f"{start or ''}/{end or ''}" if (start or end) else "")
     return Fact(
         id=_fact_id(sid, a, rel_id, b, when, normalised_quote),

@@ -222,16 +222,21 @@ def neighbours(
                     continue
                 if other not in reached:
                     reached.append(other)
-                rows.append({
-                    "entity": entity_record(kg, other),
-                    "relation": rel,
-                    # a symmetric fact goes both ways: it is shown the way that was asked for
-                    "direction": direction if direction != "both" and kg.relations[f.relation].symmetric
-                    else "out" if way == "forward" else "in",
-                    "fact": fact_record(kg, f),
-                    "depth": level,
-                    "from": entity_record(kg, near),
-                })
+                rows.append(
+                    {
+                        "entity": entity_record(kg, other),
+                        "relation": rel,
+                        # a symmetric fact goes both ways: it is shown the way that was asked for
+                        "direction": direction
+                        if direction != "both" and kg.relations[f.relation].symmetric
+                        else "out"
+                        if way == "forward"
+                        else "in",
+                        "fact": fact_record(kg, f),
+                        "depth": level,
+                        "from": entity_record(kg, near),
+                    }
+                )
         seen.update(reached)
         frontier = reached
         if not frontier:
@@ -300,7 +305,8 @@ def facts(
     else:
         pool = kg.facts
     chosen = [
-        f for f in pool
+        f
+        for f in pool
         if (sid is None or f.subject == sid)
         and (oid is None or f.object == oid)
         and (eid is None or eid in (f.subject, f.object))

@@ -105,11 +105,39 @@ def _cell(value: Any) -> str:
 # When the long text cannot get _FOLD_MIN columns next to the rest (e.g. the
 # relation vocabulary at 80 columns), it goes on an indented line under its row.
 _FOLD = {"quote": 4, "description": 3, "text": 3, "statement": 2}
-_NO_WRAP = frozenset({
-    "rank", "score", "date", "when", "start", "end", "path", "step", "depth", "arrow", "direction", "sign",
-    "polarity", "count", "total", "degree", "fact_id", "id", "relation", "reads", "inverse", "tree", "flags",
-    "severity", "side", "what", "source", "type", "neighbour_type",
-})
+_NO_WRAP = frozenset(
+    {
+        "rank",
+        "score",
+        "date",
+        "when",
+        "start",
+        "end",
+        "path",
+        "step",
+        "depth",
+        "arrow",
+        "direction",
+        "sign",
+        "polarity",
+        "count",
+        "total",
+        "degree",
+        "fact_id",
+        "id",
+        "relation",
+        "reads",
+        "inverse",
+        "tree",
+        "flags",
+        "severity",
+        "side",
+        "what",
+        "source",
+        "type",
+        "neighbour_type",
+    }
+)
 _NAME_WIDTH = 26
 _FOLD_MIN = 20
 _INDENT = 6
@@ -193,8 +221,14 @@ def _draw(v: View, out: IO[str]) -> None:
         left -= given
 
     def new_table(show_header: bool) -> Table:
-        t = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False, pad_edge=False,
-                  padding=(0, 1), show_lines=False)
+        t = Table(
+            box=box.SIMPLE_HEAD,
+            show_header=show_header,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1),
+            show_lines=False,
+        )
         for k in inline:
             if squeezed:
                 t.add_column(header[k], width=widths[k], overflow="fold")
@@ -264,21 +298,42 @@ def _stance_view(title: str) -> ViewFn:
                 cells = _fact_cells(f)
                 if via:
                     cells["statement"] += f" (via {'; '.join(via)})"
-                rows.append({
-                    "rank": rank,
-                    "entity": r["entity"]["id"],
-                    "entity_name": r["entity"]["name"],
-                    "score": r["score"],
-                    "via": via,
-                    "_group_cells": ("rank", "entity_name", "score"),
-                    **cells,
-                })
+                rows.append(
+                    {
+                        "rank": rank,
+                        "entity": r["entity"]["id"],
+                        "entity_name": r["entity"]["name"],
+                        "score": r["score"],
+                        "via": via,
+                        "_group_cells": ("rank", "entity_name", "score"),
+                        **cells,
+                    }
+                )
         return View(
             title=f"{title} {result['target']['name']}",
-            csv_columns=["rank", "entity", "entity_name", "score", "fact_id", "subject", "relation", "object",
-                         "date", "source", "quote", "according_to", "via"],
-            table_columns=[("rank", "#"), ("entity_name", "entity"), ("score", "score"), ("statement", "evidence"),
-                           ("date", "date"), ("quote", "quote")],
+            csv_columns=[
+                "rank",
+                "entity",
+                "entity_name",
+                "score",
+                "fact_id",
+                "subject",
+                "relation",
+                "object",
+                "date",
+                "source",
+                "quote",
+                "according_to",
+                "via",
+            ],
+            table_columns=[
+                ("rank", "#"),
+                ("entity_name", "entity"),
+                ("score", "score"),
+                ("statement", "evidence"),
+                ("date", "date"),
+                ("quote", "quote"),
+            ],
             rows=rows,
             group_key="entity",
             caption="score: facts of evidence; (via A leads B): the acts-for link that makes the fact count",
@@ -297,22 +352,41 @@ def _path_view(result: dict[str, Any]) -> View:
     for n, p in enumerate(result["paths"], start=1):
         for i, s in enumerate(p["steps"], start=1):
             arrow = "→" if s["direction"] == "forward" else "←"
-            rows.append({
-                "path": n,
-                "step": i,
-                "direction": s["direction"],
-                "arrow": arrow,
-                "alternatives": s.get("alternatives", []),
-                "_group_cells": ("path",),
-                **_fact_cells(s["fact"]),
-            })
+            rows.append(
+                {
+                    "path": n,
+                    "step": i,
+                    "direction": s["direction"],
+                    "arrow": arrow,
+                    "alternatives": s.get("alternatives", []),
+                    "_group_cells": ("path",),
+                    **_fact_cells(s["fact"]),
+                }
+            )
     more = " (more paths exist; raise --limit)" if result.get("truncated") else ""
     return View(
         title=f"Paths from {result['from']['name']} to {result['to']['name']}{more}",
-        csv_columns=["path", "step", "direction", "fact_id", "subject", "relation", "object", "date", "source",
-                     "quote", "alternatives"],
-        table_columns=[("path", "path"), ("step", "step"), ("statement", "fact"), ("arrow", "dir"),
-                       ("date", "date"), ("quote", "quote")],
+        csv_columns=[
+            "path",
+            "step",
+            "direction",
+            "fact_id",
+            "subject",
+            "relation",
+            "object",
+            "date",
+            "source",
+            "quote",
+            "alternatives",
+        ],
+        table_columns=[
+            ("path", "path"),
+            ("step", "step"),
+            ("statement", "fact"),
+            ("arrow", "dir"),
+            ("date", "date"),
+            ("quote", "quote"),
+        ],
         rows=rows,
         group_key="path",
     )
@@ -336,10 +410,30 @@ def _neighbours_view(result: dict[str, Any]) -> View:
     ]
     return View(
         title=f"Neighbours of {result['entity']['name']}",
-        csv_columns=["depth", "from", "neighbour", "neighbour_type", "direction", "reads", "fact_id", "subject",
-                     "relation", "object", "date", "source", "quote"],
-        table_columns=[("depth", "depth"), ("neighbour_name", "neighbour"), ("reads", "relation"),
-                       ("direction", "dir"), ("from_name", "from"), ("date", "date"), ("quote", "quote")],
+        csv_columns=[
+            "depth",
+            "from",
+            "neighbour",
+            "neighbour_type",
+            "direction",
+            "reads",
+            "fact_id",
+            "subject",
+            "relation",
+            "object",
+            "date",
+            "source",
+            "quote",
+        ],
+        table_columns=[
+            ("depth", "depth"),
+            ("neighbour_name", "neighbour"),
+            ("reads", "relation"),
+            ("direction", "dir"),
+            ("from_name", "from"),
+            ("date", "date"),
+            ("quote", "quote"),
+        ],
         rows=rows,
     )
 
@@ -349,14 +443,32 @@ def _relations_view(result: dict[str, Any]) -> View:
     rows = []
     for r in result["relations"]:
         flags = [name for name in ("symmetric", "acts_for") if r[name]]
-        rows.append({**r, "tree": "  " * r["depth"] + r["id"], "flags": flags,
-                     "sign": {1: "+", -1: "-", 0: "0"}[r["polarity"]]})
+        rows.append(
+            {**r, "tree": "  " * r["depth"] + r["id"], "flags": flags, "sign": {1: "+", -1: "-", 0: "0"}[r["polarity"]]}
+        )
     return View(
         title="Relations",
-        csv_columns=["id", "label", "polarity", "parent", "inverse", "symmetric", "acts_for", "count", "total",
-                     "description"],
-        table_columns=[("tree", "relation"), ("sign", "pol"), ("inverse", "inverse"), ("flags", "flags"),
-                       ("count", "facts"), ("total", "with subs"), ("description", "description")],
+        csv_columns=[
+            "id",
+            "label",
+            "polarity",
+            "parent",
+            "inverse",
+            "symmetric",
+            "acts_for",
+            "count",
+            "total",
+            "description",
+        ],
+        table_columns=[
+            ("tree", "relation"),
+            ("sign", "pol"),
+            ("inverse", "inverse"),
+            ("flags", "flags"),
+            ("count", "facts"),
+            ("total", "with subs"),
+            ("description", "description"),
+        ],
         rows=rows,
     )
 
@@ -371,23 +483,33 @@ _FACT_TABLE = [("statement", "fact"), ("date", "date"), ("quote", "quote"), ("fa
 
 @register_view("facts")
 def _facts_view(result: dict[str, Any]) -> View:
-    return View(title=f"{len(result['facts'])} facts", csv_columns=_FACT_CSV, table_columns=_FACT_TABLE,
-                rows=_facts_rows(result["facts"]))
+    return View(
+        title=f"{len(result['facts'])} facts",
+        csv_columns=_FACT_CSV,
+        table_columns=_FACT_TABLE,
+        rows=_facts_rows(result["facts"]),
+    )
 
 
 @register_view("entity")
 def _entity_view(result: dict[str, Any]) -> View:
     e = result["entity"]
     aka = f" — also {', '.join(e['aliases'])}" if e["aliases"] else ""
-    return View(title=f"{e['name']} ({e['type']}, id {e['id']}){aka}", caption=e["description"] or None,
-                csv_columns=_FACT_CSV, table_columns=_FACT_TABLE, rows=_facts_rows(result["facts"]))
+    return View(
+        title=f"{e['name']} ({e['type']}, id {e['id']}){aka}",
+        caption=e["description"] or None,
+        csv_columns=_FACT_CSV,
+        table_columns=_FACT_TABLE,
+        rows=_facts_rows(result["facts"]),
+    )
 
 
 @register_view("stats")
 def _stats_view(result: dict[str, Any]) -> View:
     rows = [{"what": k, "count": v} for k, v in result.items()]
-    return View(title="Dataset", csv_columns=["what", "count"], table_columns=[("what", "what"), ("count", "count")],
-                rows=rows)
+    return View(
+        title="Dataset", csv_columns=["what", "count"], table_columns=[("what", "what"), ("count", "count")], rows=rows
+    )
 
 
 @register_view("validate")

@@ -86,8 +86,9 @@ def neighbourhood(
     from .exporters._common import degree, select
 
     if not 1 <= max_nodes <= max_nodes_limit:
-        raise UsageError(f"--max-nodes must be between 1 and {max_nodes_limit:,}: "
-                         f"a picture of more entities cannot be read")
+        raise UsageError(
+            f"--max-nodes must be between 1 and {max_nodes_limit:,}: a picture of more entities cannot be read"
+        )
     if center is None and depth != 1:
         raise UsageError(f"--depth needs an entity to start from (kgraph {command} X --depth N)")
     center_id = kg.entity(center).id if center is not None else None

@@ -209,8 +209,9 @@ class WindowedGraph(KnowledgeGraph):
     window: dict[str, Any]
 
 
-def window(kg: KnowledgeGraph, as_of: str | None = None, since: str | None = None,
-           until: str | None = None) -> KnowledgeGraph:
+def window(
+    kg: KnowledgeGraph, as_of: str | None = None, since: str | None = None, until: str | None = None
+) -> KnowledgeGraph:
     """A new KnowledgeGraph holding only the facts in the time window (undated facts kept).
 
     With no bound given, ``kg`` itself is returned. Otherwise the result is a
@@ -234,8 +235,14 @@ def window(kg: KnowledgeGraph, as_of: str | None = None, since: str | None = Non
             undated.append(f.id)
         elif where == OVERLAPS:
             overlapping.append(f.id)
-    out = WindowedGraph(list(kg.relations.values()), list(kg.entities.values()), list(kg.sources.values()), kept,
-                        data_dir=kg.data_dir, warnings=kg.warnings)
+    out = WindowedGraph(
+        list(kg.relations.values()),
+        list(kg.entities.values()),
+        list(kg.sources.values()),
+        kept,
+        data_dir=kg.data_dir,
+        warnings=kg.warnings,
+    )
     out.window = {
         **w.to_dict(),
         "kept": len(kept),

@@ -38,12 +38,38 @@ ENTITY_TYPES = (
 
 _QUOTES = str.maketrans(
     {
-        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
-        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
-        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "…": "...",
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+        "«": '"',
+        "»": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "…": "...",
         # invisible in a browser, so a quote copied from one may have them or not: soft hyphen, zero widths
-        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+        "\u00ad": None,
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
     }
 )
 _SPACE = re.compile(r"\s+")
@@ -168,9 +194,7 @@ class Report:
         self.error(path, at, f"{what} must be a list, not {describe(value)}")
         return None
 
-    def fields(
-        self, m: YMap, path: str, what: str, required: Collection[str], optional: Collection[str]
-    ) -> bool:
+    def fields(self, m: YMap, path: str, what: str, required: Collection[str], optional: Collection[str]) -> bool:
         """Unknown keys are errors (with the closest allowed key); missing required keys too."""
         ok = True
         allowed = [*required, *optional]
@@ -256,9 +280,7 @@ class Report:
                 out.append(item)
         return tuple(out)
 
-    def reference(
-        self, value: str | None, known: Collection[str], path: str, at: tuple[int, int], kind: str
-    ) -> bool:
+    def reference(self, value: str | None, known: Collection[str], path: str, at: tuple[int, int], kind: str) -> bool:
         """``value`` must be one of ``known``; otherwise an error with the closest ids."""
         if value is None or value in known:
             return True
@@ -286,8 +308,10 @@ def show(value: Value) -> str:
     return repr(value) if isinstance(value, str) else describe(value)
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 
 
 def _date_hint(text: str) -> str | None:

@@ -72,15 +72,24 @@ def _scene(
     from .query import fact_order
     from .selection import neighbourhood
 
-    sel = neighbourhood(kg, center=around, depth=depth, relations=relations, max_nodes=max_nodes,
-                        max_nodes_limit=_MAX_NODES_LIMIT, command="view")
+    sel = neighbourhood(
+        kg,
+        center=around,
+        depth=depth,
+        relations=relations,
+        max_nodes=max_nodes,
+        max_nodes_limit=_MAX_NODES_LIMIT,
+        command="view",
+    )
     deg = degree(sel.kg)
     nodes = sorted(sel.kg.entities, key=lambda e: (-deg.get(e, 0), e))
     facts = sorted(sel.kg.facts, key=fact_order)
     note = None
     if sel.capped:
-        note = (f"Showing {sel.note}, and the {len(facts):,} of {sel.total_facts:,} facts among them "
-                f"(kgraph view --max-nodes N, or name an entity to see its neighbourhood).")
+        note = (
+            f"Showing {sel.note}, and the {len(facts):,} of {sel.total_facts:,} facts among them "
+            f"(kgraph view --max-nodes N, or name an entity to see its neighbourhood)."
+        )
     summary = {
         "around": sel.center,
         "depth": depth if sel.center is not None else None,
@@ -143,7 +152,7 @@ def _spread(pos: dict[str, Any]) -> dict[str, tuple[float, float]]:
     for e, p in pos.items():
         dx, dy = float(p[0]) - cx, float(p[1]) - cy
         r = math.hypot(dx, dy)
-        scale = r ** -0.35 if r > 0 else 0.0
+        scale = r**-0.35 if r > 0 else 0.0
         out[e] = (round(dx * scale, 5), round(dy * scale, 5))
     return out
 
@@ -167,7 +176,7 @@ def _declutter(pos: dict[str, tuple[float, float]], labels: dict[str, str]) -> d
     for _ in range(60):
         moved = False
         for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
+            for b in boxes[i + 1 :]:
                 ox = min(a[2], b[2]) - max(a[0], b[0])
                 oy = min(a[3], b[3]) - max(a[1], b[1])
                 if ox <= 0 or oy <= 0:
@@ -187,15 +196,21 @@ def _declutter(pos: dict[str, tuple[float, float]], labels: dict[str, str]) -> d
                     b[2] += d
         if not moved:
             break
-    return {e: (round((bx[0] + bx[2]) / 2 / scale, 5), round(-(bx[1] + 10) / scale, 5))
-            for e, bx in zip(pos, boxes, strict=True)}
+    return {
+        e: (round((bx[0] + bx[2]) / 2 / scale, 5), round(-(bx[1] + 10) / scale, 5))
+        for e, bx in zip(pos, boxes, strict=True)
+    }
 
 
 def _clashes(pos: dict[str, tuple[float, float]], labels: dict[str, str]) -> int:
     """How many pairs of nodes with their labels would overlap in an 800-pixel-wide plot (a rough guess)."""
     _, boxes = _boxes(pos, labels)
-    return sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:]
-               if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+    return sum(
+        1
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    )
 
 
 # -- the Bokeh document ----------------------------------------------------------
@@ -224,9 +239,9 @@ def _node_size(deg: int, most: int) -> float:
 _LABELLED = 80  # in larger graphs only the most connected nodes carry a label (the others show it on hover)
 
 
-def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
-             pos: dict[str, tuple[float, float]]) -> tuple[dict[str, list[Any]], dict[str, list[Any]],
-                                                            dict[str, list[Any]], list[str], list[int]]:
+def _columns(
+    kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], pos: dict[str, tuple[float, float]]
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]], dict[str, list[Any]], list[str], list[int]]:
     """Columns of the node, edge and fact sources, and the folded search keys with their node rows."""
     from .exporters._common import entity_colour, hex_colour
     from .resolve import fold
@@ -235,8 +250,23 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
     for f in facts:
         deg[f.subject] += 1
         deg[f.object] += 1
-    node_cols: dict[str, list[Any]] = {k: [] for k in ("id", "name", "type", "x", "y", "size", "color", "degree",
-                                                       "aliases", "description", "label_offset", "label")}
+    node_cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "id",
+            "name",
+            "type",
+            "x",
+            "y",
+            "size",
+            "color",
+            "degree",
+            "aliases",
+            "description",
+            "label_offset",
+            "label",
+        )
+    }
     most = max(deg.values(), default=0)
     for rank, e in enumerate(nodes):
         ent = kg.entities[e]
@@ -258,9 +288,31 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
     for i, f in enumerate(facts):
         pairs.setdefault((f.subject, f.object), []).append(i)
     edge_of = [0] * len(facts)
-    edge_cols: dict[str, list[Any]] = {k: [] for k in ("subject", "object", "label", "x0", "y0", "x1", "y1", "cx",
-                                                       "cy", "mx", "my", "angle", "color", "base_color", "width",
-                                                       "count", "shown", "relations", "facts", "alpha")}
+    edge_cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "subject",
+            "object",
+            "label",
+            "x0",
+            "y0",
+            "x1",
+            "y1",
+            "cx",
+            "cy",
+            "mx",
+            "my",
+            "angle",
+            "color",
+            "base_color",
+            "width",
+            "count",
+            "shown",
+            "relations",
+            "facts",
+            "alpha",
+        )
+    }
     for j, ((s, o), rows) in enumerate(sorted(pairs.items())):
         for r in rows:
             edge_of[r] = j
@@ -280,8 +332,17 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
         edge_cols["subject"].append(s)
         edge_cols["object"].append(o)
         edge_cols["label"].append(f"{kg.entities[s].name} → {kg.entities[o].name}")
-        for key, value in (("x0", x0), ("y0", y0), ("x1", x1), ("y1", y1), ("cx", cx), ("cy", cy), ("mx", mx),
-                           ("my", my), ("angle", angle)):
+        for key, value in (
+            ("x0", x0),
+            ("y0", y0),
+            ("x1", x1),
+            ("y1", y1),
+            ("cx", cx),
+            ("cy", cy),
+            ("mx", mx),
+            ("my", my),
+            ("angle", angle),
+        ):
             edge_cols[key].append(round(value, 5))
         edge_cols["color"].append(colour)
         edge_cols["base_color"].append(colour)
@@ -292,9 +353,25 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
         edge_cols["facts"].append(rows)
         edge_cols["alpha"].append(_edge_alpha(len(pairs)))
 
-    fact_cols: dict[str, list[Any]] = {k: [] for k in ("id", "subject", "object", "relation", "relation_id",
-                                                       "polarity", "when", "quote", "source", "url",
-                                                       "according_to", "qualifiers", "rels", "edge")}
+    fact_cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "id",
+            "subject",
+            "object",
+            "relation",
+            "relation_id",
+            "polarity",
+            "when",
+            "quote",
+            "source",
+            "url",
+            "according_to",
+            "qualifiers",
+            "rels",
+            "edge",
+        )
+    }
     for i, f in enumerate(facts):
         src = kg.sources.get(f.source)
         fact_cols["id"].append(f.id)
@@ -307,8 +384,9 @@ def _columns(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact],
         fact_cols["quote"].append(f.quote)
         fact_cols["source"].append(src.title if src is not None else f.source)
         fact_cols["url"].append((src.url or "") if src is not None else "")
-        fact_cols["according_to"].append(kg.entities[f.according_to].name
-                                         if f.according_to and f.according_to in kg.entities else "")
+        fact_cols["according_to"].append(
+            kg.entities[f.according_to].name if f.according_to and f.according_to in kg.entities else ""
+        )
         fact_cols["qualifiers"].append("; ".join(f"{k}: {v}" for k, v in f.qualifiers))
         fact_cols["rels"].append(list(kg.ancestors(f.relation)))
         fact_cols["edge"].append(edge_of[i])
@@ -529,12 +607,16 @@ def _title(kg: KnowledgeGraph, summary: dict[str, Any], title: str | None) -> st
 
 
 def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("'", "&#39;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
-def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: dict[str, Any],
-              title: str) -> Any:
+def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: dict[str, Any], title: str) -> Any:
     """The Bokeh layout: the plot, the sidebar with search, filters and the facts panel."""
     from bokeh.layouts import column, row
     from bokeh.models import (
@@ -585,26 +667,70 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     p.axis.visible = False
     p.grid.visible = False
 
-    lines = p.quadratic(x0="x0", y0="y0", x1="x1", y1="y1", cx="cx", cy="cy", source=edge_src,
-                        view=CDSView(filter=edge_filter), line_color="color", line_width="width",
-                        line_alpha="alpha", name="kgraph-edge-lines")
+    lines = p.quadratic(
+        x0="x0",
+        y0="y0",
+        x1="x1",
+        y1="y1",
+        cx="cx",
+        cy="cy",
+        source=edge_src,
+        view=CDSView(filter=edge_filter),
+        line_color="color",
+        line_width="width",
+        line_alpha="alpha",
+        name="kgraph-edge-lines",
+    )
     lines.nonselection_glyph = None
     lines.selection_glyph = None
-    markers = p.scatter(x="mx", y="my", source=edge_src, view=CDSView(filter=edge_filter), marker="triangle",
-                        size=13 if len(edge_cols["count"]) <= 300 else 8, angle="angle", fill_color="color", line_color="#ffffff", line_width=1,
-                        fill_alpha=1.0, name="kgraph-edge-markers")
+    markers = p.scatter(
+        x="mx",
+        y="my",
+        source=edge_src,
+        view=CDSView(filter=edge_filter),
+        marker="triangle",
+        size=13 if len(edge_cols["count"]) <= 300 else 8,
+        angle="angle",
+        fill_color="color",
+        line_color="#ffffff",
+        line_width=1,
+        fill_alpha=1.0,
+        name="kgraph-edge-markers",
+    )
     markers.selection_glyph = markers.glyph.clone(line_color="#111111", line_width=2.5, size=17)
     markers.nonselection_glyph = markers.glyph.clone(fill_alpha=0.45)
-    circles = p.scatter(x="x", y="y", source=node_src, view=CDSView(filter=node_filter), size="size",
-                        fill_color="color", line_color="#ffffff", line_width=1.5, name="kgraph-node-glyphs")
+    circles = p.scatter(
+        x="x",
+        y="y",
+        source=node_src,
+        view=CDSView(filter=node_filter),
+        size="size",
+        fill_color="color",
+        line_color="#ffffff",
+        line_width=1.5,
+        name="kgraph-node-glyphs",
+    )
     circles.selection_glyph = circles.glyph.clone(line_color="#111111", line_width=3.5)
     circles.nonselection_glyph = circles.glyph.clone(fill_alpha=0.4, line_alpha=0.4)
     label_style: dict[str, Any] = {  # (Bokeh's type hints for text() lack the background properties)
-        "y_offset": "label_offset", "text_align": "center", "text_baseline": "top", "text_font_size": "11px",
-        "text_color": "#222222", "background_fill_color": "#ffffff", "background_fill_alpha": 0.75, "padding": 1,
+        "y_offset": "label_offset",
+        "text_align": "center",
+        "text_baseline": "top",
+        "text_font_size": "11px",
+        "text_color": "#222222",
+        "background_fill_color": "#ffffff",
+        "background_fill_alpha": 0.75,
+        "padding": 1,
     }
-    labels = p.text(x="x", y="y", text="label", source=node_src, view=CDSView(filter=node_filter),
-                    name="kgraph-labels", **label_style)
+    labels = p.text(
+        x="x",
+        y="y",
+        text="label",
+        source=node_src,
+        view=CDSView(filter=node_filter),
+        name="kgraph-labels",
+        **label_style,
+    )
     fit: list[Any] = [circles]  # the ranges fit the nodes (the edges lie between them)
     x_range.renderers = fit
     y_range.renderers = fit
@@ -613,8 +739,9 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
 
     p.add_tools(
         HoverTool(renderers=[circles], tooltips=[("", "@name"), ("type", "@type"), ("facts", "@degree")]),
-        HoverTool(renderers=[markers], tooltips=[("", "@label"), ("facts", "@shown of @count"),
-                                                 ("relations", "@relations")]),
+        HoverTool(
+            renderers=[markers], tooltips=[("", "@label"), ("facts", "@shown of @count"), ("relations", "@relations")]
+        ),
         TapTool(renderers=[circles, markers]),
     )
     # one sample per type, drawn from a point at NaN (nowhere): a legend grouped by the node renderer's own
@@ -624,52 +751,110 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         type_counts[t] = type_counts.get(t, 0) + 1
     items = []
     for t in sorted(type_counts, key=lambda t: (-type_counts[t], t)):
-        sample = p.scatter(x=[math.nan], y=[math.nan], size=11, fill_color=hex_colour(entity_colour(t)),
-                           line_color="#ffffff", line_width=1.5)
+        sample = p.scatter(
+            x=[math.nan],
+            y=[math.nan],
+            size=11,
+            fill_color=hex_colour(entity_colour(t)),
+            line_color="#ffffff",
+            line_width=1.5,
+        )
         samples: list[Any] = [sample]
         items.append(LegendItem(label=f"{t} ({type_counts[t]})", renderers=samples))
-    legend = Legend(items=items, title="entity type",
-                    label_text_font_size="11px", title_text_font_size="11px", location="top_left",
-                    border_line_color="#dddddd")
+    legend = Legend(
+        items=items,
+        title="entity type",
+        label_text_font_size="11px",
+        title_text_font_size="11px",
+        location="top_left",
+        border_line_color="#dddddd",
+    )
     p.add_layout(legend, "right")
 
     counts = {v: sum(1 for f in facts if (f.polarity if f.polarity in (1, -1) else 0) == v) for v, _ in _POLARITIES}
-    polarity = CheckboxGroup(labels=[f"{label} ({counts[v]})" for v, label in _POLARITIES], active=[0, 1, 2],
-                             inline=True, name="kgraph-polarity")
+    polarity = CheckboxGroup(
+        labels=[f"{label} ({counts[v]})" for v, label in _POLARITIES],
+        active=[0, 1, 2],
+        inline=True,
+        name="kgraph-polarity",
+    )
     relation_counts: dict[str, int] = {}
     for f in facts:
         for r in kg.ancestors(f.relation):
             relation_counts[r] = relation_counts.get(r, 0) + 1
-    options: list[str | tuple[str, str]] = [(r, f"{kg.relations[r].label if r in kg.relations else r} ({relation_counts[r]})")
-               for r in sorted(relation_counts, key=lambda r: (kg.relations[r].label if r in kg.relations else r))]
-    relations = MultiChoice(options=options, value=[], placeholder="all relations (choose to restrict)",
-                            title="Relations (sub-relations included)", name="kgraph-relations",
-                            sizing_mode="stretch_width")
+    options: list[str | tuple[str, str]] = [
+        (r, f"{kg.relations[r].label if r in kg.relations else r} ({relation_counts[r]})")
+        for r in sorted(relation_counts, key=lambda r: kg.relations[r].label if r in kg.relations else r)
+    ]
+    relations = MultiChoice(
+        options=options,
+        value=[],
+        placeholder="all relations (choose to restrict)",
+        title="Relations (sub-relations included)",
+        name="kgraph-relations",
+        sizing_mode="stretch_width",
+    )
     orphans = Checkbox(label="hide entities left without facts", active=True, name="kgraph-orphans")
-    completions = sorted({n for e in nodes for n in (kg.entities[e].name, *kg.entities[e].aliases)},
-                         key=lambda n: (len(n), n.casefold()))
-    search = AutocompleteInput(completions=completions, placeholder="Search an entity (name or alias), Enter",
-                               title="Find", case_sensitive=False, restrict=False, min_characters=2,
-                               search_strategy="includes", name="kgraph-search", sizing_mode="stretch_width")
-    hint = ('<p class="kg-hint">Click a node or an edge’s arrow to see its facts, with quotes and sources. '
-            "Scroll to zoom, drag to pan.</p>")
-    panel = Div(text=f'<div class="kg-panel">{hint}</div>', name="kgraph-facts", stylesheets=[css], sizing_mode="stretch_both",
-                styles={"overflow-y": "auto", "border-top": "1px solid #e5e5e5", "padding-top": "6px"})
+    completions = sorted(
+        {n for e in nodes for n in (kg.entities[e].name, *kg.entities[e].aliases)}, key=lambda n: (len(n), n.casefold())
+    )
+    search = AutocompleteInput(
+        completions=completions,
+        placeholder="Search an entity (name or alias), Enter",
+        title="Find",
+        case_sensitive=False,
+        restrict=False,
+        min_characters=2,
+        search_strategy="includes",
+        name="kgraph-search",
+        sizing_mode="stretch_width",
+    )
+    hint = (
+        '<p class="kg-hint">Click a node or an edge’s arrow to see its facts, with quotes and sources. '
+        "Scroll to zoom, drag to pan.</p>"
+    )
+    panel = Div(
+        text=f'<div class="kg-panel">{hint}</div>',
+        name="kgraph-facts",
+        stylesheets=[css],
+        sizing_mode="stretch_both",
+        styles={"overflow-y": "auto", "border-top": "1px solid #e5e5e5", "padding-top": "6px"},
+    )
     status = Div(text="", name="kgraph-status", stylesheets=[css])
-    swatches = [(hex_colour(polarity_colour(v)), label) for v, label in _POLARITIES] + [(_MIXED_COLOUR, "mixed (cooperative and conflictual)")]
+    swatches = [(hex_colour(polarity_colour(v)), label) for v, label in _POLARITIES] + [
+        (_MIXED_COLOUR, "mixed (cooperative and conflictual)")
+    ]
     legend_html = "".join(f'<span><i style="background:{c}"></i>{label}</span>' for c, label in swatches)
     sub = f"{summary['entities']} entities, {len(edge_cols['count'])} edges, {summary['facts']} facts"
-    head = Div(text=f"<h1>{_escape(title)}</h1><p class='kg-sub'>{_escape(sub)}</p>", stylesheets=[css],
-               name="kgraph-title")
-    note = Div(text=f'<div class="kg-note">{_escape(summary["note"])}</div>' if summary["note"] else "",
-               name="kgraph-note", stylesheets=[css], visible=bool(summary["note"]))
+    head = Div(
+        text=f"<h1>{_escape(title)}</h1><p class='kg-sub'>{_escape(sub)}</p>", stylesheets=[css], name="kgraph-title"
+    )
+    note = Div(
+        text=f'<div class="kg-note">{_escape(summary["note"])}</div>' if summary["note"] else "",
+        name="kgraph-note",
+        stylesheets=[css],
+        visible=bool(summary["note"]),
+    )
     pol_title = Div(text=f'<div class="kg-legend"><b>Polarity</b> &nbsp;{legend_html}</div>', stylesheets=[css])
 
     models = {
-        "nodes": node_src, "edges": edge_src, "facts": fact_src, "node_filter": node_filter,
-        "edge_filter": edge_filter, "polarity": polarity, "relations": relations, "orphans": orphans,
-        "search": search, "panel": panel, "status": status, "x_range": x_range, "y_range": y_range,
-        "keys": keys, "rows": rows, "hint": hint, "mixed_colour": _MIXED_COLOUR,
+        "nodes": node_src,
+        "edges": edge_src,
+        "facts": fact_src,
+        "node_filter": node_filter,
+        "edge_filter": edge_filter,
+        "polarity": polarity,
+        "relations": relations,
+        "orphans": orphans,
+        "search": search,
+        "panel": panel,
+        "status": status,
+        "x_range": x_range,
+        "y_range": y_range,
+        "keys": keys,
+        "rows": rows,
+        "hint": hint,
+        "mixed_colour": _MIXED_COLOUR,
         "edge_alpha": _edge_alpha(len(edge_cols["count"])),
         "pol_colours": {str(v): hex_colour(polarity_colour(v)) for v, _ in _POLARITIES},
     }
@@ -685,9 +870,21 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     edge_src.selected.js_on_change("indices", on_select)
     search.js_on_change("value", on_search)
 
-    sidebar = column(head, note, search, pol_title, polarity, relations, orphans, status, panel, width=400,
-                     sizing_mode="stretch_height", styles={"padding": "10px 12px", "background": "#ffffff"},
-                     name="kgraph-sidebar")
+    sidebar = column(
+        head,
+        note,
+        search,
+        pol_title,
+        polarity,
+        relations,
+        orphans,
+        status,
+        panel,
+        width=400,
+        sizing_mode="stretch_height",
+        styles={"padding": "10px 12px", "background": "#ffffff"},
+        name="kgraph-sidebar",
+    )
     return row(sidebar, p, sizing_mode="stretch_both", name="kgraph-page")
 
 
@@ -737,4 +934,3 @@ def write_view(
     _atomic_bytes(target, data)
     summary.update(path=str(target), bytes=len(data), seconds=round(time.perf_counter() - started, 3))
     return summary
-

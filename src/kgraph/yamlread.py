@@ -130,8 +130,12 @@ def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tup
 
     def add(mark: Any, message: str) -> None:
         if len(found) >= MAX_YAML_PROBLEMS:
-            raise _Refused(mark.line + 1, mark.column + 1, f"more YAML problems follow the first "
-                           f"{MAX_YAML_PROBLEMS}; stopped reading the file here (fix those first)")
+            raise _Refused(
+                mark.line + 1,
+                mark.column + 1,
+                f"more YAML problems follow the first "
+                f"{MAX_YAML_PROBLEMS}; stopped reading the file here (fix those first)",
+            )
         found.append(Problem(path, mark.line + 1, mark.column + 1, message))
 
     def node(e: Any) -> Value:
@@ -141,8 +145,11 @@ def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tup
         return value
 
     def too_deep(mark: Any) -> _Refused:
-        return _Refused(mark.line + 1, mark.column + 1,
-                        f"lists and mappings are nested more than {max_depth} deep here ({lim.hint('max_depth')})")
+        return _Refused(
+            mark.line + 1,
+            mark.column + 1,
+            f"lists and mappings are nested more than {max_depth} deep here ({lim.hint('max_depth')})",
+        )
 
     def too_many(mark: Any, what: str, field: str) -> _Refused:
         return _Refused(mark.line + 1, mark.column + 1, f"{what} ({lim.hint(field)})")
@@ -234,8 +241,7 @@ def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tup
         nxt = get()
         if type(nxt) is not ev.StreamEndEvent:
             m = nxt.start_mark
-            return None, found + [Problem(path, m.line + 1, m.column + 1,
-                                          "only one YAML document per file is allowed")]
+            return None, found + [Problem(path, m.line + 1, m.column + 1, "only one YAML document per file is allowed")]
         return value, found
     except _Refused as r:
         return None, found + [Problem(path, r.line, r.column, r.message)]
@@ -258,8 +264,15 @@ def _refuse_before_parsing(data: bytes | str, path: str) -> list[Problem]:
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] == b"\x00\x00\xfe\xff":
         kind = "UTF-32" if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") else "UTF-16"
-        return [Problem(path, 1, 1, f"the file is {kind} (it starts with a {kind} byte-order mark); "
-                                    "kgraph reads UTF-8 only: re-save the file as UTF-8")]
+        return [
+            Problem(
+                path,
+                1,
+                1,
+                f"the file is {kind} (it starts with a {kind} byte-order mark); "
+                "kgraph reads UTF-8 only: re-save the file as UTF-8",
+            )
+        ]
     # a merge that stopped on a conflict leaves these lines; git writes them at the start of a line
     if b"<<<<<<<" not in raw and b"=======" not in raw and b">>>>>>>" not in raw:
         return []  # the fast path: one memchr-speed search each
@@ -267,8 +280,15 @@ def _refuse_before_parsing(data: bytes | str, path: str) -> list[Problem]:
     for m in _CONFLICT.finditer(raw):
         line = raw.count(b"\n", 0, m.start()) + 1
         marker = _CONFLICT_WORDS[m.group(1)[:1]]
-        out.append(Problem(path, line, 1, f"merge-conflict marker {marker!r}: a merge left this file half done; "
-                                          "keep the right lines and delete the markers"))
+        out.append(
+            Problem(
+                path,
+                line,
+                1,
+                f"merge-conflict marker {marker!r}: a merge left this file half done; "
+                "keep the right lines and delete the markers",
+            )
+        )
     return out
 
 
@@ -292,34 +312,67 @@ def _syntax_problem(err: Any, data: bytes | str, path: str) -> Problem:
         text = _line_of(data, ln)
         indent = text[: len(text) - len(text.lstrip(" \t"))]
         if "\t" in indent:
-            return Problem(path, ln, indent.index("\t") + 1,
-                           "invalid YAML: a tab in the indentation; YAML indents with spaces only")
+            return Problem(
+                path,
+                ln,
+                indent.index("\t") + 1,
+                "invalid YAML: a tab in the indentation; YAML indents with spaces only",
+            )
     if "quoted scalar" in context and "end of stream" in problem and start is not None:
-        return Problem(path, start_line, start.column + 1,
-                       "invalid YAML: the quoted value that starts here is never closed (no closing quote before the "
-                       "end of the file)")
+        return Problem(
+            path,
+            start_line,
+            start.column + 1,
+            "invalid YAML: the quoted value that starts here is never closed (no closing quote before the "
+            "end of the file)",
+        )
     if "simple key" in context and "expected ':'" in problem and start is not None:
-        return Problem(path, start_line, start.column + 1,
-                       "invalid YAML: this line has no ':' after its key (write 'key: value')")
+        return Problem(
+            path, start_line, start.column + 1, "invalid YAML: this line has no ':' after its key (write 'key: value')"
+        )
     if "block mapping" in context and "expected key" in problem:
-        return Problem(path, line, col, f"invalid YAML: this line is indented differently from the mapping it belongs "
-                                        f"to (started at line {start_line}); keys of one mapping must line up")
+        return Problem(
+            path,
+            line,
+            col,
+            f"invalid YAML: this line is indented differently from the mapping it belongs "
+            f"to (started at line {start_line}); keys of one mapping must line up",
+        )
     if "block collection" in context and "'-' indicator" in problem:
-        return Problem(path, line, col, f"invalid YAML: this line is indented differently from the list it belongs to "
-                                        f"(started at line {start_line}); items of one list must line up")
+        return Problem(
+            path,
+            line,
+            col,
+            f"invalid YAML: this line is indented differently from the list it belongs to "
+            f"(started at line {start_line}); items of one list must line up",
+        )
     if problem == "mapping values are not allowed in this context":
-        return Problem(path, line, col, "invalid YAML: a ':' where no key can start; is this line indented more than "
-                                        "the keys above it, is the ':' missing on the line before, or does a value "
-                                        "with ': ' in it need quotes?")
+        return Problem(
+            path,
+            line,
+            col,
+            "invalid YAML: a ':' where no key can start; is this line indented more than "
+            "the keys above it, is the ':' missing on the line before, or does a value "
+            "with ': ' in it need quotes?",
+        )
     if "maximum nesting depth" in problem:  # libyaml's own limit (1,000 levels, from libyaml 0.2.5)
-        return Problem(path, line, col, "lists and mappings are nested far too deep here (over 1,000 levels, the "
-                                        "YAML parser's limit)")
+        return Problem(
+            path,
+            line,
+            col,
+            "lists and mappings are nested far too deep here (over 1,000 levels, the YAML parser's limit)",
+        )
     if "flow sequence" in context or "flow mapping" in context:
         closer = "]" if "sequence" in context else "}"
-        return Problem(path, line, col, f"invalid YAML: the {'[' if closer == ']' else '{'} opened at line {start_line} "
-                                        f"is not closed with {closer!r} (or an item lacks its ',')")
+        return Problem(
+            path,
+            line,
+            col,
+            f"invalid YAML: the {'[' if closer == ']' else '{'} opened at line {start_line} "
+            f"is not closed with {closer!r} (or an item lacks its ',')",
+        )
     if "cannot start any token" in problem:
-        ch = _line_of(data, line)[col - 1: col]
+        ch = _line_of(data, line)[col - 1 : col]
         return Problem(path, line, col, f"invalid YAML: {ch!r} cannot start a value; put the value in quotes")
     return Problem(path, line, col, f"invalid YAML: {problem} ({context})" if context else f"invalid YAML: {problem}")
 
@@ -343,10 +396,20 @@ def _encoding_problem(err: Any, data: bytes | str, path: str) -> Problem:
     if bad_utf8:
         byte = data[position] if isinstance(data, bytes) and position < len(data) else None
         shown = f"byte 0x{byte:02X}" if isinstance(byte, int) else "a byte"
-        return Problem(path, line, column, f"the file is not UTF-8: {shown} here is not valid UTF-8 "
-                                           "(was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8")
+        return Problem(
+            path,
+            line,
+            column,
+            f"the file is not UTF-8: {shown} here is not valid UTF-8 "
+            "(was it saved as Latin-1 or Windows-1252?); re-save the file as UTF-8",
+        )
     if err.character == 0 or err.character == "\0":
-        return Problem(path, line, column, "the file holds a NUL byte (is it UTF-16 without a byte-order mark, or "
-                                           "not a text file?); re-save it as UTF-8 text")
+        return Problem(
+            path,
+            line,
+            column,
+            "the file holds a NUL byte (is it UTF-16 without a byte-order mark, or "
+            "not a text file?); re-save it as UTF-8 text",
+        )
     code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "\0")
     return Problem(path, line, column, f"control character U+{code:04X} is not allowed in YAML; delete it")

@@ -75,8 +75,15 @@ def dumps(document: Any) -> bytes:
     """
     import yaml
 
-    out: bytes = yaml.dump(document, Dumper=_dumper(), allow_unicode=True, sort_keys=False,
-                           default_flow_style=False, width=2**31 - 1, encoding="utf-8")
+    out: bytes = yaml.dump(
+        document,
+        Dumper=_dumper(),
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=2**31 - 1,
+        encoding="utf-8",
+    )
     return out
 
 
@@ -146,8 +153,9 @@ def dump_dataset(
     by_source: dict[str, list[Fact]] = {s: [] for s in kg.sources}
     for f in kg.facts:
         if f.source not in by_source:
-            raise ExportError(f"cannot write the dataset: fact {f.id!r} cites source {f.source!r}, "
-                              "which is not in the graph")
+            raise ExportError(
+                f"cannot write the dataset: fact {f.id!r} cites source {f.source!r}, which is not in the graph"
+            )
         by_source[f.source].append(f)
     planned: list[tuple[Path, bytes]] = [
         (root / "relations.yaml", dumps({"relations": [_relation(r) for r in kg.relations.values()]})),
@@ -161,8 +169,10 @@ def dump_dataset(
             try:
                 text = Path(s.text_path).read_bytes()
             except OSError as e:
-                raise ExportError(f"cannot write the dataset: the text of source {s.id!r} "
-                                  f"({s.text_path}) cannot be read: {e.strerror or e}") from e
+                raise ExportError(
+                    f"cannot write the dataset: the text of source {s.id!r} "
+                    f"({s.text_path}) cannot be read: {e.strerror or e}"
+                ) from e
         text_name = f"{s.id}.txt"
         doc = {"source": _source(s, text_name), "facts": [_fact(f) for f in by_source[s.id]]}
         planned.append((root / "sources" / f"{s.id}.yaml", dumps(doc)))

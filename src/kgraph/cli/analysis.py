@@ -14,9 +14,10 @@ from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, UntilOpt, command, load_
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
 FoldOpt = Annotated[
     bool,
-    typer.Option("--fold/--no-fold",
-                 help="Merge persons into whom they act for (leaders, ministers, envoys), "
-                 "as who-supports credits them."),
+    typer.Option(
+        "--fold/--no-fold",
+        help="Merge persons into whom they act for (leaders, ministers, envoys), as who-supports credits them.",
+    ),
 ]
 
 

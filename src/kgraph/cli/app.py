@@ -67,11 +67,18 @@ def _root(
     ] = False,
     data: Annotated[
         Path | None,
-        typer.Option("--data", "-d", help="Dataset folder for the command (default: $KGRAPH_DATA, else the bundled data)."),
+        typer.Option(
+            "--data", "-d", help="Dataset folder for the command (default: $KGRAPH_DATA, else the bundled data)."
+        ),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", envvar="KGRAPH_NO_CACHE", show_envvar=False,
-                           help="Read the data files, bypassing the compiled cache (or KGRAPH_NO_CACHE=1).")
+        bool,
+        typer.Option(
+            "--no-cache",
+            envvar="KGRAPH_NO_CACHE",
+            show_envvar=False,
+            help="Read the data files, bypassing the compiled cache (or KGRAPH_NO_CACHE=1).",
+        ),
     ] = False,
 ) -> None:
     """Question a knowledge graph of facts curated from news articles; every answer carries its evidence.
@@ -90,8 +97,13 @@ DataOpt = Annotated[
 ]
 FormatOpt = Annotated[
     Format | None,
-    typer.Option("--format", "-f", help="Output format (default: table on a terminal, json otherwise).",
-                 case_sensitive=False, show_default=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (default: table on a terminal, json otherwise).",
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
 RelationOpt = Annotated[
     list[str] | None,
@@ -99,24 +111,33 @@ RelationOpt = Annotated[
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Only facts known to hold at this date (YYYY, YYYY-MM or YYYY-MM-DD); "
-                 "undated facts are kept.",
-                 rich_help_panel="Time window"),
+    typer.Option(
+        "--as-of",
+        help="Only facts known to hold at this date (YYYY, YYYY-MM or YYYY-MM-DD); undated facts are kept.",
+        rich_help_panel="Time window",
+    ),
 ]
 SinceOpt = Annotated[
     str | None,
-    typer.Option("--since", help="Only facts that may fall on or after this date; undated facts are kept.",
-                 rich_help_panel="Time window"),
+    typer.Option(
+        "--since",
+        help="Only facts that may fall on or after this date; undated facts are kept.",
+        rich_help_panel="Time window",
+    ),
 ]
 UntilOpt = Annotated[
     str | None,
-    typer.Option("--until", help="Only facts that may fall on or before this date; undated facts are kept.",
-                 rich_help_panel="Time window"),
+    typer.Option(
+        "--until",
+        help="Only facts that may fall on or before this date; undated facts are kept.",
+        rich_help_panel="Time window",
+    ),
 ]
 
 
-def load_graph(data: Path | None, *, as_of: str | None = None, since: str | None = None,
-               until: str | None = None) -> Any:
+def load_graph(
+    data: Path | None, *, as_of: str | None = None, since: str | None = None, until: str | None = None
+) -> Any:
     """The dataset to answer from (cached when the cache is available)."""
     from .. import load
     from .cache import load_progress
@@ -134,8 +155,10 @@ def _in_window(kg: Any, as_of: str | None, since: str | None, until: str | None)
 
     kg = window(kg, as_of=as_of, since=since, until=until)
     w = kg.window
-    sys.stderr.write(f"note: time window kept {w['kept']} of {w['kept'] + w['dropped']} facts"
-                     f" ({w['undated']} undated, kept and shown without a date)\n")
+    sys.stderr.write(
+        f"note: time window kept {w['kept']} of {w['kept'] + w['dropped']} facts"
+        f" ({w['undated']} undated, kept and shown without a date)\n"
+    )
     return kg
 
 

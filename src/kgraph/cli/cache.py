@@ -61,10 +61,7 @@ def _info_view(result: dict[str, Any]) -> View:
     if ds is not None:
         state_ = "current" if ds["fresh"] else ("stale (will be rebuilt)" if ds["cached"] else "not cached")
         caption += f"; {ds['data_dir']}: {state_}"
-    rows = [
-        {**e, "megabytes": f"{e['bytes'] / 1e6:.1f}", "name": Path(e["file"]).name}
-        for e in result["entries"]
-    ]
+    rows = [{**e, "megabytes": f"{e['bytes'] / 1e6:.1f}", "name": Path(e["file"]).name} for e in result["entries"]]
     return View(
         title=f"kgraph cache in {result['directory']}",
         csv_columns=["file", "data_dir", "facts", "entities", "sources", "bytes", "created", "kgraph"],
@@ -102,8 +99,12 @@ class _Bar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.progress = Progress(
-                TextColumn("reading sources"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=True,
+                TextColumn("reading sources"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
             self.progress.start()
             self.task = self.progress.add_task("load", total=total)

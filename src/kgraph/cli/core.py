@@ -19,8 +19,15 @@ DirectOpt = Annotated[
 
 
 @command("who-supports")
-def who_supports(name: NameArg, direct: DirectOpt = False, data: DataOpt = None, fmt: FormatOpt = None,
-                 as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
+def who_supports(
+    name: NameArg,
+    direct: DirectOpt = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
     """Who backs an entity: cooperative facts toward it, ranked, each with its evidence.
 
     Sub-relations count (congratulates is a supports), symmetric relations
@@ -33,8 +40,15 @@ def who_supports(name: NameArg, direct: DirectOpt = False, data: DataOpt = None,
 
 
 @command("who-opposes")
-def who_opposes(name: NameArg, direct: DirectOpt = False, data: DataOpt = None, fmt: FormatOpt = None,
-                as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
+def who_opposes(
+    name: NameArg,
+    direct: DirectOpt = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
     """Who acts against an entity: conflictual facts toward it, ranked, each with its evidence."""
     kg = load_graph(data, as_of=as_of, since=since, until=until)
     output(query.who_opposes(kg, name, direct=direct), fmt, "who-opposes")
@@ -44,8 +58,12 @@ def who_opposes(name: NameArg, direct: DirectOpt = False, data: DataOpt = None, 
 def path(
     source: Annotated[str, typer.Argument(help="Where the path starts (id, name or alias).")],
     target: Annotated[str, typer.Argument(help="Where it ends.")],
-    all_paths: Annotated[bool, typer.Option("--all", help="Every simple path up to --max-hops, not only the shortest.")] = False,
-    max_hops: Annotated[int | None, typer.Option("--max-hops", min=1, help="Longest path to consider (default: 4 with --all).")] = None,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Every simple path up to --max-hops, not only the shortest.")
+    ] = False,
+    max_hops: Annotated[
+        int | None, typer.Option("--max-hops", min=1, help="Longest path to consider (default: 4 with --all).")
+    ] = None,
     relation: RelationOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many paths.")] = 20,
     data: DataOpt = None,
@@ -60,8 +78,11 @@ def path(
     `backward`. Exit code 5 when they are not connected.
     """
     kg = load_graph(data, as_of=as_of, since=since, until=until)
-    output(query.paths(kg, source, target, all_paths=all_paths, max_hops=max_hops, relations=relation, limit=limit),
-           fmt, "path")
+    output(
+        query.paths(kg, source, target, all_paths=all_paths, max_hops=max_hops, relations=relation, limit=limit),
+        fmt,
+        "path",
+    )
 
 
 @command("neighbours")
@@ -69,7 +90,9 @@ def neighbours(
     name: NameArg,
     depth: Annotated[int, typer.Option("--depth", min=1, help="How many steps out to go.")] = 1,
     relation: RelationOpt = None,
-    direction: Annotated[str, typer.Option("--direction", help="Follow facts going out, coming in, or both: out|in|both.")] = "both",
+    direction: Annotated[
+        str, typer.Option("--direction", help="Follow facts going out, coming in, or both: out|in|both.")
+    ] = "both",
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -82,8 +105,9 @@ def neighbours(
 
 
 @command("relations")
-def relations(data: DataOpt = None, fmt: FormatOpt = None,
-              as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
+def relations(
+    data: DataOpt = None, fmt: FormatOpt = None, as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None
+) -> None:
     """The relation vocabulary as a tree: polarity, inverse names, flags and fact counts."""
     output(query.relations(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "relations")
 
@@ -103,20 +127,28 @@ def facts(
 ) -> None:
     """List facts, filtered by subject, object, relation (with sub-relations), source."""
     kg = load_graph(data, as_of=as_of, since=since, until=until)
-    output(query.facts(kg, subject=subject, object=object, relation=relation, source=source, entity=entity),
-           fmt, "facts")
+    output(
+        query.facts(kg, subject=subject, object=object, relation=relation, source=source, entity=entity), fmt, "facts"
+    )
 
 
 @command("entity")
-def entity(name: NameArg, data: DataOpt = None, fmt: FormatOpt = None,
-           as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
+def entity(
+    name: NameArg,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
     """One entity: its names, description and every fact it takes part in."""
     output(query.entity(load_graph(data, as_of=as_of, since=since, until=until), name), fmt, "entity")
 
 
 @command("stats")
-def stats(data: DataOpt = None, fmt: FormatOpt = None,
-          as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None) -> None:
+def stats(
+    data: DataOpt = None, fmt: FormatOpt = None, as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None
+) -> None:
     """How many entities, facts, relations and sources the dataset holds."""
     output(query.stats(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "stats")
 

@@ -18,28 +18,37 @@ DEFAULT_MAX_NODES = 150
 def draw(
     name: Annotated[
         str | None,
-        typer.Argument(metavar="[X]", help="Draw only this entity's neighbourhood (id, name or alias).",
-                       show_default=False),
+        typer.Argument(
+            metavar="[X]", help="Draw only this entity's neighbourhood (id, name or alias).", show_default=False
+        ),
     ] = None,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="The picture: FILE.svg, FILE.png or FILE.pdf; - writes SVG to stdout.",
-                     show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="The picture: FILE.svg, FILE.png or FILE.pdf; - writes SVG to stdout.",
+            show_default=False,
+        ),
     ] = ...,  # type: ignore[assignment]
     depth: Annotated[
-        int | None, typer.Option("--depth", min=1, help="With X: how many facts away to go.  [default: 1]",
-                                 show_default=False)
+        int | None,
+        typer.Option("--depth", min=1, help="With X: how many facts away to go.  [default: 1]", show_default=False),
     ] = None,
     relation: RelationOpt = None,
-    title: Annotated[str | None, typer.Option("--title", help="The picture's title (default: the article's title, "
-                                                              "or X's name).")] = None,
-    size: Annotated[str | None, typer.Option("--size", help="Width x height in inches.  [default: 10x6.25]",
-                                             show_default=False)] = None,
-    dpi: Annotated[int, typer.Option("--dpi", min=20, max=1200,
-                                     help="PNG resolution: 160 gives 1600 x 1000 px at the default size.")] = 160,
-    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, max=1000,
-                                           help="Draw at most this many entities: the most connected.")
-                         ] = DEFAULT_MAX_NODES,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The picture's title (default: the article's title, or X's name).")
+    ] = None,
+    size: Annotated[
+        str | None, typer.Option("--size", help="Width x height in inches.  [default: 10x6.25]", show_default=False)
+    ] = None,
+    dpi: Annotated[
+        int,
+        typer.Option("--dpi", min=20, max=1200, help="PNG resolution: 160 gives 1600 x 1000 px at the default size."),
+    ] = 160,
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=1, max=1000, help="Draw at most this many entities: the most connected.")
+    ] = DEFAULT_MAX_NODES,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
@@ -67,13 +76,26 @@ def draw(
     drawing.require_matplotlib()  # a missing extra fails before the data is read, too
     kg = load_graph(data, as_of=as_of, since=since, until=until)
     target = sys.stdout if to_stdout else output
-    done = drawing.draw(kg, target, fmt=fmt, center=name, depth=depth if depth is not None else 1, relations=relation, title=title,
-                        size=dimensions, dpi=dpi, max_nodes=max_nodes)
+    done = drawing.draw(
+        kg,
+        target,
+        fmt=fmt,
+        center=name,
+        depth=depth if depth is not None else 1,
+        relations=relation,
+        title=title,
+        size=dimensions,
+        dpi=dpi,
+        max_nodes=max_nodes,
+    )
     if done["capped"]:
-        sys.stderr.write(f"note: drawing {done['note']}; draw one with `kgraph draw X --depth N`, "
-                         f"or raise --max-nodes\n")
+        sys.stderr.write(
+            f"note: drawing {done['note']}; draw one with `kgraph draw X --depth N`, or raise --max-nodes\n"
+        )
     if done["labels_hidden"]:
-        sys.stderr.write(f"note: {done['labels_hidden']} of {done['nodes']} entity labels left out where they "
-                         f"would overlap; a larger --size makes room\n")
+        sys.stderr.write(
+            f"note: {done['labels_hidden']} of {done['nodes']} entity labels left out where they "
+            f"would overlap; a larger --size makes room\n"
+        )
     if not to_stdout:
         sys.stderr.write(f"drew {done['nodes']:,} entities and {done['facts']:,} facts to {output} ({fmt})\n")

@@ -19,13 +19,18 @@ FORMATS = "graphml, gexf, json, cytoscape, csv, dot, rdf, neo4j"
 def export(
     fmt: Annotated[
         str | None,
-        typer.Argument(metavar="[FORMAT]", help=f"One of: {FORMATS}. Default: guessed from the -o suffix.",
-                       show_default=False),
+        typer.Argument(
+            metavar="[FORMAT]", help=f"One of: {FORMATS}. Default: guessed from the -o suffix.", show_default=False
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (a folder or .zip for csv and neo4j); - or nothing: stdout.",
-                     show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (a folder or .zip for csv and neo4j); - or nothing: stdout.",
+            show_default=False,
+        ),
     ] = None,
     around: Annotated[
         str | None, typer.Option("--around", help="Export only the neighbourhood of this entity.")
@@ -36,9 +41,7 @@ def export(
         str | None,
         typer.Option("--rdf-syntax", help="rdf: turtle or nt; a .nt file gets nt, anything else turtle."),
     ] = None,
-    base: Annotated[
-        str | None, typer.Option("--base", help="rdf: base IRI of the minted namespaces.")
-    ] = None,
+    base: Annotated[str | None, typer.Option("--base", help="rdf: base IRI of the minted namespaces.")] = None,
     data: DataOpt = None,
 ) -> None:
     """Write the graph for other tools: Gephi (graphml, gexf, csv), Cytoscape, Graphviz (dot), RDF, Neo4j.

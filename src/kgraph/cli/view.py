@@ -23,8 +23,9 @@ def _size(n: int) -> str:
 def view(
     entity: Annotated[
         str | None,
-        typer.Argument(metavar="[X]", help="Show only this entity's neighbourhood (default: the whole graph).",
-                       show_default=False),
+        typer.Argument(
+            metavar="[X]", help="Show only this entity's neighbourhood (default: the whole graph).", show_default=False
+        ),
     ] = None,
     depth: Annotated[int, typer.Option("--depth", min=1, help="With X: how many facts away to go.")] = 1,
     output: Annotated[
@@ -33,8 +34,10 @@ def view(
     ] = Path(DEFAULT_OUTPUT),
     open_it: Annotated[bool, typer.Option("--open", help="Open the page in the web browser once written.")] = False,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=1, help="Draw at most this many entities (the most connected, "
-                          "or the nearest to X).")
+        int,
+        typer.Option(
+            "--max-nodes", min=1, help="Draw at most this many entities (the most connected, or the nearest to X)."
+        ),
     ] = DEFAULT_MAX_NODES,
     title: Annotated[str | None, typer.Option("--title", help="Title of the page.")] = None,
     relation: RelationOpt = None,
@@ -58,19 +61,20 @@ def view(
     kview._require_bokeh()
     kg = load_graph(data, as_of=as_of, since=since, until=until)
     if str(output) == "-":
-        html, summary = kview.view_html(kg, entity, depth=depth, relations=relation, max_nodes=max_nodes,
-                                        title=title)
+        html, summary = kview.view_html(kg, entity, depth=depth, relations=relation, max_nodes=max_nodes, title=title)
         sys.stdout.write(html)
         sys.stdout.flush()
         written = "stdout"
     else:
-        summary = kview.write_view(kg, output, entity, depth=depth, relations=relation, max_nodes=max_nodes,
-                                   title=title)
+        summary = kview.write_view(
+            kg, output, entity, depth=depth, relations=relation, max_nodes=max_nodes, title=title
+        )
         written = f"{output} ({_size(summary['bytes'])})"
     if summary["note"]:
         sys.stderr.write(f"note: {summary['note']}\n")
-    sys.stderr.write(f"wrote {written}: {summary['entities']} entities, {summary['edges']} edges, "
-                     f"{summary['facts']} facts\n")
+    sys.stderr.write(
+        f"wrote {written}: {summary['entities']} entities, {summary['edges']} edges, {summary['facts']} facts\n"
+    )
     if open_it and written != "stdout":
         import webbrowser
 

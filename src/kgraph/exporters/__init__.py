@@ -65,12 +65,22 @@ REGISTRY: dict[str, Exporter] = {
         Exporter("gexf", "gexf", (".gexf",), "GEXF 1.3 for Gephi and Gephi Lite, with colours and a timeline"),
         Exporter("json", "json", (".json",), "node-link JSON (networkx node_link_data shape)"),
         Exporter("cytoscape", "cytoscape", (".cyjs", ".cy.json"), "Cytoscape.js elements JSON"),
-        Exporter("csv", "csv", (".zip",), "Gephi spreadsheet import: nodes.csv + edges.csv (folder or .zip)",
-                 several_files=True),
+        Exporter(
+            "csv",
+            "csv",
+            (".zip",),
+            "Gephi spreadsheet import: nodes.csv + edges.csv (folder or .zip)",
+            several_files=True,
+        ),
         Exporter("dot", "dot", (".dot", ".gv"), "Graphviz DOT, labelled and coloured"),
         Exporter("rdf", "rdf", (".ttl", ".nt"), "RDF: Turtle (.ttl) or N-Triples (.nt, --rdf-format nt) via rdflib"),
-        Exporter("neo4j", "neo4j", (), "neo4j-admin import CSVs + idempotent Cypher MERGE script (folder or .zip)",
-                 several_files=True),
+        Exporter(
+            "neo4j",
+            "neo4j",
+            (),
+            "neo4j-admin import CSVs + idempotent Cypher MERGE script (folder or .zip)",
+            several_files=True,
+        ),
     )
 }
 

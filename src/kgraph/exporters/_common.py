@@ -124,8 +124,11 @@ def sorted_facts(kg: KnowledgeGraph) -> list[Fact]:
     """
     seen: set[str] = set()
     for f in kg.facts:
-        for role, ident, known in (("subject", f.subject, kg.entities), ("object", f.object, kg.entities),
-                                   ("relation", f.relation, kg.relations)):
+        for role, ident, known in (
+            ("subject", f.subject, kg.entities),
+            ("object", f.object, kg.entities),
+            ("relation", f.relation, kg.relations),
+        ):
             if ident not in known:
                 raise ExportError(f"cannot export: fact {f.id!r} has {role} {ident!r}, which is not in the graph")
         if f.id in seen:
@@ -249,9 +252,7 @@ def xml_escape(text: str) -> str:
 
 def xml_attr(text: str) -> str:
     """A double-quoted XML attribute value, with tabs and line breaks kept as character references."""
-    escaped = (
-        xml_escape(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
-    )
+    escaped = xml_escape(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
     return f'"{escaped}"'
 
 

@@ -44,8 +44,24 @@ __all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "export", "render"]
 
 NODE_COLUMNS = ("Id", "Label", "kgid", "entity_type", "aliases", "description", "color", "size")
 EDGE_COLUMNS = (
-    "Source", "Target", "Type", "Id", "Label", "Weight", "kgid", "relation", "polarity", "date",
-    "start_date", "end_date", "quote", "article", "according_to", "qualifiers", "symmetric", "color",
+    "Source",
+    "Target",
+    "Type",
+    "Id",
+    "Label",
+    "Weight",
+    "kgid",
+    "relation",
+    "polarity",
+    "date",
+    "start_date",
+    "end_date",
+    "quote",
+    "article",
+    "according_to",
+    "qualifiers",
+    "symmetric",
+    "color",
 )
 
 
@@ -62,18 +78,43 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
     """``{"nodes.csv": text, "edges.csv": text}``."""
     deg = degree(kg)
     nodes: list[list[object]] = [
-        [e.id, e.name, e.id, e.type, join_list(e.aliases), e.description,
-         hex_colour(entity_colour(e.type)), node_size(deg.get(e.id, 0))]
+        [
+            e.id,
+            e.name,
+            e.id,
+            e.type,
+            join_list(e.aliases),
+            e.description,
+            hex_colour(entity_colour(e.type)),
+            node_size(deg.get(e.id, 0)),
+        ]
         for e in sorted_entities(kg)
     ]
     edges: list[list[object]] = []
     for f in sorted_facts(kg):
         rel = kg.relations[f.relation]
-        edges.append([
-            f.subject, f.object, "Directed", f.id, rel.label, 1.0, f.id, f.relation, f.polarity, f.date,
-            f.start, f.end, f.quote, f.source, f.according_to, qualifiers_text(f),
-            "true" if rel.symmetric else "false", hex_colour(polarity_colour(f.polarity)),
-        ])
+        edges.append(
+            [
+                f.subject,
+                f.object,
+                "Directed",
+                f.id,
+                rel.label,
+                1.0,
+                f.id,
+                f.relation,
+                f.polarity,
+                f.date,
+                f.start,
+                f.end,
+                f.quote,
+                f.source,
+                f.according_to,
+                qualifiers_text(f),
+                "true" if rel.symmetric else "false",
+                hex_colour(polarity_colour(f.polarity)),
+            ]
+        )
     return {"nodes.csv": _table(NODE_COLUMNS, nodes), "edges.csv": _table(EDGE_COLUMNS, edges)}
 
 

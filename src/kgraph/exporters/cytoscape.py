@@ -47,23 +47,50 @@ def data(kg: KnowledgeGraph) -> dict[str, Any]:
     """The Cytoscape.js JSON dict of ``kg``."""
     deg = degree(kg)
     nodes = [
-        {"data": _present({
-            "id": e.id, "label": e.name, "name": e.name, "kgid": e.id, "entity_type": e.type,
-            "aliases": list(e.aliases), "description": e.description or None,
-            "color": hex_colour(entity_colour(e.type)), "size": node_size(deg.get(e.id, 0)),
-        })}
+        {
+            "data": _present(
+                {
+                    "id": e.id,
+                    "label": e.name,
+                    "name": e.name,
+                    "kgid": e.id,
+                    "entity_type": e.type,
+                    "aliases": list(e.aliases),
+                    "description": e.description or None,
+                    "color": hex_colour(entity_colour(e.type)),
+                    "size": node_size(deg.get(e.id, 0)),
+                }
+            )
+        }
         for e in sorted_entities(kg)
     ]
     edges = []
     for f in sorted_facts(kg):
         rel = kg.relations[f.relation]
-        edges.append({"data": _present({
-            "id": f.id, "source": f.subject, "target": f.object, "label": rel.label, "kgid": f.id,
-            "relation": f.relation, "polarity": f.polarity, "date": f.date, "start": f.start, "end": f.end,
-            "quote": f.quote, "article": f.source, "according_to": f.according_to,
-            "qualifiers": dict(sorted(f.qualifiers)), "symmetric": rel.symmetric,
-            "color": hex_colour(polarity_colour(f.polarity)),
-        })})
+        edges.append(
+            {
+                "data": _present(
+                    {
+                        "id": f.id,
+                        "source": f.subject,
+                        "target": f.object,
+                        "label": rel.label,
+                        "kgid": f.id,
+                        "relation": f.relation,
+                        "polarity": f.polarity,
+                        "date": f.date,
+                        "start": f.start,
+                        "end": f.end,
+                        "quote": f.quote,
+                        "article": f.source,
+                        "according_to": f.according_to,
+                        "qualifiers": dict(sorted(f.qualifiers)),
+                        "symmetric": rel.symmetric,
+                        "color": hex_colour(polarity_colour(f.polarity)),
+                    }
+                )
+            }
+        )
     return {
         "format_version": "1.0",
         "generated_by": creator(),

@@ -162,8 +162,7 @@ def render(kg: KnowledgeGraph) -> str:
         f'<gexf xmlns="{NAMESPACE}" xmlns:viz="{VIZ}" version="1.3">',
         "  <meta>",
         f"    <creator>{xml_escape(creator())}</creator>",
-        ("    <description>Knowledge graph: one node per entity, one edge per fact (edge id = fact id)"
-        "</description>"),
+        ("    <description>Knowledge graph: one node per entity, one edge per fact (edge id = fact id)</description>"),
         "  </meta>",
     ]
     graph_attrs = 'defaultedgetype="directed"'
@@ -184,12 +183,16 @@ def render(kg: KnowledgeGraph) -> str:
     lines.append(f'    <nodes count="{len(entities)}">')
     for e in entities:
         lines.append(f"      <node id={xml_attr(nmtoken(e.id))} label={xml_attr(e.name)}>")
-        lines += _attvalues(node_ids, {
-            "kgid": e.id,
-            "entity_type": e.type,
-            "aliases": liststring(e.aliases) if e.aliases else None,
-            "description": e.description or None,
-        }, "        ")
+        lines += _attvalues(
+            node_ids,
+            {
+                "kgid": e.id,
+                "entity_type": e.type,
+                "aliases": liststring(e.aliases) if e.aliases else None,
+                "description": e.description or None,
+            },
+            "        ",
+        )
         lines.append(f'        <viz:color hex="{hex_colour(entity_colour(e.type))}"/>')
         lines.append(f'        <viz:size value="{node_size(deg.get(e.id, 0))!r}"/>')
         lines.append("      </node>")
@@ -210,19 +213,23 @@ def render(kg: KnowledgeGraph) -> str:
             f"target={xml_attr(nmtoken(f.object))} label={xml_attr(rel.label)} kind={xml_attr(kind)} "
             f'weight="1.0"{time}>'
         )
-        lines += _attvalues(edge_ids, {
-            "kgid": f.id,
-            "relation": f.relation,
-            "polarity": str(f.polarity),
-            "date": f.date,
-            "start_date": f.start,
-            "end_date": f.end,
-            "quote": f.quote,
-            "article": f.source,
-            "according_to": f.according_to,
-            "qualifiers": qualifiers_text(f),
-            "symmetric": "true" if rel.symmetric else "false",
-        }, "        ")
+        lines += _attvalues(
+            edge_ids,
+            {
+                "kgid": f.id,
+                "relation": f.relation,
+                "polarity": str(f.polarity),
+                "date": f.date,
+                "start_date": f.start,
+                "end_date": f.end,
+                "quote": f.quote,
+                "article": f.source,
+                "according_to": f.according_to,
+                "qualifiers": qualifiers_text(f),
+                "symmetric": "true" if rel.symmetric else "false",
+            },
+            "        ",
+        )
         lines.append(f'        <viz:color hex="{hex_colour(polarity_colour(f.polarity))}"/>')
         lines.append('        <viz:thickness value="1.0"/>')
         lines.append("      </edge>")

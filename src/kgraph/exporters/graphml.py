@@ -143,8 +143,10 @@ def render(kg: KnowledgeGraph) -> str:
     edge_keys = {name: (f"k{i + len(NODE_KEYS)}", kind) for i, (name, kind) in enumerate(EDGE_KEYS)}
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        (f'<graphml xmlns="{NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        f'xsi:schemaLocation="{NAMESPACE} http://graphml.graphdrawing.org/xmlns/1.1/graphml.xsd">'),
+        (
+            f'<graphml xmlns="{NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            f'xsi:schemaLocation="{NAMESPACE} http://graphml.graphdrawing.org/xmlns/1.1/graphml.xsd">'
+        ),
         f"  <!-- {xml_escape(creator())}: one node per entity, one edge per fact (edge id = fact id) -->",
     ]
     for scope, keys in (("node", node_keys), ("edge", edge_keys)):
@@ -155,16 +157,21 @@ def render(kg: KnowledgeGraph) -> str:
     for e in sorted_entities(kg):
         r, g, b = entity_colour(e.type)
         lines.append(f"    <node id={xml_attr(nmtoken(e.id))}>")
-        lines += _data(node_keys, {
-            "label": e.name,
-            "kgid": e.id,
-            "entity_type": e.type,
-            "aliases": join_list(e.aliases) if e.aliases else None,
-            "description": e.description or None,
-            "size": node_size(deg.get(e.id, 0)),
-            "r": r, "g": g, "b": b,
-            "color": hex_colour((r, g, b)),
-        })
+        lines += _data(
+            node_keys,
+            {
+                "label": e.name,
+                "kgid": e.id,
+                "entity_type": e.type,
+                "aliases": join_list(e.aliases) if e.aliases else None,
+                "description": e.description or None,
+                "size": node_size(deg.get(e.id, 0)),
+                "r": r,
+                "g": g,
+                "b": b,
+                "color": hex_colour((r, g, b)),
+            },
+        )
         lines.append("    </node>")
     for f in sorted_facts(kg):
         rel = kg.relations[f.relation]
@@ -173,23 +180,28 @@ def render(kg: KnowledgeGraph) -> str:
             f"    <edge id={xml_attr(nmtoken(f.id))} source={xml_attr(nmtoken(f.subject))} "
             f"target={xml_attr(nmtoken(f.object))}>"
         )
-        lines += _data(edge_keys, {
-            "label": rel.label,
-            "kgid": f.id,
-            "relation": f.relation,
-            "polarity": f.polarity,
-            "date": f.date,
-            "start_date": f.start,
-            "end_date": f.end,
-            "quote": f.quote,
-            "article": f.source,
-            "according_to": f.according_to,
-            "qualifiers": qualifiers_text(f),
-            "symmetric": rel.symmetric,
-            "weight": 1.0,
-            "r": r, "g": g, "b": b,
-            "color": hex_colour((r, g, b)),
-        })
+        lines += _data(
+            edge_keys,
+            {
+                "label": rel.label,
+                "kgid": f.id,
+                "relation": f.relation,
+                "polarity": f.polarity,
+                "date": f.date,
+                "start_date": f.start,
+                "end_date": f.end,
+                "quote": f.quote,
+                "article": f.source,
+                "according_to": f.according_to,
+                "qualifiers": qualifiers_text(f),
+                "symmetric": rel.symmetric,
+                "weight": 1.0,
+                "r": r,
+                "g": g,
+                "b": b,
+                "color": hex_colour((r, g, b)),
+            },
+        )
         lines.append("    </edge>")
     lines += ["  </graph>", "</graphml>", ""]
     return "\n".join(lines)

@@ -52,32 +52,57 @@ def data(kg: KnowledgeGraph) -> dict[str, Any]:
             "creator": creator(),
             "relations": [
                 {
-                    "id": r.id, "label": r.label, "polarity": r.polarity, "parent": r.parent,
-                    "inverse": r.inverse, "symmetric": r.symmetric, "acts_for": r.acts_for,
+                    "id": r.id,
+                    "label": r.label,
+                    "polarity": r.polarity,
+                    "parent": r.parent,
+                    "inverse": r.inverse,
+                    "symmetric": r.symmetric,
+                    "acts_for": r.acts_for,
                     "description": r.description,
                 }
                 for r in sorted(kg.relations.values(), key=lambda r: r.id)
             ],
             "sources": [
-                {"id": s.id, "title": s.title, "published": s.published, "url": s.url,
-                 "publisher": s.publisher, "author": s.author}
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "published": s.published,
+                    "url": s.url,
+                    "publisher": s.publisher,
+                    "author": s.author,
+                }
                 for s in sorted(kg.sources.values(), key=lambda s: s.id)
             ],
         },
         "nodes": [
             {
-                "id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-                "description": e.description, "color": hex_colour(entity_colour(e.type)),
+                "id": e.id,
+                "name": e.name,
+                "type": e.type,
+                "aliases": list(e.aliases),
+                "description": e.description,
+                "color": hex_colour(entity_colour(e.type)),
                 "size": node_size(deg.get(e.id, 0)),
             }
             for e in sorted_entities(kg)
         ],
         "edges": [
             {
-                "id": f.id, "key": f.id, "source": f.subject, "target": f.object,
-                "relation": f.relation, "label": kg.relations[f.relation].label, "polarity": f.polarity,
-                "date": f.date, "start": f.start, "end": f.end, "quote": f.quote, "article": f.source,
-                "according_to": f.according_to, "qualifiers": dict(sorted(f.qualifiers)),
+                "id": f.id,
+                "key": f.id,
+                "source": f.subject,
+                "target": f.object,
+                "relation": f.relation,
+                "label": kg.relations[f.relation].label,
+                "polarity": f.polarity,
+                "date": f.date,
+                "start": f.start,
+                "end": f.end,
+                "quote": f.quote,
+                "article": f.source,
+                "according_to": f.according_to,
+                "qualifiers": dict(sorted(f.qualifiers)),
                 "color": hex_colour(polarity_colour(f.polarity)),
             }
             for f in sorted_facts(kg)

@@ -55,8 +55,21 @@ __all__ = [
 
 NODE_HEADER = ("kgid:ID(KG)", "name", "entity_type", "description", "aliases:string[]", ":LABEL")
 RELATIONSHIP_HEADER = (
-    ":START_ID(KG)", ":END_ID(KG)", ":TYPE", "kgid", "relation", "label", "polarity:int", "date", "start",
-    "end", "quote", "article", "according_to", "qualifiers", "symmetric:boolean",
+    ":START_ID(KG)",
+    ":END_ID(KG)",
+    ":TYPE",
+    "kgid",
+    "relation",
+    "label",
+    "polarity:int",
+    "date",
+    "start",
+    "end",
+    "quote",
+    "article",
+    "according_to",
+    "qualifiers",
+    "symmetric:boolean",
 )
 IMPORT_COMMAND = (
     "neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv "
@@ -157,10 +170,25 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
     rel_rows: list[list[object]] = []
     for f in facts:
         rel = kg.relations[f.relation]
-        rel_rows.append([
-            f.subject, f.object, type_for(f.relation), f.id, f.relation, rel.label, f.polarity, f.date, f.start,
-            f.end, f.quote, f.source, f.according_to, qualifiers_text(f), "true" if rel.symmetric else "false",
-        ])
+        rel_rows.append(
+            [
+                f.subject,
+                f.object,
+                type_for(f.relation),
+                f.id,
+                f.relation,
+                rel.label,
+                f.polarity,
+                f.date,
+                f.start,
+                f.end,
+                f.quote,
+                f.source,
+                f.according_to,
+                qualifiers_text(f),
+                "true" if rel.symmetric else "false",
+            ]
+        )
 
     script = [
         f"// {creator()}: idempotent import; every write is a MERGE on a constrained kgid,",
@@ -175,24 +203,34 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
         )
     by_label: dict[str | None, list[dict[str, Any]]] = {}
     for e in entities:
-        props = _present({"name": e.name, "entity_type": e.type, "description": e.description,
-                          "aliases": list(e.aliases)})
+        props = _present(
+            {"name": e.name, "entity_type": e.type, "description": e.description, "aliases": list(e.aliases)}
+        )
         by_label.setdefault(label_for(e.type), []).append({"kgid": e.id, "props": props})
     for label in sorted(by_label, key=lambda x: x or ""):
         extra = f", n:{_name(label)}" if label else ""
         for batch in _batches(by_label[label]):
             script.append(
-                f"UNWIND {cypher_literal(batch)} AS row\n"
-                f"MERGE (n:Entity {{kgid: row.kgid}}) SET n += row.props{extra};"
+                f"UNWIND {cypher_literal(batch)} AS row\nMERGE (n:Entity {{kgid: row.kgid}}) SET n += row.props{extra};"
             )
     by_type: dict[str, list[dict[str, Any]]] = {}
     for f in facts:
         rel = kg.relations[f.relation]
-        props = _present({
-            "relation": f.relation, "label": rel.label, "polarity": f.polarity, "date": f.date,
-            "start": f.start, "end": f.end, "quote": f.quote, "article": f.source,
-            "according_to": f.according_to, "qualifiers": qualifiers_text(f), "symmetric": rel.symmetric,
-        })
+        props = _present(
+            {
+                "relation": f.relation,
+                "label": rel.label,
+                "polarity": f.polarity,
+                "date": f.date,
+                "start": f.start,
+                "end": f.end,
+                "quote": f.quote,
+                "article": f.source,
+                "according_to": f.according_to,
+                "qualifiers": qualifiers_text(f),
+                "symmetric": rel.symmetric,
+            }
+        )
         by_type.setdefault(type_for(f.relation), []).append(
             {"kgid": f.id, "start": f.subject, "end": f.object, "props": props}
         )
@@ -224,4 +262,3 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
     """Write the Neo4j import files into a folder or a ``.zip`` (path or binary stream)."""
     write_files(render(kg), stream_or_path, "neo4j")
-

@@ -72,9 +72,7 @@ def _rdflib() -> Any:
     try:
         import rdflib
     except ImportError as e:
-        raise MissingDependency(
-            "the rdf export needs rdflib, which is not installed: pip install 'kgraph[rdf]'"
-        ) from e
+        raise MissingDependency("the rdf export needs rdflib, which is not installed: pip install 'kgraph[rdf]'") from e
     return rdflib
 
 
@@ -101,9 +99,19 @@ def graph(kg: KnowledgeGraph, base: str = DEFAULT_BASE) -> Any:
     kgf, kgsrc = Namespace(base + "fact/"), Namespace(base + "source/")
     schema = Namespace("http://schema.org/")
     g = rdflib.Graph()
-    for prefix, ns in (("kge", kge), ("kgv", kgv), ("kgf", kgf), ("kgsrc", kgsrc), ("rdf", RDF),
-                       ("rdfs", RDFS), ("owl", OWL), ("skos", SKOS), ("dcterms", DCTERMS), ("xsd", XSD),
-                       ("schema", schema)):
+    for prefix, ns in (
+        ("kge", kge),
+        ("kgv", kgv),
+        ("kgf", kgf),
+        ("kgsrc", kgsrc),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("owl", OWL),
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("xsd", XSD),
+        ("schema", schema),
+    ):
         g.bind(prefix, ns, override=True, replace=True)
 
     def ent(ident: str) -> URIRef:
@@ -210,8 +218,7 @@ def render(kg: KnowledgeGraph, syntax: str = "turtle", base: str = DEFAULT_BASE)
     return f"# {creator()}: one truthy triple and one rdf:Statement per fact\n" + text
 
 
-def export(kg: KnowledgeGraph, stream_or_path: Target, *, syntax: str | None = None,
-           base: str = DEFAULT_BASE) -> None:
+def export(kg: KnowledgeGraph, stream_or_path: Target, *, syntax: str | None = None, base: str = DEFAULT_BASE) -> None:
     """Write ``kg`` as RDF: N-Triples when ``syntax="nt"`` or the path ends ``.nt``, else Turtle."""
     if syntax is None:
         syntax = "turtle"
