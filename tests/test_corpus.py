@@ -33,11 +33,11 @@ import yaml
 from conftest import REPO
 from typer.testing import CliRunner, Result
 
-from kgraph import validate
+from kgraph import suggest
 from kgraph.cli import app
 from kgraph.errors import Problem
 from kgraph.limits import DEFAULTS
-from kgraph.loader import MAX_SENTENCES_SEARCHED
+from kgraph.loading.quotes import MAX_SENTENCES_SEARCHED
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BASE = CORPUS / "clean-base"
@@ -331,7 +331,7 @@ def _long_text(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
 def _budget(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     """Once a load has compared its budget of candidate names, unknown names are still reported, without a
     suggestion (the budget, 2,000,000 candidates, is lowered here to 7: two searches among three entities)."""
-    mp.setattr(validate, "SUGGESTION_BUDGET", 7)
+    mp.setattr(suggest, "SUGGESTION_BUDGET", 7)
     root = base_copy(tmp_path)
     wrong = "".join(
         f"  - subject: alphaland\n    relation: supports\n    object: betalnd\n    quote: Alphaland backs "

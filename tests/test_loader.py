@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import kgraph
 from kgraph.errors import DataError, ExitCode
-from kgraph.validate import normalise_text
+from kgraph.loading.quotes import normalise_text
 
 F = FACTS_LINE  # line of the first fact item in the source file
 

@@ -30,9 +30,10 @@ from kgraph import cache, dates
 from kgraph.errors import ExportError
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.loader import fact_id
+from kgraph.loading.quotes import normalise_text
 from kgraph.model import Entity, Fact, Relation, Source
-from kgraph.resolve import fold
-from kgraph.validate import ENTITY_TYPES, normalise_text
+from kgraph.suggest import fold
+from kgraph.validate import ENTITY_TYPES
 from kgraph.yamlread import read_yaml
 from kgraph.yamlwrite import dump_dataset, dumps
 

@@ -85,7 +85,7 @@ class KnowledgeGraph:
         for r in self.relations.values():
             if key in (r.id, r.inverse) or key == r.label.lower().replace(" ", "_"):
                 return r
-        from .resolve import suggest
+        from .suggest import suggest
 
         names = [r.id for r in self.relations.values()] + [r.inverse for r in self.relations.values() if r.inverse]
         raise UnknownRelation(name, suggest(name, names))
