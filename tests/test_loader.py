@@ -90,8 +90,8 @@ def test_inverse_name_used_as_relation_says_how_to_turn_the_fact_round(make_data
     root = make_dataset(facts=fact("betaland", "supported_by", "alphaland"))
     assert errors(root) == [
         (
-            f"DATA/sources/art.yaml:{F + 1}:15: error: 'supported_by' is the inverse name of 'supports': write the fact "
-            "the other way round (subject 'alphaland', relation 'supports', object 'betaland')"
+            f"DATA/sources/art.yaml:{F + 1}:15: error: 'supported_by' is the inverse name of 'supports': "
+            "write the fact the other way round (subject 'alphaland', relation 'supports', object 'betaland')"
         )
     ]
 
@@ -250,7 +250,8 @@ def test_quote_matches_across_unicode_forms_and_invisible_characters(make_datase
 def test_a_double_hyphen_is_not_a_dash(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(quote="'its \"steady\" support -- warmly'"))
     assert [e.split(": error: ")[1] for e in errors(root)] == [
-        "quote not found in the article text of 'art' (did you mean 'Betaland thanked Alphaland for its \"steady\" support - warmly.'?)"
+        "quote not found in the article text of 'art' "
+        "(did you mean 'Betaland thanked Alphaland for its \"steady\" support - warmly.'?)"
     ]
 
 

@@ -127,7 +127,7 @@ def relations(draw: st.DrawFn) -> list[Relation]:
     ids = draw(st.lists(snake, min_size=1, max_size=8, unique=True))
     out: list[Relation] = []
     inverse_names: set[str] = set()
-    for i, ident in enumerate(ids):
+    for ident in ids:
         parent = draw(st.none() | st.sampled_from(out)) if out else None
         polarity = parent.polarity if parent is not None else draw(st.sampled_from([1, -1, 0]))
         symmetric = draw(st.booleans())
@@ -207,7 +207,7 @@ def datasets(draw: st.DrawFn) -> tuple[KnowledgeGraph, dict[str, str]]:
         words = draw(st.lists(word, min_size=1, max_size=30))
         gaps = draw(st.lists(gap, min_size=len(words), max_size=len(words)))
         starts, body = [], ""
-        for w, g in zip(words, gaps):
+        for w, g in zip(words, gaps, strict=True):
             starts.append(len(body))
             body += w + g
         texts[sid] = draw(st.sampled_from(["", "Intro. ", "“Quoted” — "])) + body

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import Problem
 from .limits import DEFAULTS, Limits
@@ -65,14 +65,22 @@ class YList(list["Value"]):
 
 
 Value = str | None | YMap | YList
+_V = TypeVar("_V", YMap, YList)
 
 
 class _Refused(Exception):
+    """Reading stops here: a problem at ``line``:``column`` after which the file is not read on."""
+
     def __init__(self, line: int, column: int, message: str) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
         self.message = message
+
+    @classmethod
+    def at(cls, mark: Any, message: str) -> _Refused:
+        """Refused at a libyaml mark (0-based line and column)."""
+        return cls(mark.line + 1, mark.column + 1, message)
 
 
 def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tuple[Value, list[Problem]]:
@@ -92,11 +100,9 @@ def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tup
     "duplicate key 'a' (first at line 1)"
     """
     import yaml
-    from yaml import events as ev
     from yaml._yaml import CParser
     from yaml.resolver import BaseResolver
 
-    lim = limits or DEFAULTS
     refused = _refuse_before_parsing(data, path)
     if refused:
         return None, refused
@@ -107,152 +113,202 @@ def read_yaml(data: bytes | str, path: str, limits: Limits | None = None) -> tup
             BaseResolver.__init__(self)
 
     parser = _Parser(data)
-    get: Callable[[], Any] = parser.get_event  # events are read by attribute; typed loosely
-    found: list[Problem] = []  # refused decorations: reported, then read past, so later problems show too
-    anchored: dict[str, Value] = {}
-    scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
-    map_end, seq_end, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
-    max_depth, max_items = lim.max_depth, lim.max_items
-    # Every value takes at least one byte, so only a file of more bytes than a limit can go over it: small
-    # files (all real ones) skip the per-value checks.
-    max_scalar = lim.max_scalar_chars if len(data) > lim.max_scalar_chars else 0
-    counting = len(data) >= min(lim.max_nodes, max_items)
-    depth = 0
-    budget = lim.max_nodes  # values left before the file has too many
-
-    def refuse_decorations(e: Any) -> None:
-        mark = e.start_mark
-        if e.anchor is not None:
-            add(mark, f"YAML anchors are not allowed (&{e.anchor}); write the value out")
-        tag = getattr(e, "tag", None)
-        if tag is not None and not (type(e) is scalar_t and tag == "!" and not e.implicit[0]):
-            add(mark, f"YAML tags are not allowed ({tag}); write a plain value")
-
-    def add(mark: Any, message: str) -> None:
-        if len(found) >= MAX_YAML_PROBLEMS:
-            raise _Refused(
-                mark.line + 1,
-                mark.column + 1,
-                f"more YAML problems follow the first "
-                f"{MAX_YAML_PROBLEMS}; stopped reading the file here (fix those first)",
-            )
-        found.append(Problem(path, mark.line + 1, mark.column + 1, message))
-
-    def node(e: Any) -> Value:
-        value = plain_node(e)
-        if type(e) is not alias_t and e.anchor is not None:
-            anchored[e.anchor] = value  # so that an alias to it reads on (it is refused all the same)
-        return value
-
-    def too_deep(mark: Any) -> _Refused:
-        return _Refused(
-            mark.line + 1,
-            mark.column + 1,
-            f"lists and mappings are nested more than {max_depth} deep here ({lim.hint('max_depth')})",
-        )
-
-    def too_many(mark: Any, what: str, field: str) -> _Refused:
-        return _Refused(mark.line + 1, mark.column + 1, f"{what} ({lim.hint(field)})")
-
-    def plain_node(e: Any) -> Value:
-        nonlocal depth, budget
-        cls = type(e)
-        if cls is scalar_t:
-            if e.anchor is not None or e.tag is not None:
-                refuse_decorations(e)
-            value: str = e.value
-            if max_scalar and len(value) > max_scalar:
-                raise too_many(e.start_mark, f"a value of {len(value):,} characters is too long", "max_scalar_chars")
-            if e.implicit[0] and value in NULLS:
-                return None  # a plain (unquoted) null; quoted "" stays a string
-            return value
-        if cls is map_t:
-            if e.anchor is not None or e.tag is not None:
-                refuse_decorations(e)
-            mark = e.start_mark
-            depth += 1
-            if depth > max_depth:
-                raise too_deep(mark)
-            m = YMap(mark.line + 1, mark.column + 1)
-            while True:
-                k = get()
-                if type(k) is map_end:
-                    depth -= 1
-                    return m
-                km = k.start_mark
-                if type(k) is not scalar_t:
-                    if type(k) is alias_t:
-                        raise _Refused(km.line + 1, km.column + 1, f"YAML aliases are not allowed (*{k.anchor})")
-                    raise _Refused(km.line + 1, km.column + 1, "mapping keys must be plain strings")
-                if k.anchor is not None or k.tag is not None:
-                    refuse_decorations(k)
-                key = k.value
-                if max_scalar and len(key) > max_scalar:
-                    raise too_many(km, f"a key of {len(key):,} characters is too long", "max_scalar_chars")
-                if counting:
-                    budget -= 1
-                    if budget < 0 or len(m) >= max_items:
-                        if budget < 0:
-                            raise too_many(km, f"the file has more than {lim.max_nodes:,} values", "max_nodes")
-                        raise too_many(km, f"a mapping with more than {max_items:,} keys", "max_items")
-                v = get()
-                vm = v.start_mark
-                if key in m.pos:
-                    add(km, f"duplicate key {key!r} (first at line {m.pos[key][0]})")
-                    node(v)  # read past it; the first value stays
-                    continue
-                m.pos[key] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
-                m[key] = node(v)
-        if cls is seq_t:
-            if e.anchor is not None or e.tag is not None:
-                refuse_decorations(e)
-            mark = e.start_mark
-            depth += 1
-            if depth > max_depth:
-                raise too_deep(mark)
-            s = YList(mark.line + 1, mark.column + 1)
-            while True:
-                x = get()
-                if type(x) is seq_end:
-                    depth -= 1
-                    return s
-                xm = x.start_mark
-                if counting:
-                    budget -= 1
-                    if budget < 0 or len(s) >= max_items:
-                        if budget < 0:
-                            raise too_many(xm, f"the file has more than {lim.max_nodes:,} values", "max_nodes")
-                        raise too_many(xm, f"a list with more than {max_items:,} items", "max_items")
-                s.pos.append((xm.line + 1, xm.column + 1))
-                s.append(node(x))
-        if cls is alias_t:
-            add(e.start_mark, f"YAML aliases are not allowed (*{e.anchor}); write the value out")
-            return anchored.get(e.anchor)
-        raise _Refused(e.start_mark.line + 1, e.start_mark.column + 1, f"unexpected YAML event {cls.__name__}")
-
+    events = _Events(parser.get_event, path, limits or DEFAULTS, len(data))
     try:
+        return events.document(not data)
+    except _Refused as r:
+        return None, events.found + [Problem(path, r.line, r.column, r.message)]
+    except yaml.MarkedYAMLError as err:
+        return None, events.found + [_syntax_problem(err, data, path)]
+    except yaml.reader.ReaderError as err:  # bad encoding, control characters
+        return None, [_encoding_problem(err, data, path)]
+    except yaml.YAMLError as err:
+        return None, events.found + [Problem(path, 0, 0, f"invalid YAML: {err}")]
+    finally:
+        parser.dispose()
+
+
+class _Events:
+    """libyaml's events for one file turned into values, within the limits, refused decorations recorded.
+
+    Each kind of node has its method; :meth:`node` picks it. Limits are
+    checked as the events arrive, so nothing over a limit is ever built.
+    """
+
+    __slots__ = (
+        "anchored",
+        "budget",
+        "counting",
+        "depth",
+        "ev",
+        "found",
+        "get",
+        "limits",
+        "max_scalar",
+        "path",
+    )
+
+    def __init__(self, get: Callable[[], Any], path: str, limits: Limits, size: int) -> None:
+        from yaml import events as ev
+
+        self.ev = ev
+        self.get = get  # events are read by attribute; typed loosely
+        self.path = path
+        self.limits = limits
+        self.found: list[Problem] = []  # refused decorations: reported, then read past, so later problems show too
+        self.anchored: dict[str, Value] = {}
+        # Every value takes at least one byte, so only a file of more bytes than a limit can go over it: small
+        # files (all real ones) skip the per-value checks.
+        self.max_scalar = limits.max_scalar_chars if size > limits.max_scalar_chars else 0
+        self.counting = size >= min(limits.max_nodes, limits.max_items)
+        self.depth = 0
+        self.budget = limits.max_nodes  # values left before the file has too many
+
+    def document(self, empty: bool) -> tuple[Value, list[Problem]]:
+        """The one document of the stream, and the decorations refused in it."""
+        ev, get = self.ev, self.get
         get()  # StreamStart
-        first = get()
-        if type(first) is ev.StreamEndEvent:
-            what = "the file is empty" if not data else "the file holds nothing but blank lines and comments"
-            return None, [Problem(path, 0, 0, what)]
-        value = node(get())
+        if type(get()) is ev.StreamEndEvent:
+            what = "the file is empty" if empty else "the file holds nothing but blank lines and comments"
+            return None, [Problem(self.path, 0, 0, what)]
+        value = self.node(get())
         get()  # DocumentEnd
         nxt = get()
         if type(nxt) is not ev.StreamEndEvent:
             m = nxt.start_mark
-            return None, found + [Problem(path, m.line + 1, m.column + 1, "only one YAML document per file is allowed")]
-        return value, found
-    except _Refused as r:
-        return None, found + [Problem(path, r.line, r.column, r.message)]
-    except yaml.MarkedYAMLError as err:
-        return None, found + [_syntax_problem(err, data, path)]
-    except yaml.reader.ReaderError as err:  # bad encoding, control characters
-        return None, [_encoding_problem(err, data, path)]
-    except yaml.YAMLError as err:
-        return None, found + [Problem(path, 0, 0, f"invalid YAML: {err}")]
-    finally:
-        parser.dispose()
+            problem = Problem(self.path, m.line + 1, m.column + 1, "only one YAML document per file is allowed")
+            return None, self.found + [problem]
+        return value, self.found
+
+    def node(self, e: Any) -> Value:
+        """The value that starts with event ``e``."""
+        cls = type(e)
+        ev = self.ev
+        if cls is ev.ScalarEvent:
+            return self.scalar(e)
+        if cls is ev.MappingStartEvent:
+            return self.mapping(e)
+        if cls is ev.SequenceStartEvent:
+            return self.sequence(e)
+        if cls is ev.AliasEvent:
+            self.add(e.start_mark, f"YAML aliases are not allowed (*{e.anchor}); write the value out")
+            return self.anchored.get(e.anchor)
+        raise _Refused.at(e.start_mark, f"unexpected YAML event {cls.__name__}")
+
+    def scalar(self, e: Any) -> Value:
+        """A plain value: text, or None for an unquoted null."""
+        if e.anchor is not None or e.tag is not None:
+            self.refuse_decorations(e)
+        value: str = e.value
+        if self.max_scalar and len(value) > self.max_scalar:
+            raise self.too_many(e.start_mark, f"a value of {len(value):,} characters is too long", "max_scalar_chars")
+        result = None if e.implicit[0] and value in NULLS else value  # a plain null; quoted "" stays a string
+        if e.anchor is not None:
+            self.anchored[e.anchor] = result  # so that an alias to it reads on (it is refused all the same)
+        return result
+
+    def mapping(self, e: Any) -> YMap:
+        """A mapping, read to its end; a duplicate key is reported and keeps its first value."""
+        mark = self.enter(e)
+        m = YMap(mark.line + 1, mark.column + 1)
+        get, end = self.get, self.ev.MappingEndEvent
+        while True:
+            k = get()
+            if type(k) is end:
+                break
+            key = self.key(k)
+            km = k.start_mark
+            if self.counting:
+                self.count(km, len(m), "a mapping with more than {:,} keys")
+            v = get()
+            if key in m.pos:
+                self.add(km, f"duplicate key {key!r} (first at line {m.pos[key][0]})")
+                self.node(v)  # read past it; the first value stays
+                continue
+            vm = v.start_mark
+            m.pos[key] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+            m[key] = self.node(v)
+        return self.leave(e, m)
+
+    def sequence(self, e: Any) -> YList:
+        """A list, read to its end."""
+        mark = self.enter(e)
+        s = YList(mark.line + 1, mark.column + 1)
+        get, end = self.get, self.ev.SequenceEndEvent
+        while True:
+            x = get()
+            if type(x) is end:
+                break
+            xm = x.start_mark
+            if self.counting:
+                self.count(xm, len(s), "a list with more than {:,} items")
+            s.pos.append((xm.line + 1, xm.column + 1))
+            s.append(self.node(x))
+        return self.leave(e, s)
+
+    def key(self, k: Any) -> str:
+        """A mapping key: plain text only."""
+        if type(k) is not self.ev.ScalarEvent:
+            if type(k) is self.ev.AliasEvent:
+                raise _Refused.at(k.start_mark, f"YAML aliases are not allowed (*{k.anchor})")
+            raise _Refused.at(k.start_mark, "mapping keys must be plain strings")
+        if k.anchor is not None or k.tag is not None:
+            self.refuse_decorations(k)
+        key: str = k.value
+        if self.max_scalar and len(key) > self.max_scalar:
+            raise self.too_many(k.start_mark, f"a key of {len(key):,} characters is too long", "max_scalar_chars")
+        return key
+
+    def enter(self, e: Any) -> Any:
+        """A list or mapping starts: one level deeper (refused past the limit); its start mark."""
+        if e.anchor is not None or e.tag is not None:
+            self.refuse_decorations(e)
+        self.depth += 1
+        mark = e.start_mark
+        if self.depth > self.limits.max_depth:
+            raise _Refused.at(
+                mark,
+                f"lists and mappings are nested more than {self.limits.max_depth} deep here "
+                f"({self.limits.hint('max_depth')})",
+            )
+        return mark
+
+    def leave(self, e: Any, value: _V) -> _V:
+        """A list or mapping ends: one level up, and an anchor on it remembered."""
+        self.depth -= 1
+        if e.anchor is not None:
+            self.anchored[e.anchor] = value
+        return value
+
+    def count(self, mark: Any, size: int, too_big: str) -> None:
+        """One more value in the file, and one more in a container of ``size``: refused past either limit."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.too_many(mark, f"the file has more than {self.limits.max_nodes:,} values", "max_nodes")
+        if size >= self.limits.max_items:
+            raise self.too_many(mark, too_big.format(self.limits.max_items), "max_items")
+
+    def too_many(self, mark: Any, what: str, field: str) -> _Refused:
+        return _Refused.at(mark, f"{what} ({self.limits.hint(field)})")
+
+    def refuse_decorations(self, e: Any) -> None:
+        """An anchor or a tag on a node is reported (and read past)."""
+        mark = e.start_mark
+        if e.anchor is not None:
+            self.add(mark, f"YAML anchors are not allowed (&{e.anchor}); write the value out")
+        tag = getattr(e, "tag", None)
+        if tag is not None and not (type(e) is self.ev.ScalarEvent and tag == "!" and not e.implicit[0]):
+            self.add(mark, f"YAML tags are not allowed ({tag}); write a plain value")
+
+    def add(self, mark: Any, message: str) -> None:
+        """A refused decoration; past :data:`MAX_YAML_PROBLEMS` of them the file is given up on."""
+        if len(self.found) >= MAX_YAML_PROBLEMS:
+            raise _Refused.at(
+                mark,
+                f"more YAML problems follow the first {MAX_YAML_PROBLEMS}; stopped reading the file here "
+                "(fix those first)",
+            )
+        self.found.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
 
 
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?=[ \t\r\n]|$)", re.MULTILINE)
