@@ -259,6 +259,76 @@ def test_normalise_text_folds_quotes_dashes_and_whitespace() -> None:
     assert normalise_text("\u201cA\u201d \u2014\n\t\u2018b\u2019\u00a0c\u2026 ") == "\"A\" - 'b' c..."
 
 
+# the sentences the quote checker suggests from, as a public splitter (kgraph.loading.quotes)
+
+SPLIT_CASES = [
+    ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
+    ('He said "no." Then left.', ['He said "no."', "Then left."]),
+    ("He said 'no.'  Then left.", ["He said 'no.'", "Then left."]),
+    ("Dr. Who came. 3.5 percent.", ["Dr.", "Who came.", "3.5 percent."]),  # no abbreviation rules
+    ("No end here", ["No end here"]),
+    ("Ends.\n\nNew paragraph.\n", ["Ends.", "New paragraph."]),
+    ("  ", []),
+    ("", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPLIT_CASES)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    from kgraph.loading.quotes import sentences, split_sentences
+
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == expected == sentences(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\"'\n\t")), max_size=60))
+def test_sentences_cover_the_text_but_the_whitespace_between_them(text: str) -> None:
+    from kgraph.loading.quotes import split_sentences
+
+    spans = split_sentences(text)
+    ends = [0, *(x for span in spans for x in span), len(text)]
+    gaps = [text[ends[i] : ends[i + 1]] for i in range(0, len(ends), 2)]
+    assert all(a < b for a, b in spans) and ends == sorted(ends)
+    assert all(not gap.strip() for gap in gaps)  # what lies between (and around) sentences is whitespace
+    for a, b in spans[:-1]:  # a sentence that another follows ends in . ! or ? (and perhaps a quote)
+        assert text[a:b].rstrip("\"'")[-1:] in (".", "!", "?")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\"'\n\u2019\u00a0")), max_size=60))
+def test_a_normalised_text_splits_where_a_regex_split_at_the_breaks_would(text: str) -> None:
+    import re
+
+    from kgraph.loading.quotes import sentences
+
+    plain = normalise_text(text)
+    assert sentences(plain) == [s for s in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"'])\s+", plain) if s]
+
+
+def test_the_passage_suggested_for_a_quote_not_found_is_one_of_the_sentences(make_dataset: MakeDataset) -> None:
+    from kgraph.loading.quotes import sentences
+
+    text = "Alphaland backs Betaland. Betaland thanked Alphaland \u2014 warmly! Gamma leads Alphaland?"
+    root = make_dataset(facts=fact(quote="'Betaland thanks Alphaland warmly'"), text=text)
+    (problem,) = kgraph.check(root)[1].errors
+    assert problem.suggestion == repr("Betaland thanked Alphaland - warmly!")
+    assert "Betaland thanked Alphaland - warmly!" in sentences(normalise_text(text))
+
+
+def test_a_file_report_records_at_its_file() -> None:
+    from kgraph.validate import Report
+
+    report = Report()
+    at = report.file("data/entities.yaml")
+    at.error((3, 5), "wrong", "'right'")
+    at.warn(None, "odd")
+    assert [str(p) for p in report.errors + report.warnings] == [
+        "data/entities.yaml:3:5: error: wrong (did you mean 'right'?)",
+        "data/entities.yaml: warning: odd",
+    ]
+
+
 def test_missing_text_file(make_dataset: MakeDataset) -> None:
     root = make_dataset()
     (root / "sources" / "art.txt").unlink()

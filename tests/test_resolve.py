@@ -141,3 +141,68 @@ def test_fold_is_idempotent_and_plain(name: str) -> None:
     assert fold(folded) == folded
     assert folded == folded.strip() and "  " not in folded
     assert NameIndex({"the-id": [name]}).lookup(name) == ("the-id" if folded else None)
+
+
+# -- the one suggestion engine (kgraph.suggest) ---------------------------------------------------------
+
+
+def test_suggest_from_resolve_is_the_engine() -> None:
+    from kgraph import suggest as engine
+
+    assert suggest is engine.suggest and fold is engine.fold
+
+
+def test_a_budget_refuses_a_question_it_cannot_pay_for_and_keeps_what_is_left() -> None:
+    from kgraph.suggest import Suggester
+
+    known = ["alphaland", "betaland", "gammaland"]
+    suggester = Suggester(budget=7)
+    assert suggester.closest("betalnd", known) == ["betaland"]  # 3 compared, 4 left
+    assert suggester.closest("alphalnd", known, n=1) == ["alphaland"]  # 3 compared, 1 left
+    assert suggester.closest("betalnd", known) == []  # 3 would overspend: nothing compared
+    assert suggester.budget.left == 1
+    assert suggester.closest("q", ["xy"]) == []  # one compared (and no match): still within the budget
+    assert suggester.budget.left == 0
+
+
+def test_the_budget_is_read_when_a_load_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kgraph import suggest as engine
+
+    monkeypatch.setattr(engine, "SUGGESTION_BUDGET", 5)
+    assert engine.Suggester().budget.left == 5
+
+
+def large_set() -> list[str]:
+    """More names than LARGE, in which 'kestrel' has close matches of its own length and of other lengths."""
+    from kgraph.suggest import LARGE
+
+    names = [f"name{i:05d}" for i in range(LARGE + 10)]
+    return [*names, "kestrels", "kestrel-of-the-north-wind", "kestral", "testrel"]
+
+
+def test_a_large_set_is_searched_among_names_of_the_same_first_letter_and_a_close_length() -> None:
+    from kgraph.suggest import Candidates
+
+    candidates = Candidates.of(large_set())
+    pool = candidates.pool("kestrel")
+    assert "kestrels" in pool and "kestral" in pool
+    assert "testrel" not in pool  # another first letter
+    assert "kestrel of the north wind" not in pool  # folded, and far longer
+    assert suggest("kestrel", large_set()) == ["kestrels", "kestral"]
+    assert "testrel" in suggest("kestrel", ["kestrels", "kestral", "testrel"])  # a small set is searched whole
+
+
+def test_every_caller_gets_the_same_suggestions_from_a_large_set() -> None:
+    from kgraph.suggest import Suggester
+
+    names = large_set()
+    index = NameIndex({n: () for n in names})
+    for unknown in ("kestrel", "name0001", "NAME-12345x"):
+        expected = suggest(unknown, names)
+        assert index.suggest(unknown) == expected
+        assert Suggester().closest(unknown, names) == expected
+
+
+def test_an_entity_known_by_several_close_names_is_suggested_once() -> None:
+    index = NameIndex({"belarus": ["Belarus", "Belarus Republic", "Belaruss"], "russia": ["Russia"]})
+    assert index.suggest("belarusss") == ["belarus"]

@@ -95,27 +95,33 @@ _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Where the sentences of ``text`` are: ``(start, end)`` offsets, ``text[start:end]`` each one.
+    """Where the sentences of ``text`` are: ``(start, end)`` offsets, ``text[start:end]`` each one, in order.
 
     A sentence ends after ``.``, ``!`` or ``?`` (and a closing quote, if
-    any) where whitespace follows; that whitespace belongs to no sentence.
-    The quote checker splits the normalised text (:func:`normalise_text`),
-    so pass a normalised text to get its sentences.
+    any) where whitespace follows. Whitespace around sentences belongs to
+    none of them, so no sentence starts or ends with it, and a text of
+    whitespace only has none. There are no rules for abbreviations: "Dr."
+    ends a sentence. The quote checker splits the normalised text
+    (:func:`normalise_text`) this way to suggest the passage a quote not
+    found was meant to be.
 
     >>> text = 'He said "no." Then he left!  Did he?'
     >>> [text[a:b] for a, b in split_sentences(text)]
     ['He said "no."', 'Then he left!', 'Did he?']
-    >>> split_sentences("")
-    []
+    >>> split_sentences(" Hello. ")
+    [(1, 7)]
     """
     spans = []
     start = 0
-    for gap in _SENTENCE_BREAK.finditer(text):
-        if gap.start() > start:
-            spans.append((start, gap.start()))
-        start = gap.end()
-    if start < len(text):
-        spans.append((start, len(text)))
+    for gap in [*_SENTENCE_BREAK.finditer(text), None]:
+        end = len(text) if gap is None else gap.start()
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            first = start + len(piece) - len(piece.lstrip())
+            spans.append((first, first + len(stripped)))
+        if gap is not None:
+            start = gap.end()
     return spans
 
 
