@@ -136,6 +136,7 @@ class _Events:
     """
 
     __slots__ = (
+        "alias_t",
         "anchored",
         "budget",
         "counting",
@@ -144,14 +145,24 @@ class _Events:
         "found",
         "get",
         "limits",
+        "map_t",
         "max_scalar",
         "path",
+        "scalar_t",
+        "seq_t",
     )
 
     def __init__(self, get: Callable[[], Any], path: str, limits: Limits, size: int) -> None:
         from yaml import events as ev
 
         self.ev = ev
+        # the event classes, kept at hand: every node is dispatched on them
+        self.scalar_t, self.map_t, self.seq_t, self.alias_t = (
+            ev.ScalarEvent,
+            ev.MappingStartEvent,
+            ev.SequenceStartEvent,
+            ev.AliasEvent,
+        )
         self.get = get  # events are read by attribute; typed loosely
         self.path = path
         self.limits = limits
@@ -183,14 +194,13 @@ class _Events:
     def node(self, e: Any) -> Value:
         """The value that starts with event ``e``."""
         cls = type(e)
-        ev = self.ev
-        if cls is ev.ScalarEvent:
+        if cls is self.scalar_t:
             return self.scalar(e)
-        if cls is ev.MappingStartEvent:
+        if cls is self.map_t:
             return self.mapping(e)
-        if cls is ev.SequenceStartEvent:
+        if cls is self.seq_t:
             return self.sequence(e)
-        if cls is ev.AliasEvent:
+        if cls is self.alias_t:
             self.add(e.start_mark, f"YAML aliases are not allowed (*{e.anchor}); write the value out")
             return self.anchored.get(e.anchor)
         raise _Refused.at(e.start_mark, f"unexpected YAML event {cls.__name__}")
@@ -211,14 +221,17 @@ class _Events:
         """A mapping, read to its end; a duplicate key is reported and keeps its first value."""
         mark = self.enter(e)
         m = YMap(mark.line + 1, mark.column + 1)
-        get, end = self.get, self.ev.MappingEndEvent
+        get, end, counting, scalar_t = self.get, self.ev.MappingEndEvent, self.counting, self.scalar_t
+        checked = self.max_scalar != 0  # (keys too long can only be in a big file)
         while True:
             k = get()
             if type(k) is end:
                 break
-            key = self.key(k)
+            # the common key, plain text and no decorations in a small file, is taken as is: this is the inner loop
+            plain = type(k) is scalar_t and k.anchor is None and k.tag is None and not checked
+            key: str = k.value if plain else self.key(k)
             km = k.start_mark
-            if self.counting:
+            if counting:
                 self.count(km, len(m), "a mapping with more than {:,} keys")
             v = get()
             if key in m.pos:
@@ -234,13 +247,13 @@ class _Events:
         """A list, read to its end."""
         mark = self.enter(e)
         s = YList(mark.line + 1, mark.column + 1)
-        get, end = self.get, self.ev.SequenceEndEvent
+        get, end, counting = self.get, self.ev.SequenceEndEvent, self.counting
         while True:
             x = get()
             if type(x) is end:
                 break
             xm = x.start_mark
-            if self.counting:
+            if counting:
                 self.count(xm, len(s), "a list with more than {:,} items")
             s.pos.append((xm.line + 1, xm.column + 1))
             s.append(self.node(x))
@@ -248,8 +261,8 @@ class _Events:
 
     def key(self, k: Any) -> str:
         """A mapping key: plain text only."""
-        if type(k) is not self.ev.ScalarEvent:
-            if type(k) is self.ev.AliasEvent:
+        if type(k) is not self.scalar_t:
+            if type(k) is self.alias_t:
                 raise _Refused.at(k.start_mark, f"YAML aliases are not allowed (*{k.anchor})")
             raise _Refused.at(k.start_mark, "mapping keys must be plain strings")
         if k.anchor is not None or k.tag is not None:
@@ -297,7 +310,7 @@ class _Events:
         if e.anchor is not None:
             self.add(mark, f"YAML anchors are not allowed (&{e.anchor}); write the value out")
         tag = getattr(e, "tag", None)
-        if tag is not None and not (type(e) is self.ev.ScalarEvent and tag == "!" and not e.implicit[0]):
+        if tag is not None and not (type(e) is self.scalar_t and tag == "!" and not e.implicit[0]):
             self.add(mark, f"YAML tags are not allowed ({tag}); write a plain value")
 
     def add(self, mark: Any, message: str) -> None:
