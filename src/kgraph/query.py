@@ -3,7 +3,7 @@
 Each function takes the :class:`~kgraph.knowledge.KnowledgeGraph` first,
 resolves names (raising :class:`~kgraph.errors.UnknownEntity` with
 suggestions), and returns a JSON-ready ``dict`` with the keys documented in
-the README. Nothing here prints or exits.
+the README; :mod:`kgraph.answers` types each answer. Nothing here prints or exits.
 
 >>> from kgraph import load
 >>> kg = load()
@@ -16,15 +16,35 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import dates
+from .defaults import PATH_ALL_MAX_HOPS, PATH_LIMIT
 from .errors import NoPath, UnknownSource, UsageError
 from .knowledge import KnowledgeGraph
 from .model import Fact
 from .reasoning import reading, stances_toward
 from .records import entity_record, fact_record
 from .resolve import suggest
+
+if TYPE_CHECKING:
+    from .answers import (
+        Backer,
+        EntityAnswer,
+        EntityDetail,
+        EvidenceFact,
+        FactsAnswer,
+        Neighbour,
+        NeighboursAnswer,
+        Path,
+        PathsAnswer,
+        PathStep,
+        RelationRow,
+        RelationsAnswer,
+        StanceAnswer,
+        StatsAnswer,
+    )
+    from .reasoning import Stance
 
 __all__ = [
     "entity",
@@ -39,9 +59,6 @@ __all__ = [
     "who_opposes",
     "who_supports",
 ]
-
-Result = dict[str, Any]
-
 
 def fact_order(f: Fact) -> tuple[object, ...]:
     """Sort key of facts: by date (an interval by its start, else its end), undated last, then by place."""
@@ -59,31 +76,30 @@ def relation_filter(kg: KnowledgeGraph, names: Iterable[str] | None) -> set[str]
     return allowed
 
 
-def _stance(kg: KnowledgeGraph, name: str, polarity: int, direct: bool) -> Result:
+def _evidence(kg: KnowledgeGraph, f: Fact, via: list[str]) -> EvidenceFact:
+    return {**fact_record(kg, f), "via": via}
+
+
+def _backer(kg: KnowledgeGraph, s: Stance) -> Backer:
+    return {
+        "entity": entity_record(kg, s.entity),
+        "score": len(s.evidence),
+        "evidence": [_evidence(kg, f, s.links.get(f.id, [])) for f in sorted(s.evidence.values(), key=fact_order)],
+        "via": [fact_record(kg, f) for f in sorted(s.via.values(), key=fact_order)],
+    }
+
+
+def _stance(kg: KnowledgeGraph, name: str, polarity: int, direct: bool) -> StanceAnswer:
     target = kg.entity(name)
     found = stances_toward(kg, target.id, polarity, direct=direct)
     ranked = sorted(
         found.values(),
         key=lambda s: (-len(s.evidence), -s.direct, kg.entities[s.entity].name.casefold(), s.entity),
     )
-    return {
-        "target": entity_record(kg, target.id),
-        "results": [
-            {
-                "entity": entity_record(kg, s.entity),
-                "score": len(s.evidence),
-                "evidence": [
-                    {**fact_record(kg, f), "via": s.links.get(f.id, [])}
-                    for f in sorted(s.evidence.values(), key=fact_order)
-                ],
-                "via": [fact_record(kg, f) for f in sorted(s.via.values(), key=fact_order)],
-            }
-            for s in ranked
-        ],
-    }
+    return {"target": entity_record(kg, target.id), "results": [_backer(kg, s) for s in ranked]}
 
 
-def who_supports(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> Result:
+def who_supports(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> StanceAnswer:
     """Entities with cooperative facts toward ``name``, most evidence first.
 
     ``score`` is the number of distinct evidence facts. ``via`` lists the
@@ -95,12 +111,14 @@ def who_supports(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> Resu
     return _stance(kg, name, 1, direct)
 
 
-def who_opposes(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> Result:
+def who_opposes(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> StanceAnswer:
     """Entities with conflictual facts toward ``name``; same shape as :func:`who_supports`."""
     return _stance(kg, name, -1, direct)
 
 
-def _step(kg: KnowledgeGraph, f: Fact, from_entity: str) -> Result:
+def _step(kg: KnowledgeGraph, joining: list[Fact], from_entity: str) -> PathStep:
+    """A path's step from ``from_entity``: the first of the facts joining its two entities, the others as ids."""
+    f = joining[0]
     _, _, direction = reading(kg, f, from_entity)
     return {
         "subject": entity_record(kg, f.subject),
@@ -108,6 +126,7 @@ def _step(kg: KnowledgeGraph, f: Fact, from_entity: str) -> Result:
         "object": entity_record(kg, f.object),
         "direction": direction,
         "fact": fact_record(kg, f),
+        "alternatives": [x.id for x in joining[1:]],
     }
 
 
@@ -126,8 +145,8 @@ def paths(
     all_paths: bool = False,
     max_hops: int | None = None,
     relations: Sequence[str] | None = None,
-    limit: int = 20,
-) -> Result:
+    limit: int = PATH_LIMIT,
+) -> PathsAnswer:
     """How two entities connect: shortest paths (or every simple path up to ``max_hops``).
 
     Steps may follow a fact either way; each says which (``forward`` or
@@ -149,7 +168,7 @@ def paths(
     g.add_nodes_from(kg.entities)
     g.add_edges_from((f.subject, f.object) for f in kg.facts if allowed is None or f.relation in allowed)
     if all_paths:
-        hops = max_hops if max_hops is not None else 4
+        hops = max_hops if max_hops is not None else PATH_ALL_MAX_HOPS
         node_paths = sorted(nx.all_simple_paths(g, a, b, cutoff=hops), key=lambda p: (len(p), p))
     else:
         try:
@@ -159,17 +178,12 @@ def paths(
         if max_hops is not None:
             node_paths = [p for p in node_paths if len(p) - 1 <= max_hops]
     if not node_paths:
-        within = f" within {max_hops if max_hops is not None else 4} hops" if (all_paths or max_hops) else ""
+        within = f" within {max_hops if max_hops is not None else PATH_ALL_MAX_HOPS} hops" if (all_paths or max_hops) else ""
         only = f" using {', '.join(relations or [])}" if relations else ""
         raise NoPath(f"no path from {a!r} to {b!r}{within}{only}")
-    found = []
+    found: list[Path] = []
     for p in node_paths[:limit]:
-        steps = []
-        for u, v in itertools.pairwise(p):
-            joining = facts_between(kg, u, v, allowed)
-            step = _step(kg, joining[0], u)
-            step["alternatives"] = [f.id for f in joining[1:]]
-            steps.append(step)
+        steps = [_step(kg, facts_between(kg, u, v, allowed), u) for u, v in itertools.pairwise(p)]
         found.append({"length": len(steps), "steps": steps})
     return {
         "from": entity_record(kg, a),
@@ -179,6 +193,37 @@ def paths(
     }
 
 
+def _joining(kg: KnowledgeGraph, near: str, direction: str, allowed: set[str] | None) -> list[Fact]:
+    """The facts ``neighbours`` follows from ``near``, in date order (a symmetric fact goes both ways)."""
+    found: list[Fact] = []
+    for f in kg.out_facts(near):
+        if direction in ("out", "both") or kg.relations[f.relation].symmetric:
+            found.append(f)
+    for f in kg.in_facts(near):
+        if f.subject != near and (direction in ("in", "both") or kg.relations[f.relation].symmetric):
+            found.append(f)
+    return [f for f in sorted(found, key=fact_order) if allowed is None or f.relation in allowed]
+
+
+def _neighbour(kg: KnowledgeGraph, f: Fact, near: str, direction: str, level: int) -> tuple[str, Neighbour]:
+    """The entity ``f`` reaches from ``near``, and its row."""
+    other, rel, way = reading(kg, f, near)
+    # a symmetric fact goes both ways: it is shown the way that was asked for
+    if direction != "both" and kg.relations[f.relation].symmetric:
+        shown = direction
+    else:
+        shown = "out" if way == "forward" else "in"
+    row: Neighbour = {
+        "entity": entity_record(kg, other),
+        "relation": rel,
+        "direction": shown,
+        "fact": fact_record(kg, f),
+        "depth": level,
+        "from": entity_record(kg, near),
+    }
+    return other, row
+
+
 def neighbours(
     kg: KnowledgeGraph,
     name: str,
@@ -186,7 +231,7 @@ def neighbours(
     depth: int = 1,
     relations: Sequence[str] | None = None,
     direction: str = "both",
-) -> Result:
+) -> NeighboursAnswer:
     """Entities up to ``depth`` steps away, one row per joining fact.
 
     ``direction`` ``out`` follows facts whose subject is the near end, ``in``
@@ -203,40 +248,17 @@ def neighbours(
     allowed = relation_filter(kg, relations)
     seen = {start}
     frontier = [start]
-    rows: list[Result] = []
+    rows: list[Neighbour] = []
     for level in range(1, depth + 1):
-        reached: list[str] = []
+        reached: list[str] = []  # new at this level, in the order first reached
         for near in frontier:
-            candidates: list[Fact] = []
-            for f in kg.out_facts(near):
-                if direction in ("out", "both") or kg.relations[f.relation].symmetric:
-                    candidates.append(f)
-            for f in kg.in_facts(near):
-                if f.subject != near and (direction in ("in", "both") or kg.relations[f.relation].symmetric):
-                    candidates.append(f)
-            for f in sorted(candidates, key=fact_order):
-                if allowed is not None and f.relation not in allowed:
-                    continue
-                other, rel, way = reading(kg, f, near)
+            for f in _joining(kg, near, direction, allowed):
+                other, row = _neighbour(kg, f, near, direction, level)
                 if other in seen and other not in reached:
-                    continue
+                    continue  # nearer than this level: listed already
                 if other not in reached:
                     reached.append(other)
-                rows.append(
-                    {
-                        "entity": entity_record(kg, other),
-                        "relation": rel,
-                        # a symmetric fact goes both ways: it is shown the way that was asked for
-                        "direction": direction
-                        if direction != "both" and kg.relations[f.relation].symmetric
-                        else "out"
-                        if way == "forward"
-                        else "in",
-                        "fact": fact_record(kg, f),
-                        "depth": level,
-                        "from": entity_record(kg, near),
-                    }
-                )
+                rows.append(row)
         seen.update(reached)
         frontier = reached
         if not frontier:
@@ -244,7 +266,7 @@ def neighbours(
     return {"entity": entity_record(kg, start), "neighbours": rows}
 
 
-def relations(kg: KnowledgeGraph) -> Result:
+def relations(kg: KnowledgeGraph) -> RelationsAnswer:
     """The vocabulary in tree order, each with its fact counts (own and with sub-relations)."""
     own: dict[str, int] = {r: 0 for r in kg.relations}
     for f in kg.facts:
@@ -253,11 +275,11 @@ def relations(kg: KnowledgeGraph) -> Result:
     for r in kg.relations.values():
         parent = r.parent if r.parent in kg.relations else None
         children.setdefault(parent, []).append(r.id)
-    rows: list[Result] = []
+    rows: list[RelationRow] = []
 
     def walk(rid: str, depth: int) -> int:
         r = kg.relations[rid]
-        row: Result = {
+        row: RelationRow = {
             "id": r.id,
             "label": r.label,
             "polarity": r.polarity,
@@ -268,6 +290,7 @@ def relations(kg: KnowledgeGraph) -> Result:
             "description": r.description,
             "depth": depth,
             "count": own[rid],
+            "total": 0,  # below, once the sub-relations are counted
         }
         rows.append(row)
         total = own[rid] + sum(walk(c, depth + 1) for c in children.get(rid, []))
@@ -287,7 +310,7 @@ def facts(
     relation: Sequence[str] | str | None = None,
     source: str | None = None,
     entity: str | None = None,
-) -> Result:
+) -> FactsAnswer:
     """Facts matching every filter given (relation includes its sub-relations), in date order."""
     sid = kg.entity(subject).id if subject else None
     oid = kg.entity(object).id if object else None
@@ -316,16 +339,14 @@ def facts(
     return {"facts": [fact_record(kg, f) for f in sorted(chosen, key=fact_order)]}
 
 
-def entity(kg: KnowledgeGraph, name: str) -> Result:
+def entity(kg: KnowledgeGraph, name: str) -> EntityAnswer:
     """One entity in full (aliases, description) with every fact it takes part in."""
     e = kg.entity(name)
-    record = entity_record(kg, e.id)
-    record["aliases"] = list(e.aliases)
-    record["description"] = e.description
+    record: EntityDetail = {**entity_record(kg, e.id), "aliases": list(e.aliases), "description": e.description}
     return {"entity": record, "facts": [fact_record(kg, f) for f in sorted(kg.facts_of(e.id), key=fact_order)]}
 
 
-def stats(kg: KnowledgeGraph) -> Result:
+def stats(kg: KnowledgeGraph) -> StatsAnswer:
     """How much the dataset holds."""
     return {
         "entities": len(kg.entities),

@@ -4,25 +4,27 @@ An entity is ``{"id", "name", "type"}``. A fact is ``{"id", "subject",
 "relation", "object", "polarity", "date", "source", "quote"}`` with subject
 and object as entity objects, plus ``start``, ``end``, ``according_to``
 (an entity object or null) and ``qualifiers`` (an object).
+Their types are :class:`kgraph.answers.EntityRef` and :class:`kgraph.answers.FactRecord`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .answers import EntityRef, FactRecord
     from .knowledge import KnowledgeGraph
     from .model import Fact
 
 __all__ = ["entity_record", "fact_record"]
 
 
-def entity_record(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
+def entity_record(kg: KnowledgeGraph, entity_id: str) -> EntityRef:
     e = kg.entities[entity_id]
     return {"id": e.id, "name": e.name, "type": e.type}
 
 
-def fact_record(kg: KnowledgeGraph, f: Fact) -> dict[str, Any]:
+def fact_record(kg: KnowledgeGraph, f: Fact) -> FactRecord:
     return {
         "id": f.id,
         "subject": entity_record(kg, f.subject),
