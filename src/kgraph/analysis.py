@@ -40,9 +40,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from . import dates
+from .defaults import EXPLAIN_LIMIT, EXPLAIN_MAX_HOPS, RANK_BY, RANK_LIMIT, RANK_MEASURES
 from .errors import MissingDependency, UsageError
 from .knowledge import KnowledgeGraph
 from .model import Fact
@@ -52,6 +53,28 @@ from .records import entity_record, fact_record
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from .answers import (
+        AmbivalentAnswer,
+        BalanceAnswer,
+        Bloc,
+        BlocsAnswer,
+        BlocTie,
+        Chain,
+        ExplainAnswer,
+        FactReading,
+        FactRecord,
+        Hop,
+        RankAnswer,
+        Ranked,
+        StanceEvidence,
+        StanceOf,
+        TieRecord,
+        TimelineAnswer,
+        TimelineEvent,
+        Triad,
+        Window,
+    )
 
 __all__ = [
     "RANK_MEASURES",
@@ -66,16 +89,15 @@ __all__ = [
     "verdict",
 ]
 
-Result = dict[str, Any]
+_A = TypeVar("_A")  # an answer that may carry a window
 
-RANK_MEASURES = ("degree", "pagerank", "betweenness")
 CHAIN_COUNT_CAP = 100_000  # explain counts the chains it does not show up to this many
 
 
 # -- helpers --------------------------------------------------------------------
 
 
-def _facts(kg: KnowledgeGraph, facts: Iterable[Fact]) -> list[Result]:
+def _facts(kg: KnowledgeGraph, facts: Iterable[Fact]) -> list[FactRecord]:
     return [fact_record(kg, f) for f in sorted(facts, key=fact_order)]
 
 
@@ -83,12 +105,16 @@ def _name_key(kg: KnowledgeGraph, entity_id: str) -> tuple[str, str]:
     return kg.entities[entity_id].name.casefold(), entity_id
 
 
-def _windowed(kg: KnowledgeGraph, result: Result) -> Result:
-    """Add the ``window`` summary when ``kg`` was restricted to a time window."""
+def _windowed(kg: KnowledgeGraph, result: _A) -> _A:
+    """Add the ``window`` summary when ``kg`` was restricted to a time window.
+
+    ``result`` is one of the answers whose type has an optional ``window``
+    key (:class:`kgraph.answers.Window`).
+    """
     from .timefilter import WindowedGraph
 
     if isinstance(kg, WindowedGraph):  # not getattr: a lazily loaded graph would make all its facts
-        result["window"] = kg.window
+        cast("dict[str, Window]", result)["window"] = cast("Window", kg.window)
     return result
 
 
@@ -106,24 +132,25 @@ def verdict(supporting: int, opposing: int) -> str:
 # -- explain --------------------------------------------------------------------
 
 
-def _stance_of(kg: KnowledgeGraph, actor: str, target: str) -> Result:
-    """What ``actor`` did toward ``target``, as who-supports / who-opposes count it."""
-    pos = stances_toward(kg, target, 1).get(actor)
-    neg = stances_toward(kg, target, -1).get(actor)
-    out: Result = {}
-    for key, s in (("supports", pos), ("opposes", neg)):
-        evidence = list(s.evidence.values()) if s else []
-        out[key] = {
-            "count": len(evidence),
-            "direct": s.direct if s else 0,
-            "evidence": _facts(kg, evidence),
-            "via": _facts(kg, s.via.values()) if s else [],
-        }
-    out["verdict"] = verdict(out["supports"]["count"], out["opposes"]["count"])
-    return out
+def _side(kg: KnowledgeGraph, actor: str, target: str, polarity: int) -> StanceEvidence:
+    """The facts of ``polarity`` of ``actor`` toward ``target``, as who-supports / who-opposes count them."""
+    s = stances_toward(kg, target, polarity).get(actor)
+    evidence = list(s.evidence.values()) if s else []
+    return {
+        "count": len(evidence),
+        "direct": s.direct if s else 0,
+        "evidence": _facts(kg, evidence),
+        "via": _facts(kg, s.via.values()) if s else [],
+    }
 
 
-def _summary(kg: KnowledgeGraph, a: str, b: str, stance: Result) -> str:
+def _stance_of(kg: KnowledgeGraph, actor: str, target: str) -> StanceOf:
+    """What ``actor`` did toward ``target``: both sides, and the verdict."""
+    pos, neg = _side(kg, actor, target, 1), _side(kg, actor, target, -1)
+    return {"supports": pos, "opposes": neg, "verdict": verdict(pos["count"], neg["count"])}
+
+
+def _summary(kg: KnowledgeGraph, a: str, b: str, stance: StanceOf) -> str:
     """One line: the verdict and the evidence it rests on."""
     name_a, name_b = kg.entities[a].name, kg.entities[b].name
     s, o = stance["supports"], stance["opposes"]
@@ -134,7 +161,7 @@ def _summary(kg: KnowledgeGraph, a: str, b: str, stance: Result) -> str:
         "none": f"no cooperative or conflictual fact of {name_a} toward {name_b}",
     }[stance["verdict"]]
 
-    def part(x: Result, kind: str) -> str:
+    def part(x: StanceEvidence, kind: str) -> str:
         through = x["count"] - x["direct"]
         extra = f" ({x['direct']} direct, {through} through acts-for links)" if through else ""
         return f"{x['count']} {kind} fact{'s' * (x['count'] != 1)}{extra}"
@@ -142,7 +169,9 @@ def _summary(kg: KnowledgeGraph, a: str, b: str, stance: Result) -> str:
     return f"{head}: {part(s, 'cooperative')}, {part(o, 'conflictual')}"
 
 
-def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, limit: int = 50) -> Result:
+def explain(
+    kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = EXPLAIN_MAX_HOPS, limit: int = EXPLAIN_LIMIT
+) -> ExplainAnswer:
     """Why the data relates ``source`` to ``target``: a verdict and every chain of facts linking them.
 
     ``verdict`` is the net stance of source toward target — ``supports``,
@@ -188,54 +217,53 @@ def explain(kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = 3, 
     total = len(node_paths)
     if truncated:
         total = sum(1 for _ in itertools.islice(nx.all_simple_paths(g, a, b, cutoff=max_hops), CHAIN_COUNT_CAP))
-    chains = []
-    for p in node_paths:
-        hops = []
-        for u, v in itertools.pairwise(p):
-            facts = []
-            for f in facts_between(kg, u, v):
-                _, rel, direction = reading(kg, f, u)
-                facts.append(
-                    {
-                        "relation": rel,
-                        "direction": direction,
-                        "acts_for": kg.relations[f.relation].acts_for,
-                        "fact": fact_record(kg, f),
-                    }
-                )
-            hops.append(
-                {
-                    "from": entity_record(kg, u),
-                    "to": entity_record(kg, v),
-                    "acts_for": any(x["acts_for"] for x in facts),
-                    "facts": facts,
-                }
-            )
-        chains.append(
-            {
-                "length": len(hops),
-                "entities": [entity_record(kg, n) for n in p],
-                "acts_for": any(h["acts_for"] for h in hops),
-                "hops": hops,
-            }
-        )
+    chains = [_chain(kg, p) for p in node_paths]
     stance = _stance_of(kg, a, b)
     reverse = _stance_of(kg, b, a)
-    return _windowed(
-        kg,
-        {
-            "from": entity_record(kg, a),
-            "to": entity_record(kg, b),
-            "verdict": stance["verdict"],
-            "summary": _summary(kg, a, b, stance),
-            "stance": {"supports": stance["supports"], "opposes": stance["opposes"]},
-            "reverse": reverse,
-            "max_hops": max_hops,
-            "chains": chains,
-            "total_chains": total,
-            "truncated": truncated,
-        },
-    )
+    answer: ExplainAnswer = {
+        "from": entity_record(kg, a),
+        "to": entity_record(kg, b),
+        "verdict": stance["verdict"],
+        "summary": _summary(kg, a, b, stance),
+        "stance": {"supports": stance["supports"], "opposes": stance["opposes"]},
+        "reverse": reverse,
+        "max_hops": max_hops,
+        "chains": chains,
+        "total_chains": total,
+        "truncated": truncated,
+    }
+    return _windowed(kg, answer)
+
+
+def _reading(kg: KnowledgeGraph, f: Fact, start: str) -> FactReading:
+    _, rel, direction = reading(kg, f, start)
+    return {
+        "relation": rel,
+        "direction": direction,
+        "acts_for": kg.relations[f.relation].acts_for,
+        "fact": fact_record(kg, f),
+    }
+
+
+def _chain(kg: KnowledgeGraph, p: list[str]) -> Chain:
+    """One chain of explain: the hops along the entities ``p``, each with every fact joining its two ends."""
+    hops: list[Hop] = []
+    for u, v in itertools.pairwise(p):
+        facts = [_reading(kg, f, u) for f in facts_between(kg, u, v)]
+        hops.append(
+            {
+                "from": entity_record(kg, u),
+                "to": entity_record(kg, v),
+                "acts_for": any(x["acts_for"] for x in facts),
+                "facts": facts,
+            }
+        )
+    return {
+        "length": len(hops),
+        "entities": [entity_record(kg, n) for n in p],
+        "acts_for": any(h["acts_for"] for h in hops),
+        "hops": hops,
+    }
 
 
 # -- timeline ---------------------------------------------------------------------
@@ -249,7 +277,7 @@ def _precision(f: Fact) -> str | None:
     return None
 
 
-def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = False) -> Result:
+def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = False) -> TimelineAnswer:
     """The entity's facts in date order, as dated; undated facts last, marked ``dated: false``.
 
     Facts sort by their first possible day (a ``start`` for intervals); at
@@ -266,7 +294,7 @@ def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = Fals
     if with_representatives:
         for rep in represented_by(kg, e.id):
             members.setdefault(rep.subject, rep)
-    rows: dict[str, Result] = {}
+    rows: dict[str, TimelineEvent] = {}
     order: list[Fact] = []
     for member, link in members.items():
         for f in kg.facts_of(member):
@@ -288,14 +316,12 @@ def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = Fals
             }
             order.append(f)
     events = [rows[f.id] for f in sorted(order, key=fact_order)]
-    return _windowed(
-        kg,
-        {
-            "entity": entity_record(kg, e.id),
-            "events": events,
-            "undated": sum(1 for r in events if not r["dated"]),
-        },
-    )
+    answer: TimelineAnswer = {
+        "entity": entity_record(kg, e.id),
+        "events": events,
+        "undated": sum(1 for r in events if not r["dated"]),
+    }
+    return _windowed(kg, answer)
 
 
 # -- the signed network --------------------------------------------------------------
@@ -366,7 +392,7 @@ def signed_ties(kg: KnowledgeGraph, *, fold: bool = True) -> dict[tuple[str, str
     return dict(sorted(ties.items()))
 
 
-def _tie_record(kg: KnowledgeGraph, t: Tie) -> Result:
+def _tie_record(kg: KnowledgeGraph, t: Tie) -> TieRecord:
     return {
         "entities": [entity_record(kg, t.a), entity_record(kg, t.b)],
         "sign": t.sign,
@@ -387,7 +413,7 @@ def _signed_graph(kg: KnowledgeGraph, ties: dict[tuple[str, str], Tie]) -> nx.Gr
     return g
 
 
-def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: float = 1.0) -> Result:
+def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: float = 1.0) -> BlocsAnswer:
     """Groups of actors held together by cooperative ties and separated by conflictual ones.
 
     The blocs are the Louvain communities (:func:`networkx.community.louvain_communities`,
@@ -422,18 +448,19 @@ def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: f
             bloc_of[n] = i
     part_of = {n: i for i, c in enumerate(parts) for n in c}
 
-    def where(t: Tie) -> Result:
-        return {"blocs": [bloc_of[t.a], bloc_of[t.b]]}
+    def placed(t: Tie) -> BlocTie:
+        return {**_tie_record(kg, t), "blocs": [bloc_of[t.a], bloc_of[t.b]]}
 
-    between, frustrated = [], []
+    between: list[BlocTie] = []
+    frustrated: list[BlocTie] = []
     for t in ties.values():
         same = part_of[t.a] == part_of[t.b]
         if not same and t.sign < 0:
-            between.append({**_tie_record(kg, t), **where(t)})
+            between.append(placed(t))
         if (same and t.sign <= 0) or (not same and t.sign >= 0):
-            frustrated.append({**_tie_record(kg, t), **where(t)})
+            frustrated.append(placed(t))
     modularity = nx.community.modularity(coop, parts, weight="weight") if coop.number_of_edges() else None
-    bloc_rows = []
+    bloc_rows: list[Bloc] = []
     for i, c in enumerate(groups, start=1):
         inside = [t for t in ties.values() if t.a in c and t.b in c]
         bloc_rows.append(
@@ -444,24 +471,22 @@ def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: f
                 "facts": _facts(kg, [f for t in inside if t.sign > 0 for f in t.positive.values()]),
             }
         )
-    return _windowed(
-        kg,
-        {
-            "fold": fold,
-            "method": "louvain",
-            "seed": seed,
-            "blocs": bloc_rows,
-            "unaligned": [entity_record(kg, n) for n in loners],
-            "between": between,
-            "frustrated": frustrated,
-            "ties": len(ties),
-            "modularity": None if modularity is None else round(modularity, 4),
-            "consistency": round(1 - len(frustrated) / len(ties), 4) if ties else None,
-        },
-    )
+    answer: BlocsAnswer = {
+        "fold": fold,
+        "method": "louvain",
+        "seed": seed,
+        "blocs": bloc_rows,
+        "unaligned": [entity_record(kg, n) for n in loners],
+        "between": between,
+        "frustrated": frustrated,
+        "ties": len(ties),
+        "modularity": None if modularity is None else round(modularity, 4),
+        "consistency": round(1 - len(frustrated) / len(ties), 4) if ties else None,
+    }
+    return _windowed(kg, answer)
 
 
-def balance(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
+def balance(kg: KnowledgeGraph, *, fold: bool = True) -> BalanceAnswer:
     """Structural balance: the triads of signed ties, which ones do not balance, and the share that do.
 
     A triad is three actors pairwise joined by signed ties; it is balanced
@@ -479,7 +504,8 @@ def balance(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
     g = _signed_graph(kg, ties)
     signed = g.edge_subgraph([(a, b) for (a, b), t in ties.items() if t.sign != 0])
     order = {n: i for i, n in enumerate(g.nodes)}
-    balanced_rows, unbalanced_rows = [], []
+    balanced_rows: list[Triad] = []
+    unbalanced_rows: list[Triad] = []
     for clique in nx.enumerate_all_cliques(signed):
         if len(clique) < 3:
             continue
@@ -490,29 +516,27 @@ def balance(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
         triad_ties = [ties[(min(p), max(p))] for p in pairs]
         signs = [t.sign for t in triad_ties]
         product = signs[0] * signs[1] * signs[2]
-        row: Result = {"entities": [entity_record(kg, n) for n in trio], "signs": signs}
+        row: Triad = {"entities": [entity_record(kg, n) for n in trio], "signs": signs}
         if product > 0:
             balanced_rows.append(row)
         else:
             row["ties"] = [_tie_record(kg, t) for t in triad_ties]
             unbalanced_rows.append(row)
     total = len(balanced_rows) + len(unbalanced_rows)
-    return _windowed(
-        kg,
-        {
-            "fold": fold,
-            "triads": total,
-            "balanced_count": len(balanced_rows),
-            "unbalanced_count": len(unbalanced_rows),
-            "share_balanced": round(len(balanced_rows) / total, 4) if total else None,
-            "unbalanced": unbalanced_rows,
-            "balanced": balanced_rows,
-            "unsigned": [_tie_record(kg, t) for t in ties.values() if t.sign == 0],
-        },
-    )
+    answer: BalanceAnswer = {
+        "fold": fold,
+        "triads": total,
+        "balanced_count": len(balanced_rows),
+        "unbalanced_count": len(unbalanced_rows),
+        "share_balanced": round(len(balanced_rows) / total, 4) if total else None,
+        "unbalanced": unbalanced_rows,
+        "balanced": balanced_rows,
+        "unsigned": [_tie_record(kg, t) for t in ties.values() if t.sign == 0],
+    }
+    return _windowed(kg, answer)
 
 
-def ambivalent(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
+def ambivalent(kg: KnowledgeGraph, *, fold: bool = True) -> AmbivalentAnswer:
     """Pairs tied by both cooperative and conflictual facts, with both sides of the evidence.
 
     Most evenly split first (the smaller side's count, then the total).
@@ -527,13 +551,8 @@ def ambivalent(kg: KnowledgeGraph, *, fold: bool = True) -> Result:
             _name_key(kg, t.b),
         )
     )
-    return _windowed(
-        kg,
-        {
-            "fold": fold,
-            "pairs": [{**_tie_record(kg, t), "net": t.net} for t in ties],
-        },
-    )
+    answer: AmbivalentAnswer = {"fold": fold, "pairs": [{**_tie_record(kg, t), "net": t.net} for t in ties]}
+    return _windowed(kg, answer)
 
 
 def _polarity(value: int | str | None) -> int | None:
@@ -577,12 +596,12 @@ def _pagerank(g: nx.DiGraph) -> dict[str, float]:
 def rank(
     kg: KnowledgeGraph,
     *,
-    by: str = "pagerank",
+    by: str = RANK_BY,
     polarity: int | str | None = None,
     fold: bool = False,
-    limit: int | None = 10,
+    limit: int | None = RANK_LIMIT,
     types: Sequence[str] | None = None,
-) -> Result:
+) -> RankAnswer:
     """The most central entities by ``degree``, ``pagerank`` or ``betweenness``.
 
     The graph is every fact (or only those of ``polarity``: ``+``/1
@@ -647,23 +666,16 @@ def rank(
     total = len(ranked)
     if limit is not None:
         ranked = ranked[:limit]
-    return _windowed(
-        kg,
+    results: list[Ranked] = [
         {
-            "by": by,
-            "polarity": sign,
-            "fold": fold,
-            "results": [
-                {
-                    "rank": i,
-                    "entity": entity_record(kg, n),
-                    "score": round(scores[n], 6),
-                    "degree": multi.degree(n),
-                    "neighbours": len(set(multi.neighbors(n))),
-                    "facts": _facts(kg, evidence.get(n, {}).values()),
-                }
-                for i, n in enumerate(ranked, start=1)
-            ],
-            "total": total,
-        },
-    )
+            "rank": i,
+            "entity": entity_record(kg, n),
+            "score": round(scores[n], 6),
+            "degree": multi.degree(n),
+            "neighbours": len(set(multi.neighbors(n))),
+            "facts": _facts(kg, evidence.get(n, {}).values()),
+        }
+        for i, n in enumerate(ranked, start=1)
+    ]
+    answer: RankAnswer = {"by": by, "polarity": sign, "fold": fold, "results": results, "total": total}
+    return _windowed(kg, answer)

@@ -145,9 +145,7 @@ class Path(TypedDict):
     steps: list[PathStep]
 
 
-PathsAnswer = TypedDict(
-    "PathsAnswer", {"from": EntityRef, "to": EntityRef, "paths": list[Path], "truncated": bool}
-)
+PathsAnswer = TypedDict("PathsAnswer", {"from": EntityRef, "to": EntityRef, "paths": list[Path], "truncated": bool})
 """:func:`kgraph.paths`."""
 
 Neighbour = TypedDict(

@@ -60,6 +60,7 @@ __all__ = [
     "who_supports",
 ]
 
+
 def fact_order(f: Fact) -> tuple[object, ...]:
     """Sort key of facts: by date (an interval by its start, else its end), undated last, then by place."""
     return (dates.sort_key(f.date or f.start or f.end), f.source, f.line, f.id)
@@ -178,7 +179,8 @@ def paths(
         if max_hops is not None:
             node_paths = [p for p in node_paths if len(p) - 1 <= max_hops]
     if not node_paths:
-        within = f" within {max_hops if max_hops is not None else PATH_ALL_MAX_HOPS} hops" if (all_paths or max_hops) else ""
+        hops = max_hops if max_hops is not None else PATH_ALL_MAX_HOPS
+        within = f" within {hops} hops" if (all_paths or max_hops) else ""
         only = f" using {', '.join(relations or [])}" if relations else ""
         raise NoPath(f"no path from {a!r} to {b!r}{within}{only}")
     found: list[Path] = []

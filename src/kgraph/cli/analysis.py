@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from .. import analysis
-from .. import analysis_views as _views  # noqa: F401  (registers the table/csv views)
 from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, UntilOpt, command, load_graph, output
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -14,7 +14,7 @@ import typer
 
 from .. import __version__
 from ..errors import ExitCode, KGraphError
-from ..render import Format, choose_format, emit
+from ..tables import Format, choose_format, emit
 
 __all__ = [
     "AsOfOpt",
@@ -162,8 +162,9 @@ def _in_window(kg: Any, as_of: str | None, since: str | None, until: str | None)
     return kg
 
 
-def output(result: dict[str, Any], fmt: Format | None, view: str) -> None:
-    emit(result, choose_format(fmt), view)
+def output(answer: Mapping[str, object], fmt: Format | None, table: str) -> None:
+    """Write ``answer`` in ``fmt`` (else the default for stdout); ``table`` names its table in kgraph.tables."""
+    emit(answer, choose_format(fmt), table)
 
 
 def _err(message: str) -> None:

@@ -10,12 +10,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
-from ..render import View, register_view
+if TYPE_CHECKING:
+    from ..answers import CacheClearAnswer, CacheInfoAnswer
+
 from .app import DataOpt, FormatOpt, _errors, app, output, state
 
 __all__ = ["cache_app", "load_progress"]
@@ -40,7 +41,8 @@ def info(data: DataOpt = None, fmt: FormatOpt = None) -> None:
         from .. import cache
         from ..loader import data_dir
 
-        output(cache.info(data_dir(data if data is not None else state.data)), fmt, "cache-info")
+        answer = cast("CacheInfoAnswer", cache.info(data_dir(data if data is not None else state.data)))
+        output(answer, fmt, "cache-info")
 
 
 @cache_app.command("clear")
@@ -50,36 +52,8 @@ def clear(fmt: FormatOpt = None) -> None:
         from .. import cache
 
         removed = cache.clear()
-        output({"directory": str(cache.cache_dir()), "removed": [str(p) for p in removed]}, fmt, "cache-clear")
-
-
-@register_view("cache-info")
-def _info_view(result: dict[str, Any]) -> View:
-    ds = result.get("dataset")
-    n = len(result["entries"])
-    caption = f"{n} entr{'y' if n == 1 else 'ies'}, {result['bytes'] / 1e6:.1f} MB"
-    if ds is not None:
-        state_ = "current" if ds["fresh"] else ("stale (will be rebuilt)" if ds["cached"] else "not cached")
-        caption += f"; {ds['data_dir']}: {state_}"
-    rows = [{**e, "megabytes": f"{e['bytes'] / 1e6:.1f}", "name": Path(e["file"]).name} for e in result["entries"]]
-    return View(
-        title=f"kgraph cache in {result['directory']}",
-        csv_columns=["file", "data_dir", "facts", "entities", "sources", "bytes", "created", "kgraph"],
-        table_columns=[("data_dir", "data folder"), ("facts", "facts"), ("megabytes", "MB"), ("created", "written")],
-        rows=rows,
-        caption=caption,
-    )
-
-
-@register_view("cache-clear")
-def _clear_view(result: dict[str, Any]) -> View:
-    n = len(result["removed"])
-    return View(
-        title=f"kgraph cache clear: {n} entr{'y' if n == 1 else 'ies'} removed from {result['directory']}",
-        csv_columns=["file"],
-        table_columns=[("name", "removed")],
-        rows=[{"file": f, "name": Path(f).name} for f in result["removed"]],
-    )
+        cleared: CacheClearAnswer = {"directory": str(cache.cache_dir()), "removed": [str(p) for p in removed]}
+        output(cleared, fmt, "cache-clear")
 
 
 class _Bar:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from .. import query
 from ..errors import DataError
-from ..render import Format, choose_format, emit
+from ..tables import Format, choose_format, emit
+
+if TYPE_CHECKING:
+    from ..answers import ValidateAnswer
+
 from .app import AsOfOpt, DataOpt, FormatOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph, output, state
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
@@ -168,7 +172,7 @@ def validate(
     from ..loader import check
 
     _, report = check(data if data is not None else state.data)
-    result = report.to_dict()
+    result = cast("ValidateAnswer", report.to_dict())  # Problem.to_dict gives a ProblemRecord
     chosen = choose_format(fmt)
     if chosen is Format.table:
         for p in report.errors + report.warnings:

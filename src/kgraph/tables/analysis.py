@@ -1,62 +1,40 @@
 """Table and CSV forms of the analysis answers (explain, timeline, blocs, balance, ambivalent, rank).
 
-Each view flattens one result of :mod:`kgraph.analysis` into rows, one per
+Each function flattens one answer of :mod:`kgraph.analysis` into rows, one per
 fact of evidence where there is evidence, so the table can be read against
 the article and the CSV loaded into a spreadsheet. CSV rows carry ids; the
-table shows names. JSON output is the result itself (see :mod:`kgraph.render`).
+table shows names. JSON output is the answer itself (see :mod:`kgraph.tables`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .render import View, register_view
+from .cells import FACT_CSV, caption, fact_cells, window_note
+from .table import Row, Table
 
-__all__: list[str] = []
+if TYPE_CHECKING:
+    from ..answers import (
+        AmbivalentAnswer,
+        BalanceAnswer,
+        BlocsAnswer,
+        ExplainAnswer,
+        FactRecord,
+        RankAnswer,
+        TieRecord,
+        TimelineAnswer,
+    )
 
-Row = dict[str, Any]
+__all__ = ["ambivalent_table", "balance_table", "blocs_table", "explain_table", "rank_table", "timeline_table"]
 
 _SIGN = {1: "+", -1: "−", 0: "±"}
 
-_FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "quote"]
+
+def _fact(f: FactRecord) -> Row:
+    return fact_cells(f, undated="undated")
 
 
-def _when(f: Row) -> str:
-    if f.get("date"):
-        return str(f["date"])
-    if f.get("start") or f.get("end"):
-        return f"{f.get('start') or '..'}/{f.get('end') or '..'}"
-    return "undated"
-
-
-def _fact(f: Row) -> Row:
-    return {
-        "fact_id": f["id"],
-        "subject": f["subject"]["id"],
-        "relation": f["relation"],
-        "object": f["object"]["id"],
-        "polarity": f["polarity"],
-        "date": _when(f),
-        "source": f["source"],
-        "quote": f["quote"],
-        "statement": f"{f['subject']['name']} {f['relation']} {f['object']['name']}",
-    }
-
-
-def _window_note(result: Row) -> str | None:
-    w = result.get("window")
-    if not w:
-        return None
-    bounds = ", ".join(f"{k.replace('_', ' ')} {w[k]}" for k in ("as_of", "since", "until") if w.get(k))
-    return f"time window ({bounds}): {w['kept']} facts kept, {w['undated']} of them undated"
-
-
-def _caption(*parts: str | None) -> str | None:
-    text = "; ".join(p for p in parts if p)
-    return text or None
-
-
-def _pair(t: Row) -> str:
+def _pair(t: TieRecord) -> str:
     a, b = t["entities"]
     return f"{a['name']} — {b['name']}"
 
@@ -64,21 +42,21 @@ def _pair(t: Row) -> str:
 # -- explain ------------------------------------------------------------------
 
 
-@register_view("explain")
-def _explain_view(result: Row) -> View:
+def explain_table(result: ExplainAnswer) -> Table:
+    """The evidence of the verdict, then each chain hop by hop; each fact quoted once."""
     a, b = result["from"], result["to"]
     ends = {a["id"], b["id"]}
     rows: list[Row] = []
     quoted: set[str] = set()  # the table quotes each fact once; CSV rows keep every quote
 
-    def shown(f: Row) -> str:
+    def shown(f: FactRecord) -> str:
         if f["id"] in quoted:
             return "(quoted above)"
         quoted.add(f["id"])
         return str(f["quote"])
 
-    for key, sign in (("supports", "+"), ("opposes", "−")):
-        for f in result["stance"][key]["evidence"]:
+    for side, sign in ((result["stance"]["supports"], "+"), (result["stance"]["opposes"], "−")):
+        for f in side["evidence"]:
             direct = {f["subject"]["id"], f["object"]["id"]} == ends
             rows.append(
                 {
@@ -131,17 +109,17 @@ def _explain_view(result: Row) -> View:
         f"(Reverse, {b['name']} toward {a['name']}: {rev['verdict']}.)"
     )
     more = f", {result['total_chains']} in all (raise --limit)" if result["truncated"] else ""
-    return View(
+    return Table(
         title=title,
-        csv_columns=["part", "chain", "hop", "from", "to", "direction", "reads", "acts_for", *_FACT_CSV],
+        csv_columns=["part", "chain", "hop", "from", "to", "direction", "reads", "acts_for", *FACT_CSV],
         table_columns=columns,
         rows=rows,
         group_key="part",
-        caption=_caption(
+        caption=caption(
             f"chains of up to {result['max_hops']} facts{more}",
             f"source: {sources[0]}" if len(sources) == 1 else None,
             "acts-for: a leader or envoy counts for whom they act for",
-            _window_note(result),
+            window_note(result.get("window")),
         ),
     )
 
@@ -149,11 +127,11 @@ def _explain_view(result: Row) -> View:
 # -- timeline -----------------------------------------------------------------
 
 
-@register_view("timeline")
-def _timeline_view(result: Row) -> View:
-    rows = []
+def timeline_table(result: TimelineAnswer) -> Table:
+    """One row per event, in date order."""
+    rows: list[Row] = []
     for r in result["events"]:
-        via = r.get("via")
+        via = r["via"]
         rows.append(
             {
                 "when": r["when"] or "undated",
@@ -168,13 +146,14 @@ def _timeline_view(result: Row) -> View:
             }
         )
     e = result["entity"]
-    return View(
+    return Table(
         title=f"Timeline of {e['name']} ({len(rows)} facts, {result['undated']} undated)",
-        csv_columns=["when", "precision", "entity", "direction", "reads", "other", "via", *_FACT_CSV],
+        csv_columns=["when", "precision", "entity", "direction", "reads", "other", "via", *FACT_CSV],
         table_columns=[("when", "when"), ("statement", "fact"), ("quote", "quote"), ("source", "source")],
         rows=rows,
-        caption=_caption(
-            "dates as curated; an imprecise date sorts before precise ones of the same period", _window_note(result)
+        caption=caption(
+            "dates as curated; an imprecise date sorts before precise ones of the same period",
+            window_note(result.get("window")),
         ),
     )
 
@@ -182,10 +161,11 @@ def _timeline_view(result: Row) -> View:
 # -- signed network -----------------------------------------------------------
 
 
-def _tie_rows(t: Row, part: str, extra: Row | None = None) -> list[Row]:
-    rows = []
-    for side, key in (("+", "cooperative"), ("−", "conflictual")):
-        for f in t[key]:
+def _tie_rows(t: TieRecord, part: str, extra: Row | None = None) -> list[Row]:
+    """One row per fact of a tie, cooperative ones first."""
+    rows: list[Row] = []
+    for side, facts in (("+", t["cooperative"]), ("−", t["conflictual"])):
+        for f in facts:
             rows.append(
                 {
                     "part": part,
@@ -207,8 +187,8 @@ def _bloc_name(i: int | None) -> str:
     return "unaligned" if i is None else f"bloc {i}"
 
 
-@register_view("blocs")
-def _blocs_view(result: Row) -> View:
+def blocs_table(result: BlocsAnswer) -> Table:
+    """Each bloc's members, then the conflicts between blocs and the ties against the split."""
     rows: list[Row] = []
     for b in result["blocs"]:
         rows.append(
@@ -243,28 +223,28 @@ def _blocs_view(result: Row) -> View:
     for t in result["frustrated"]:
         rows.extend(_tie_rows(t, "against the split", {"kind": "frustrated"}))
     n_ties, bad = result["ties"], len(result["frustrated"])
-    return View(
+    return Table(
         title=f"Blocs: {len(result['blocs'])} blocs, {len(result['unaligned'])} unaligned actors",
-        csv_columns=["kind", "bloc", "a", "b", "sign", "side", *_FACT_CSV],
+        csv_columns=["kind", "bloc", "a", "b", "sign", "side", *FACT_CSV],
         table_columns=[("part", "part"), ("pair", "who"), ("side", "±"), ("statement", "evidence"), ("date", "date")],
         rows=rows,
         group_key="group",
-        caption=_caption(
+        caption=caption(
             f"modularity {result['modularity']}; consistency {result['consistency']} "
             f"({n_ties - bad} of {n_ties} signed ties agree with the split)",
             "quotes: --format csv or json",
             "persons folded into whom they act for" if result["fold"] else None,
-            _window_note(result),
+            window_note(result.get("window")),
         ),
     )
 
 
-@register_view("balance")
-def _balance_view(result: Row) -> View:
+def balance_table(result: BalanceAnswer) -> Table:
+    """Each unbalanced triad with its ties' facts, then the balanced triads and the unsigned ties."""
     rows: list[Row] = []
     for n, tri in enumerate(result["unbalanced"], start=1):
         names = " · ".join(e["name"] for e in tri["entities"])
-        for t in tri["ties"]:
+        for t in tri.get("ties", []):
             rows.extend(_tie_rows(t, f"unbalanced {n}: {names}", {"kind": "unbalanced", "triad": n}))
     for tri in result["balanced"]:
         names = " · ".join(e["name"] for e in tri["entities"])
@@ -282,12 +262,12 @@ def _balance_view(result: Row) -> View:
         rows.extend(_tie_rows(t, "unsigned tie (not counted)", {"kind": "unsigned"}))
     share = result["share_balanced"]
     pct = "no triads" if share is None else f"{share:.0%} balanced"
-    return View(
+    return Table(
         title=(
             f"Structural balance: {result['balanced_count']} of {result['triads']} triads balanced ({pct}), "
             f"{result['unbalanced_count']} unbalanced"
         ),
-        csv_columns=["kind", "triad", "a", "b", "sign", "side", *_FACT_CSV],
+        csv_columns=["kind", "triad", "a", "b", "sign", "side", *FACT_CSV],
         table_columns=[
             ("part", "triad"),
             ("pair", "tie"),
@@ -298,22 +278,22 @@ def _balance_view(result: Row) -> View:
         ],
         rows=rows,
         group_key="group",
-        caption=_caption(
+        caption=caption(
             "a triad balances when the product of its three signs is +",
             "persons folded into whom they act for" if result["fold"] else None,
-            _window_note(result),
+            window_note(result.get("window")),
         ),
     )
 
 
-@register_view("ambivalent")
-def _ambivalent_view(result: Row) -> View:
+def ambivalent_table(result: AmbivalentAnswer) -> Table:
+    """Both sides of each ambivalent pair."""
     rows: list[Row] = []
     for t in result["pairs"]:
         rows.extend(_tie_rows(t, _pair(t), {"net": t["net"]}))
-    return View(
+    return Table(
         title=f"Ambivalent pairs: {len(result['pairs'])} tied by both cooperative and conflictual facts",
-        csv_columns=["a", "b", "net", "side", *_FACT_CSV],
+        csv_columns=["a", "b", "net", "side", *FACT_CSV],
         table_columns=[
             ("part", "pair"),
             ("side", "±"),
@@ -323,13 +303,15 @@ def _ambivalent_view(result: Row) -> View:
         ],
         rows=rows,
         group_key="part",
-        caption=_caption("persons folded into whom they act for" if result["fold"] else None, _window_note(result)),
+        caption=caption(
+            "persons folded into whom they act for" if result["fold"] else None, window_note(result.get("window"))
+        ),
     )
 
 
-@register_view("rank")
-def _rank_view(result: Row) -> View:
-    rows = [
+def rank_table(result: RankAnswer) -> Table:
+    """The top entities with their scores (their facts: in JSON)."""
+    rows: list[Row] = [
         {
             "rank": r["rank"],
             "entity": r["entity"]["id"],
@@ -341,9 +323,14 @@ def _rank_view(result: Row) -> View:
         }
         for r in result["results"]
     ]
-    kinds = {None: "all facts", 1: "cooperative facts", -1: "conflictual facts", 0: "structural facts"}
+    kinds: dict[int | None, str] = {
+        None: "all facts",
+        1: "cooperative facts",
+        -1: "conflictual facts",
+        0: "structural facts",
+    }
     pol = kinds[result["polarity"]]
-    return View(
+    return Table(
         title=f"Most central by {result['by']} ({pol}; top {len(rows)} of {result['total']})",
         csv_columns=["rank", "entity", "type", "score", "degree", "neighbours"],
         table_columns=[
@@ -355,9 +342,9 @@ def _rank_view(result: Row) -> View:
             ("neighbours", "neighbours"),
         ],
         rows=rows,
-        caption=_caption(
+        caption=caption(
             "evidence: the facts of each entity, in --format json",
             "persons folded into whom they act for" if result["fold"] else None,
-            _window_note(result),
+            window_note(result.get("window")),
         ),
     )

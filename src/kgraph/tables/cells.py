@@ -1,0 +1,70 @@
+"""Row cells shared by every table: one way to flatten a fact, and the captions' common parts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .table import Row
+
+if TYPE_CHECKING:
+    from ..answers import EntityRef, FactRecord, Window
+
+__all__ = ["FACT_CSV", "caption", "fact_cells", "name", "statement", "when", "window_note"]
+
+# the columns of a fact in CSV, where a table lists facts
+FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "quote"]
+
+
+def name(e: EntityRef | None) -> str:
+    return "" if e is None else str(e["name"])
+
+
+def statement(f: FactRecord) -> str:
+    """``Subject relation Object``, by name."""
+    return f"{name(f['subject'])} {f['relation']} {name(f['object'])}"
+
+
+def when(f: FactRecord, undated: str | None = None) -> str | None:
+    """The fact's date as curated; an interval as ``start/end`` (``..`` for an open end); else ``undated``."""
+    if f["date"]:
+        return f["date"]
+    if f["start"] or f["end"]:
+        return f"{f['start'] or '..'}/{f['end'] or '..'}"
+    return undated
+
+
+def fact_cells(f: FactRecord, undated: str | None = None) -> Row:
+    """A fact as row cells: ids for CSV, names for the terminal (``statement``), ``undated`` for no date."""
+    according_to = f["according_to"]
+    return {
+        "fact_id": f["id"],
+        "subject": f["subject"]["id"],
+        "subject_name": name(f["subject"]),
+        "relation": f["relation"],
+        "object": f["object"]["id"],
+        "object_name": name(f["object"]),
+        "polarity": f["polarity"],
+        "date": when(f, undated),
+        "source": f["source"],
+        "quote": f["quote"],
+        "according_to": according_to["id"] if according_to else None,
+        "statement": statement(f),
+    }
+
+
+def window_note(w: Window | None) -> str | None:
+    """What a time window kept, for a caption; None without a window."""
+    if not w:
+        return None
+    bounds = ", ".join(
+        f"{k.replace('_', ' ')} {v}"
+        for k, v in (("as_of", w["as_of"]), ("since", w["since"]), ("until", w["until"]))
+        if v
+    )
+    return f"time window ({bounds}): {w['kept']} facts kept, {w['undated']} of them undated"
+
+
+def caption(*parts: str | None) -> str | None:
+    """The parts given, joined by ``; ``; None when there is none."""
+    text = "; ".join(p for p in parts if p)
+    return text or None

@@ -1,0 +1,276 @@
+"""Tables of the core query answers: who-supports, who-opposes, path, neighbours, relations, facts, entity, stats,
+validate.
+
+Each function flattens one answer of :mod:`kgraph.query` into rows, one per
+fact of evidence, step or neighbour, so the table can be read against the
+article and the CSV loaded into a spreadsheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .cells import fact_cells, statement
+from .table import Row, Table
+
+if TYPE_CHECKING:
+    from ..answers import (
+        EntityAnswer,
+        FactRecord,
+        FactsAnswer,
+        NeighboursAnswer,
+        PathsAnswer,
+        RelationsAnswer,
+        StanceAnswer,
+        StatsAnswer,
+        ValidateAnswer,
+    )
+
+__all__ = [
+    "entity_table",
+    "facts_table",
+    "neighbours_table",
+    "path_table",
+    "relations_table",
+    "stance_table",
+    "stats_table",
+    "validate_table",
+]
+
+_STANCE_CSV = [
+    "rank",
+    "entity",
+    "entity_name",
+    "score",
+    "fact_id",
+    "subject",
+    "relation",
+    "object",
+    "date",
+    "source",
+    "quote",
+    "according_to",
+    "via",
+]
+
+
+def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
+    """The table of who-supports (``title`` "Who supports") or who-opposes: one row per fact of evidence."""
+
+    def table(answer: StanceAnswer) -> Table:
+        rows: list[Row] = []
+        for rank, r in enumerate(answer["results"], start=1):
+            links = {f["id"]: statement(f) for f in r["via"]}
+            for f in r["evidence"]:
+                via = [links[i] for i in f["via"] if i in links]
+                cells = fact_cells(f)
+                if via:
+                    cells["statement"] += f" (via {'; '.join(via)})"
+                rows.append(
+                    {
+                        "rank": rank,
+                        "entity": r["entity"]["id"],
+                        "entity_name": r["entity"]["name"],
+                        "score": r["score"],
+                        "via": via,
+                        "_group_cells": ("rank", "entity_name", "score"),
+                        **cells,
+                    }
+                )
+        return Table(
+            title=f"{title} {answer['target']['name']}",
+            csv_columns=_STANCE_CSV,
+            table_columns=[
+                ("rank", "#"),
+                ("entity_name", "entity"),
+                ("score", "score"),
+                ("statement", "evidence"),
+                ("date", "date"),
+                ("quote", "quote"),
+            ],
+            rows=rows,
+            group_key="entity",
+            caption="score: facts of evidence; (via A leads B): the acts-for link that makes the fact count",
+        )
+
+    return table
+
+
+def path_table(answer: PathsAnswer) -> Table:
+    """One row per step of each path."""
+    rows: list[Row] = []
+    for n, p in enumerate(answer["paths"], start=1):
+        for i, s in enumerate(p["steps"], start=1):
+            rows.append(
+                {
+                    "path": n,
+                    "step": i,
+                    "direction": s["direction"],
+                    "arrow": "→" if s["direction"] == "forward" else "←",
+                    "alternatives": s["alternatives"],
+                    "_group_cells": ("path",),
+                    **fact_cells(s["fact"]),
+                }
+            )
+    more = " (more paths exist; raise --limit)" if answer["truncated"] else ""
+    return Table(
+        title=f"Paths from {answer['from']['name']} to {answer['to']['name']}{more}",
+        csv_columns=[
+            "path",
+            "step",
+            "direction",
+            "fact_id",
+            "subject",
+            "relation",
+            "object",
+            "date",
+            "source",
+            "quote",
+            "alternatives",
+        ],
+        table_columns=[
+            ("path", "path"),
+            ("step", "step"),
+            ("statement", "fact"),
+            ("arrow", "dir"),
+            ("date", "date"),
+            ("quote", "quote"),
+        ],
+        rows=rows,
+        group_key="path",
+    )
+
+
+def neighbours_table(answer: NeighboursAnswer) -> Table:
+    """One row per neighbour and joining fact."""
+    rows: list[Row] = [
+        {
+            "depth": r["depth"],
+            "from": r["from"]["id"],
+            "from_name": r["from"]["name"],
+            "neighbour": r["entity"]["id"],
+            "neighbour_name": r["entity"]["name"],
+            "neighbour_type": r["entity"]["type"],
+            "direction": r["direction"],
+            "reads": r["relation"],
+            **fact_cells(r["fact"]),
+        }
+        for r in answer["neighbours"]
+    ]
+    return Table(
+        title=f"Neighbours of {answer['entity']['name']}",
+        csv_columns=[
+            "depth",
+            "from",
+            "neighbour",
+            "neighbour_type",
+            "direction",
+            "reads",
+            "fact_id",
+            "subject",
+            "relation",
+            "object",
+            "date",
+            "source",
+            "quote",
+        ],
+        table_columns=[
+            ("depth", "depth"),
+            ("neighbour_name", "neighbour"),
+            ("reads", "relation"),
+            ("direction", "dir"),
+            ("from_name", "from"),
+            ("date", "date"),
+            ("quote", "quote"),
+        ],
+        rows=rows,
+    )
+
+
+def relations_table(answer: RelationsAnswer) -> Table:
+    """The vocabulary as an indented tree."""
+    rows: list[Row] = []
+    for r in answer["relations"]:
+        flags = [flag for flag, on in (("symmetric", r["symmetric"]), ("acts_for", r["acts_for"])) if on]
+        sign = {1: "+", -1: "-", 0: "0"}[r["polarity"]]
+        rows.append({**r, "tree": "  " * r["depth"] + r["id"], "flags": flags, "sign": sign})
+    return Table(
+        title="Relations",
+        csv_columns=[
+            "id",
+            "label",
+            "polarity",
+            "parent",
+            "inverse",
+            "symmetric",
+            "acts_for",
+            "count",
+            "total",
+            "description",
+        ],
+        table_columns=[
+            ("tree", "relation"),
+            ("sign", "pol"),
+            ("inverse", "inverse"),
+            ("flags", "flags"),
+            ("count", "facts"),
+            ("total", "with subs"),
+            ("description", "description"),
+        ],
+        rows=rows,
+    )
+
+
+_FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "according_to", "quote"]
+_FACT_TABLE = [("statement", "fact"), ("date", "date"), ("quote", "quote"), ("fact_id", "id")]
+
+
+def _fact_rows(facts: list[FactRecord]) -> list[Row]:
+    return [fact_cells(f) for f in facts]
+
+
+def facts_table(answer: FactsAnswer) -> Table:
+    """One row per fact."""
+    return Table(
+        title=f"{len(answer['facts'])} facts",
+        csv_columns=_FACT_CSV,
+        table_columns=_FACT_TABLE,
+        rows=_fact_rows(answer["facts"]),
+    )
+
+
+def entity_table(answer: EntityAnswer) -> Table:
+    """The entity's facts, under its names; its description as the caption."""
+    e = answer["entity"]
+    aka = f" — also {', '.join(e['aliases'])}" if e["aliases"] else ""
+    return Table(
+        title=f"{e['name']} ({e['type']}, id {e['id']}){aka}",
+        caption=e["description"] or None,
+        csv_columns=_FACT_CSV,
+        table_columns=_FACT_TABLE,
+        rows=_fact_rows(answer["facts"]),
+    )
+
+
+def stats_table(answer: StatsAnswer) -> Table:
+    rows: list[Row] = [{"what": k, "count": v} for k, v in answer.items()]
+    return Table(
+        title="Dataset", csv_columns=["what", "count"], table_columns=[("what", "what"), ("count", "count")], rows=rows
+    )
+
+
+def validate_table(answer: ValidateAnswer) -> Table:
+    """One row per problem, errors first (the CSV of ``kgraph validate``; its table format is compiler-style lines)."""
+    rows: list[Row] = []
+    for p in answer["errors"] + answer["warnings"]:
+        where = p["path"] + (f":{p['line']}:{p['column']}" if p["line"] else "")
+        hint = f" (did you mean {p['suggestion']}?)" if p["suggestion"] else ""
+        rows.append({**p, "where": where, "text": p["message"] + hint})
+    n_e, n_w = len(answer["errors"]), len(answer["warnings"])
+    return Table(
+        title=f"{n_e} error{'s' * (n_e != 1)}, {n_w} warning{'s' * (n_w != 1)}",
+        csv_columns=["severity", "path", "line", "column", "message", "suggestion"],
+        table_columns=[("severity", "severity"), ("where", "where"), ("text", "problem")],
+        rows=rows,
+    )
