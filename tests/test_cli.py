@@ -456,3 +456,122 @@ def test_every_command_has_help() -> None:
         sub = run(name, "--help")
         assert sub.exit_code == 0, name
         assert "--format" in sub.stdout, name
+
+
+# -- shell completion --------------------------------------------------------------------------
+
+
+def _kgraph_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("_KGRAPH")}
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return {**env, **extra}
+
+
+def _complete(words: str, cword: int, request: str) -> list[str]:
+    """What kgraph answers when a shell asks to complete ``words`` at word ``cword`` (Click's env protocol)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "kgraph"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env=_kgraph_env(_KGRAPH_COMPLETE=request, COMP_WORDS=words, COMP_CWORD=str(cword)),
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+@pytest.mark.parametrize("request_name", ["bash_complete", "complete_bash"])  # Click's order and Typer's
+def test_completing_who_offers_the_who_commands(request_name: str) -> None:
+    assert sorted(_complete("kgraph who-", 1, request_name)) == ["who-opposes", "who-supports"]
+
+
+def test_completing_an_option_value_offers_its_choices() -> None:
+    assert _complete("kgraph rank --by p", 3, "bash_complete") == ["pagerank"]
+    assert sorted(_complete("kgraph cache ", 2, "bash_complete")) == ["clear", "info"]
+
+
+def test_completion_prints_each_shells_script() -> None:
+    bash = run("completion", "bash")
+    assert bash.exit_code == 0, bash.stderr
+    assert "complete -o default -F _kgraph_completion kgraph" in bash.stdout
+    assert "_KGRAPH_COMPLETE=complete_bash" in bash.stdout
+    for shell, marker in (("zsh", "#compdef kgraph"), ("fish", "complete --command kgraph")):
+        result = run("completion", shell)
+        assert result.exit_code == 0 and marker in result.stdout, shell
+    bad = run("completion", "tcsh")
+    assert bad.exit_code == 2 and "tcsh" in bad.stderr
+
+
+def test_the_bash_script_completes_in_bash(tmp_path: Path) -> None:
+    """The script, sourced in a real bash, fills COMPREPLY through kgraph itself."""
+    bash = subprocess.run(["bash", "--version"], capture_output=True, check=False)
+    if bash.returncode != 0:
+        pytest.skip("bash is not installed")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "kgraph"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kgraph "$@"\n')
+    wrapper.chmod(0o755)
+    script = (
+        'eval "$(kgraph completion bash)"\n'
+        "COMP_WORDS=(kgraph who-); COMP_CWORD=1\n"
+        "_kgraph_completion kgraph\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    env = _kgraph_env(PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(proc.stdout.split()) == ["who-opposes", "who-supports"]
+
+
+# -- one home for each default ----------------------------------------------------------------
+
+
+def _cli_default(command: str, param: str) -> Any:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    cmd = group.commands[command]  # type: ignore[attr-defined]
+    [found] = [p for p in cmd.params if p.name == param]
+    return found.default
+
+
+@pytest.mark.parametrize(
+    ("command", "param", "function", "keyword"),
+    [
+        ("path", "limit", "kgraph.query.paths", "limit"),
+        ("explain", "max_hops", "kgraph.analysis.explain", "max_hops"),
+        ("explain", "limit", "kgraph.analysis.explain", "limit"),
+        ("rank", "limit", "kgraph.analysis.rank", "limit"),
+        ("rank", "by", "kgraph.analysis.rank", "by"),
+        ("neighbours", "depth", "kgraph.query.neighbours", "depth"),
+        ("blocs", "seed", "kgraph.analysis.blocs", "seed"),
+        ("blocs", "resolution", "kgraph.analysis.blocs", "resolution"),
+        ("draw", "max_nodes", "kgraph.draw.draw", "max_nodes"),
+        ("draw", "dpi", "kgraph.draw.draw", "dpi"),
+        ("view", "max_nodes", "kgraph.view.view_html", "max_nodes"),
+    ],
+)
+def test_a_command_and_its_library_function_share_defaults(
+    command: str, param: str, function: str, keyword: str
+) -> None:
+    import importlib
+    import inspect
+
+    module, _, name = function.rpartition(".")
+    fn = getattr(importlib.import_module(module), name)
+    assert _cli_default(command, param) == inspect.signature(fn).parameters[keyword].default
+
+
+def test_rank_measures_and_the_rank_command_agree() -> None:
+    from kgraph.analysis import RANK_MEASURES
+    from kgraph.cli.analysis import Measure
+
+    assert tuple(m.value for m in Measure) == RANK_MEASURES
+
+
+def test_view_writes_to_the_librarys_default_file() -> None:
+    from kgraph.view import DEFAULT_OUTPUT
+
+    assert str(_cli_default("view", "output")) == DEFAULT_OUTPUT

@@ -46,6 +46,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from . import defaults
 from .errors import MissingDependency, UsageError
 from .selection import Selection, neighbourhood
 
@@ -71,10 +72,11 @@ __all__ = [
 
 FORMATS = ("svg", "png", "pdf")
 INSTALL = "pip install 'kgraph[draw]'"
-DEFAULT_MAX_NODES = 150
-MAX_NODES_LIMIT = 1000  # the layout is O(n²) in memory and time; no picture of more nodes is readable anyway
-DEFAULT_SIZE = (10.0, 6.25)  # inches
-DEFAULT_DPI = 160  # PNG: 1600 x 1000 px at the default size
+# defined in kgraph.defaults, which the CLI shares
+DEFAULT_MAX_NODES = defaults.DRAW_MAX_NODES
+MAX_NODES_LIMIT = defaults.DRAW_MAX_NODES_LIMIT
+DEFAULT_SIZE = defaults.DRAW_SIZE
+DEFAULT_DPI = defaults.DRAW_DPI
 EDGE_LABEL_LIMIT = 150  # more arrows than this: no edge labels at all (they could not be read)
 ARROW_LIMIT = 400  # more than this: plain lines, one per pair and polarity, without arrow heads
 SEED = 7

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,52 @@ class Stance:
     links: dict[str, list[str]] = field(default_factory=dict)  # evidence fact id -> ids of the acts-for facts it needed
 
 
+def _acts_toward(kg: KnowledgeGraph, member: str, polarity: int) -> Iterator[tuple[str, Fact]]:
+    """``(actor, fact)`` for each fact of ``polarity`` toward ``member``: its object, or an end of a symmetric one."""
+    for f in kg.in_facts(member):
+        if f.polarity == polarity and f.subject != member:
+            yield f.subject, f
+    for f in kg.out_facts(member):
+        if f.polarity == polarity and f.object != member and kg.relations[f.relation].symmetric:
+            yield f.object, f
+
+
+class _Tally:
+    """The stances found so far, crediting each fact to its actor and (unless direct) whom the actor acts for."""
+
+    def __init__(self, kg: KnowledgeGraph, side: dict[str, Fact | None], direct: bool) -> None:
+        self.kg = kg
+        self.side = side  # the target and those who speak for it: never credited
+        self.direct = direct
+        self.stances: dict[str, Stance] = {}
+        self._speaks_for: dict[str, list[Fact]] = {}  # acts_for() of each actor, looked up once
+
+    def count(self, actor: str, f: Fact, links: list[Fact]) -> None:
+        """Credit ``f`` to ``actor``, and unless direct to each entity ``actor`` acts for (one step)."""
+        self._credit(actor, f, links)
+        if not self.direct:
+            for up in self._ups(actor):
+                self._credit(up.object, f, links + [up])
+
+    def _ups(self, actor: str) -> list[Fact]:
+        found = self._speaks_for.get(actor)
+        if found is None:
+            found = self._speaks_for[actor] = acts_for(self.kg, actor)
+        return found
+
+    def _credit(self, actor: str, f: Fact, links: list[Fact]) -> None:
+        if actor in self.side:
+            return
+        s = self.stances.setdefault(actor, Stance(actor))
+        if f.id not in s.evidence:
+            s.evidence[f.id] = f
+            s.links[f.id] = [link.id for link in links]
+            if not links:
+                s.direct += 1
+        for link in links:
+            s.via[link.id] = link
+
+
 def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bool = False) -> dict[str, Stance]:
     """Every entity with facts of ``polarity`` toward ``target``, with the facts and links used.
 
@@ -71,39 +118,9 @@ def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bo
     if not direct:
         for link in represented_by(kg, target):
             side.setdefault(link.subject, link)
-    out: dict[str, Stance] = {}
-    speaks_for: dict[str, list[Fact]] = {}  # acts_for() of each actor, looked up once
-
-    def ups(actor: str) -> list[Fact]:
-        found = speaks_for.get(actor)
-        if found is None:
-            found = speaks_for[actor] = acts_for(kg, actor)
-        return found
-
-    def credit(actor: str, f: Fact, links: list[Fact]) -> None:
-        if actor in side:
-            return
-        s = out.setdefault(actor, Stance(actor))
-        if f.id not in s.evidence:
-            s.evidence[f.id] = f
-            s.links[f.id] = [link.id for link in links]
-            if not links:
-                s.direct += 1
-        for link in links:
-            s.via[link.id] = link
-
+    tally = _Tally(kg, side, direct)
     for member, member_link in side.items():
         links = [member_link] if member_link is not None else []
-        for f in kg.in_facts(member):
-            if f.polarity == polarity and f.subject != member:
-                credit(f.subject, f, links)
-                if not direct:
-                    for up in ups(f.subject):
-                        credit(up.object, f, links + [up])
-        for f in kg.out_facts(member):
-            if f.polarity == polarity and f.object != member and kg.relations[f.relation].symmetric:
-                credit(f.object, f, links)
-                if not direct:
-                    for up in ups(f.object):
-                        credit(up.object, f, links + [up])
-    return out
+        for actor, f in _acts_toward(kg, member, polarity):
+            tally.count(actor, f, links)
+    return tally.stances

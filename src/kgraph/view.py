@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import defaults
 from .errors import MissingDependency
 
 if TYPE_CHECKING:
@@ -42,12 +43,12 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_NODES", "DEFAULT_OUTPUT", "INSTALL", "view_html", "write_view"]
 
-DEFAULT_MAX_NODES = 300
-DEFAULT_OUTPUT = "kgraph-view.html"
+DEFAULT_MAX_NODES = defaults.VIEW_MAX_NODES  # these two: in kgraph.defaults, which the CLI shares
+DEFAULT_OUTPUT = defaults.VIEW_OUTPUT
 INSTALL = "pip install 'kgraph[view]'"
 # The dense force layout of networkx needs only numpy (a Bokeh dependency); from 500 nodes on it needs SciPy.
 _DENSE_LAYOUT_LIMIT = 499
-_MAX_NODES_LIMIT = 5000
+_MAX_NODES_LIMIT = defaults.VIEW_MAX_NODES_LIMIT
 
 _POLARITIES = ((1, "cooperative"), (-1, "conflictual"), (0, "neutral"))
 _MIXED_COLOUR = "#e39b00"  # an edge whose shown facts differ in polarity

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from .. import analysis
+from ..defaults import EXPLAIN_LIMIT, EXPLAIN_MAX_HOPS, RANK_BY, RANK_LIMIT
 from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, UntilOpt, command, load_graph, output
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
@@ -20,20 +21,28 @@ FoldOpt = Annotated[
 ]
 
 
-class Measure(str, Enum):
-    """Centrality measures of `kgraph rank`."""
+class Measure(StrEnum):
+    """Centrality measures of `kgraph rank`: kgraph.defaults.RANK_MEASURES (a test keeps them equal).
+
+    A class, not ``StrEnum("Measure", RANK_MEASURES)``, so that mypy knows its members.
+    """
 
     degree = "degree"
     pagerank = "pagerank"
     betweenness = "betweenness"
 
 
+_DEFAULT_MEASURE = Measure(RANK_BY)
+
+
 @command("explain")
 def explain(
     source: Annotated[str, typer.Argument(help="The entity whose stance is explained (id, name or alias).")],
     target: Annotated[str, typer.Argument(help="The entity it is explained toward.")],
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest chain of facts to show.")] = 3,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many chains.")] = 50,
+    max_hops: Annotated[
+        int, typer.Option("--max-hops", min=1, help="Longest chain of facts to show.")
+    ] = EXPLAIN_MAX_HOPS,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many chains.")] = EXPLAIN_LIMIT,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -130,7 +139,7 @@ def ambivalent(
 
 @command("rank")
 def rank(
-    by: Annotated[Measure, typer.Option("--by", case_sensitive=False, help="Centrality measure.")] = Measure.pagerank,
+    by: Annotated[Measure, typer.Option("--by", case_sensitive=False, help="Centrality measure.")] = _DEFAULT_MEASURE,
     polarity: Annotated[
         str | None,
         typer.Option("--polarity", help="Only cooperative (+) or conflictual (-) facts (default: all facts)."),
@@ -138,7 +147,7 @@ def rank(
     fold: Annotated[
         bool, typer.Option("--fold/--no-fold", help="Merge persons into whom they act for (leaders, ministers).")
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the top N.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the top N.")] = RANK_LIMIT,
     entity_type: Annotated[
         list[str] | None, typer.Option("--type", help="Only show entities of this type; repeatable.")
     ] = None,

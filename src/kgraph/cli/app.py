@@ -35,7 +35,7 @@ app = typer.Typer(
     name="kgraph",
     help="Question a knowledge graph of facts curated from news articles; every answer carries its evidence.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # `kgraph completion SHELL` instead: see kgraph.cli.completion
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -229,6 +229,10 @@ def main(argv: list[str] | None = None) -> None:
     syntax modules (about 60 ms, a third of a start-up).
     """
     args = sys.argv[1:] if argv is None else argv
+    if "_KGRAPH_COMPLETE" in os.environ:  # the shell asks for completions (see kgraph.cli.completion)
+        from .completion import prepare
+
+        prepare()
     if args == ["--version"]:
         # the answer needs none of the command tree Typer would build first (~15 ms with every command)
         sys.stdout.write(f"kgraph {__version__}\n")

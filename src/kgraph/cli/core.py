@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from .. import query
+from ..defaults import PATH_ALL_MAX_HOPS, PATH_LIMIT
 from ..errors import DataError
 from ..tables import Format, choose_format, emit
 
@@ -66,10 +67,11 @@ def path(
         bool, typer.Option("--all", help="Every simple path up to --max-hops, not only the shortest.")
     ] = False,
     max_hops: Annotated[
-        int | None, typer.Option("--max-hops", min=1, help="Longest path to consider (default: 4 with --all).")
+        int | None,
+        typer.Option("--max-hops", min=1, help=f"Longest path to consider (default: {PATH_ALL_MAX_HOPS} with --all)."),
     ] = None,
     relation: RelationOpt = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many paths.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many paths.")] = PATH_LIMIT,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,

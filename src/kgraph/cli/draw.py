@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..defaults import DRAW_DPI, DRAW_MAX_NODES, DRAW_MAX_NODES_LIMIT
 from .app import AsOfOpt, DataOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph
-
-# Kept here (not imported from kgraph.draw) so that `kgraph --help` imports nothing more.
-DEFAULT_MAX_NODES = 150
 
 
 @command("draw")
@@ -45,10 +43,13 @@ def draw(
     dpi: Annotated[
         int,
         typer.Option("--dpi", min=20, max=1200, help="PNG resolution: 160 gives 1600 x 1000 px at the default size."),
-    ] = 160,
+    ] = DRAW_DPI,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=1, max=1000, help="Draw at most this many entities: the most connected.")
-    ] = DEFAULT_MAX_NODES,
+        int,
+        typer.Option(
+            "--max-nodes", min=1, max=DRAW_MAX_NODES_LIMIT, help="Draw at most this many entities: the most connected."
+        ),
+    ] = DRAW_MAX_NODES,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     since: SinceOpt = None,

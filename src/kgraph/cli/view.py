@@ -8,11 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..defaults import VIEW_MAX_NODES, VIEW_OUTPUT
 from .app import AsOfOpt, DataOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph
-
-# kept in step with kgraph.view (importing it here would slow `kgraph --help` down for two constants)
-DEFAULT_OUTPUT = "kgraph-view.html"
-DEFAULT_MAX_NODES = 300
 
 
 def _size(n: int) -> str:
@@ -31,14 +28,14 @@ def view(
     output: Annotated[
         Path,
         typer.Option("--output", "-o", help="HTML file to write; - for stdout.", show_default=True),
-    ] = Path(DEFAULT_OUTPUT),
+    ] = Path(VIEW_OUTPUT),
     open_it: Annotated[bool, typer.Option("--open", help="Open the page in the web browser once written.")] = False,
     max_nodes: Annotated[
         int,
         typer.Option(
             "--max-nodes", min=1, help="Draw at most this many entities (the most connected, or the nearest to X)."
         ),
-    ] = DEFAULT_MAX_NODES,
+    ] = VIEW_MAX_NODES,
     title: Annotated[str | None, typer.Option("--title", help="Title of the page.")] = None,
     relation: RelationOpt = None,
     as_of: AsOfOpt = None,
