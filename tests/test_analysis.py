@@ -416,3 +416,112 @@ def _tiny(triples: list[tuple[str, str, str]]) -> KnowledgeGraph:
     facts = [Fact(f"f{i}", s, r, o, pol[r], f"{s} {r} {o}", "src") for i, (s, r, o) in enumerate(triples)]
     src = Source("src", "Source", None, "/nonexistent.txt", "/nonexistent.yaml")
     return KnowledgeGraph(rels, ents, [src], facts)
+
+
+# -- every answer has the shape kgraph.answers declares ----------------------------------------
+
+
+def _conforms_typeddict(value: Any, tp: Any, where: str) -> None:
+    import typing
+
+    # NotRequired read from the hints: __required_keys__ misses it under `from __future__ import annotations`
+    hints = typing.get_type_hints(tp, include_extras=True)
+    optional = {k for k, h in hints.items() if typing.get_origin(h) is typing.NotRequired}
+    hints = {k: typing.get_args(h)[0] if k in optional else h for k, h in hints.items()}
+    assert isinstance(value, dict), where
+    assert set(value) <= set(hints), f"{where}: keys not declared: {set(value) - set(hints)}"
+    missing = set(hints) - optional - set(value)
+    assert not missing, f"{where}: missing {missing}"
+    assert list(value) == [k for k in hints if k in value], f"{where}: keys not in the declared order"
+    for k, v in value.items():
+        _conforms(v, hints[k], f"{where}.{k}")
+
+
+def _conforms_union(value: Any, tp: Any, where: str) -> None:
+    import typing
+
+    errors = []
+    for option in typing.get_args(tp):
+        try:
+            _conforms(value, option, where)
+            return
+        except AssertionError as e:
+            errors.append(str(e))
+    raise AssertionError(f"{where}: {value!r} is none of {tp}: {errors}")
+
+
+def _conforms(value: Any, tp: Any, where: str) -> None:
+    """Assert ``value`` is of type ``tp`` (a TypedDict, list, dict, union, or a plain class), keys in declared order."""
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    if typing.is_typeddict(tp):
+        _conforms_typeddict(value, tp, where)
+    elif origin in (typing.Union, types.UnionType):
+        _conforms_union(value, tp, where)
+    elif origin in (list, dict):
+        assert isinstance(value, origin), where
+        items = enumerate(value) if origin is list else value.items()
+        for k, v in items:
+            _conforms(v, typing.get_args(tp)[-1], f"{where}[{k!r}]")
+    elif tp is float:
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), where
+    elif tp is not Any:
+        assert type(value) is tp, f"{where}: {value!r} is not {tp}"  # None: type(None) is NoneType
+
+
+def _answers(kg: KnowledgeGraph) -> list[tuple[str, Any, object]]:
+    from kgraph import answers as a
+
+    return [
+        ("who_supports", a.StanceAnswer, query.who_supports(kg, "belarus")),
+        ("who_opposes", a.StanceAnswer, query.who_opposes(kg, "belarus")),
+        ("paths", a.PathsAnswer, query.paths(kg, "china", "russia", all_paths=True, max_hops=3)),
+        ("neighbours", a.NeighboursAnswer, query.neighbours(kg, "lithuania", depth=2)),
+        ("relations", a.RelationsAnswer, query.relations(kg)),
+        ("facts", a.FactsAnswer, query.facts(kg, entity="belarus")),
+        ("entity", a.EntityAnswer, query.entity(kg, "china")),
+        ("stats", a.StatsAnswer, query.stats(kg)),
+        ("explain", a.ExplainAnswer, analysis.explain(kg, "china", "belarus")),
+        ("timeline", a.TimelineAnswer, analysis.timeline(kg, "belarus", with_representatives=True)),
+        ("blocs", a.BlocsAnswer, analysis.blocs(kg)),
+        ("balance", a.BalanceAnswer, analysis.balance(kg)),
+        ("ambivalent", a.AmbivalentAnswer, analysis.ambivalent(kg)),
+        ("rank", a.RankAnswer, analysis.rank(kg)),
+    ]
+
+
+@pytest.mark.parametrize("windowed", [False, True])
+def test_every_answer_has_its_declared_shape(windowed: bool) -> None:
+    kg = load()
+    if windowed:
+        kg = window(kg, until="2021")
+    for name, tp, answer in _answers(kg):
+        _conforms(answer, tp, name)
+
+
+def test_a_validate_report_has_its_declared_shape() -> None:
+    from conftest import REPO
+
+    from kgraph import check
+    from kgraph.answers import ValidateAnswer
+
+    _, report = check(REPO / "tests" / "data" / "broken")
+    answer = report.to_dict()
+    assert answer["errors"]  # a problem to check the shape of
+    _conforms(answer, ValidateAnswer, "validate")
+
+
+def test_the_shape_check_catches_a_renamed_or_missing_key() -> None:
+    from kgraph.answers import StatsAnswer
+
+    good = query.stats(load())
+    _conforms(good, StatsAnswer, "stats")
+    renamed = {("entity_count" if k == "entities" else k): v for k, v in good.items()}
+    with pytest.raises(AssertionError, match="not declared"):
+        _conforms(renamed, StatsAnswer, "stats")
+    with pytest.raises(AssertionError, match="missing"):
+        _conforms({k: v for k, v in good.items() if k != "facts"}, StatsAnswer, "stats")
+    with pytest.raises(AssertionError, match="order"):
+        _conforms(dict(reversed(good.items())), StatsAnswer, "stats")
