@@ -8,6 +8,10 @@
 
 Loading and querying import nothing heavy; networkx is imported when the
 graph itself is first needed (``kg.graph``, ``paths``, exports, analysis).
+
+Every answer is a plain, JSON-ready ``dict``; :mod:`kgraph.answers` gives the
+type of each (``StanceAnswer``, ``PathsAnswer``, …) for static checking, and
+:mod:`kgraph.defaults` the defaults the library and the ``kgraph`` command share.
 """
 
 from __future__ import annotations

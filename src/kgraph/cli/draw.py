@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
-from ..defaults import DRAW_DPI, DRAW_MAX_NODES, DRAW_MAX_NODES_LIMIT
+from ..defaults import DRAW_DPI, DRAW_MAX_NODES, DRAW_MAX_NODES_LIMIT, DRAW_SIZE
 from .app import AsOfOpt, DataOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph
+
+_DEFAULT_PIXELS = f"{DRAW_DPI * DRAW_SIZE[0]:g} x {DRAW_DPI * DRAW_SIZE[1]:g}"
 
 
 @command("draw")
@@ -38,11 +40,21 @@ def draw(
         str | None, typer.Option("--title", help="The picture's title (default: the article's title, or X's name).")
     ] = None,
     size: Annotated[
-        str | None, typer.Option("--size", help="Width x height in inches.  [default: 10x6.25]", show_default=False)
+        str | None,
+        typer.Option(
+            "--size",
+            help=f"Width x height in inches.  [default: {DRAW_SIZE[0]:g}x{DRAW_SIZE[1]:g}]",
+            show_default=False,
+        ),
     ] = None,
     dpi: Annotated[
         int,
-        typer.Option("--dpi", min=20, max=1200, help="PNG resolution: 160 gives 1600 x 1000 px at the default size."),
+        typer.Option(
+            "--dpi",
+            min=20,
+            max=1200,
+            help=f"PNG resolution: {DRAW_DPI} gives {_DEFAULT_PIXELS} px at the default size.",
+        ),
     ] = DRAW_DPI,
     max_nodes: Annotated[
         int,
@@ -73,7 +85,7 @@ def draw(
 
     to_stdout = str(output) == "-"
     fmt = "svg" if to_stdout else drawing.format_for(output)  # a bad suffix fails before the data is read
-    dimensions = drawing.parse_size(size) if size is not None else drawing.DEFAULT_SIZE
+    dimensions = drawing.parse_size(size) if size is not None else DRAW_SIZE
     drawing.require_matplotlib()  # a missing extra fails before the data is read, too
     kg = load_graph(data, as_of=as_of, since=since, until=until)
     target = sys.stdout if to_stdout else output
