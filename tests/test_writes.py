@@ -538,6 +538,7 @@ def _change_big(data: Path) -> None:
 
 ENTITY_ARGS = ["belarus", "china"]
 SUFFIX = {"draw": ".svg", "view": ".html"}
+NON_ENTITY_ARGS = {"shell": "bash"}  # arguments that are not entities (kgraph completion SHELL)
 
 
 def _commands() -> list[tuple[str, ...]]:
@@ -564,7 +565,7 @@ def _invocations(words: tuple[str, ...], data: Path, out: Path) -> list[list[str
     names = iter(ENTITY_ARGS)
     for p in cmd.params:
         if p.param_type_name == "argument" and p.name != "fmt":
-            args.append(next(names))
+            args.append(NON_ENTITY_ARGS[p.name] if p.name in NON_ENTITY_ARGS else next(names))
         elif p.name == "data":
             args += ["--data", str(data)]
         elif p.name == "fmt" and p.param_type_name == "option":
