@@ -539,17 +539,24 @@ def _change_big(data: Path) -> None:
 ENTITY_ARGS = ["belarus", "china"]
 SUFFIX = {"draw": ".svg", "view": ".html"}
 NON_ENTITY_ARGS = {"shell": "bash"}  # arguments that are not entities (kgraph completion SHELL)
+# the commands whose job is to edit the data folder (tests/test_edit_*.py check how they write)
+EDITING = {("add",), ("entities", "add"), ("entities", "rename"), ("entities", "merge"), ("relations", "add")}
 
 
 def _commands() -> list[tuple[str, ...]]:
-    """Every leaf command of the app, by its words (``("cache", "info")``)."""
+    """Every command of the app that only reads the data, by its words (``("cache", "info")``).
+
+    A group that runs by itself (bare ``kgraph relations`` lists) counts as a command too.
+    """
     out: list[tuple[str, ...]] = []
 
     def walk(cmd: Any, prefix: tuple[str, ...]) -> None:
         for name, sub in sorted(getattr(cmd, "commands", {}).items()):
             if hasattr(sub, "commands"):
+                if sub.invoke_without_command:
+                    out.append((*prefix, name))
                 walk(sub, (*prefix, name))
-            else:
+            elif (*prefix, name) not in EDITING:
                 out.append((*prefix, name))
 
     walk(typer.main.get_command(app), ())

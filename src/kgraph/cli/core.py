@@ -110,7 +110,7 @@ def neighbours(
     output(query.neighbours(kg, name, depth=depth, relations=relation, direction=direction), fmt, "neighbours")
 
 
-@command("relations")
+# (the `relations` group of cli/edit.py runs this when no subcommand is given)
 def relations(
     data: DataOpt = None, fmt: FormatOpt = None, as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None
 ) -> None:

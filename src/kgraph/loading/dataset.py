@@ -94,18 +94,24 @@ def _checked(path: str | os.PathLike[str] | None, progress: Progress | None) -> 
 
 
 def check(
-    path: str | os.PathLike[str] | None = None, *, progress: Progress | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> tuple[KnowledgeGraph | None, Report]:
     """Read and check a dataset folder; returns the graph (None if unreadable) and every problem.
 
-    Never cached: this is what ``kgraph validate`` runs.
+    Never cached: this is what ``kgraph validate`` runs. ``overlay`` maps the path of an existing data
+    file (as the loader names it: the folder joined with ``relations.yaml``, ``entities.yaml`` or
+    ``sources/<name>.yaml``) to the bytes to read instead of the file's: the editing commands check an
+    edit against every rule before they write it (:mod:`kgraph.authoring.edit`).
     """
     root = data_dir(path)
     report = Report()
     limits = current()  # (before anything is read: a bad KGRAPH_MAX_... is a usage error whatever the folder)
     if not _readable_folder(root, report):
         return None, report
-    folder = DataFolder(root, report, limits)
+    folder = DataFolder(root, report, limits, overlay)
     relations = load_relations(folder)
     entities, entity_pos = load_entities(folder)
     sources: list[Source] = []

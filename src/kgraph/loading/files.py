@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..limits import Limits, inside
@@ -30,10 +31,11 @@ def reason(e: OSError) -> str:
 class DataFolder:
     """The data folder of one load, and the one way its files are read."""
 
-    __slots__ = ("limits", "quotes", "real_root", "report", "root")
+    __slots__ = ("limits", "overlay", "quotes", "real_root", "report", "root")
 
-    def __init__(self, root: Path, report: Report, limits: Limits) -> None:
+    def __init__(self, root: Path, report: Report, limits: Limits, overlay: Mapping[str, bytes] | None = None) -> None:
         self.root = root
+        self.overlay = dict(overlay or {})  # path -> the bytes read instead of the file's (see dataset.check)
         self.real_root = os.path.realpath(root)
         self.report = report
         self.limits = limits
@@ -67,6 +69,11 @@ class DataFolder:
         itself; ``missing`` (with ``hint``) is the message for a file that does not exist. ``text`` says
         the file is an article text (its own size limit), not YAML.
         """
+        if path in self.overlay:
+            data = self.overlay[path]
+            if not text:
+                self.quotes.credit(len(data))
+            return data
         where = at if at is not None else self.report.file(path)
         max_bytes, limit = (
             (self.limits.max_text_bytes, "max_text_bytes") if text else (self.limits.max_file_bytes, "max_file_bytes")

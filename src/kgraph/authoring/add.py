@@ -1,0 +1,171 @@
+"""``kgraph add``: one fact appended to its source's ``facts:`` list, checked before it is written.
+
+Names and aliases on the command line are written as ids; the quote must be
+in the article text (compared as the checker compares: curly quotes, dashes
+and runs of spaces folded), else the closest passage is offered; ``--sentence
+N`` takes sentence N whole. The new file text is checked with every rule of
+the loader on the whole dataset before anything is written
+(:class:`~kgraph.authoring.edit.Edit`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExitCode, KGraphError, UnknownSource, UsageError
+from ..validate import normalise_text
+from .edit import Edit, baseline
+from .splice import append_item
+from .yamltree import parse, quoted, scalar
+
+__all__ = ["AddResult", "FactSpec", "InverseName", "add_fact", "closest_passage", "resolve_relation", "sentences"]
+
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+class InverseName(KGraphError):
+    """A relation given by its inverse name: the fact must be written the other way round."""
+
+    exit_code = ExitCode.UNKNOWN_NAME
+
+
+@dataclass
+class FactSpec:
+    """What the command line says of the new fact (names as typed)."""
+
+    subject: str
+    relation: str
+    object: str
+    source: str
+    quote: str | None = None
+    sentence: int | None = None
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    according_to: str | None = None
+    qualifiers: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class AddResult:
+    """What was (or, with ``--dry-run``, would be) added."""
+
+    fact: Any  # kgraph.model.Fact, as the loader read it back
+    path: str  # the source file, relative to the data folder
+    line: int
+    yaml: str  # the lines added
+    written: bool
+
+
+def sentences(text: str) -> list[str]:
+    """The article's sentences, numbered from 1 in this order.
+
+    Each line of the text (a paragraph, a headline, a caption) is split as the
+    quote checker splits text to offer a passage: after ``.``, ``!`` or ``?``,
+    possibly closed by a quote mark, then white space. Each sentence is in
+    the checker's normalised form, so it is found in the text as a quote.
+    (Interim: ``kgraph sentences`` will number sentences the same way for
+    both commands once it exists.)
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        norm = normalise_text(line)
+        out += [s for s in re.split(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+", norm) if s]
+    return out
+
+
+def closest_passage(quote: str, text: str) -> str | None:
+    """The sentence of ``text`` closest to a quote that is not in it, to offer instead."""
+    import difflib
+
+    found = difflib.get_close_matches(normalise_text(quote), sentences(text)[:5000], n=1, cutoff=0.4)
+    return found[0] if found else None
+
+
+def resolve_relation(kg: Any, name: str) -> Any:
+    """The relation ``name`` names by id or label; an inverse name is refused with the fact's right way round."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    for r in kg.relations.values():
+        if r.inverse == key:
+            raise InverseName(
+                f"{name!r} is the inverse name of {r.id!r}: write the fact the other way round "
+                f"(the object as subject, relation {r.id!r})"
+            )
+    return kg.relation(name)  # UnknownRelation, with suggestions
+
+
+def _source(kg: Any, name: str) -> Any:
+    if name in kg.sources:
+        return kg.sources[name]
+    from ..resolve import suggest
+
+    raise UnknownSource(name, suggest(name, list(kg.sources)))
+
+
+def _quote(spec: FactSpec, text: str, sid: str) -> str:
+    """The quote to write: ``--quote`` as typed (once it is found in the text), or sentence N whole."""
+    if spec.sentence is not None:
+        if spec.quote is not None:
+            raise UsageError("give --quote or --sentence, not both")
+        all_ = sentences(text)
+        if not 1 <= spec.sentence <= len(all_):
+            raise UsageError(f"--sentence {spec.sentence}: {sid!r} has sentences 1 to {len(all_)}")
+        return all_[spec.sentence - 1]
+    if spec.quote is None or not spec.quote.strip():
+        raise UsageError("the fact needs its evidence: --quote TEXT or --sentence N")
+    if normalise_text(spec.quote) not in normalise_text(text):
+        near = closest_passage(spec.quote, text)
+        hint = f"; the closest passage is {near[:200]!r}" if near else ""
+        raise UsageError(f"--quote is not in the article text of {sid!r}{hint}")
+    return spec.quote.strip()
+
+
+def _dates(spec: FactSpec) -> list[tuple[str, str]]:
+    out = []
+    for key in ("date", "start", "end"):
+        value = getattr(spec, key)
+        if value is not None:
+            if not _DATE.fullmatch(value):
+                raise UsageError(f"--{key}: {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+            out.append((key, value))
+    return out
+
+
+def fields_of(kg: Any, spec: FactSpec, text: str, sid: str) -> list[tuple[str, str]]:
+    """The new fact's fields in the order curators write them, values as YAML; names resolved to ids."""
+    subject = kg.entity(spec.subject).id
+    relation = resolve_relation(kg, spec.relation).id
+    obj = kg.entity(spec.object).id
+    quote = _quote(spec, text, sid)
+    fields = [("subject", subject), ("relation", relation), ("object", obj), ("quote", quoted(quote))]
+    fields += _dates(spec)
+    if spec.according_to is not None:
+        fields.append(("according_to", kg.entity(spec.according_to).id))
+    if spec.qualifiers:
+        keys = [k for k, _ in spec.qualifiers]
+        if len(set(keys)) != len(keys):
+            raise UsageError("--qualifier: the same key is given twice")
+        inner = ", ".join(f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in spec.qualifiers)
+        fields.append(("qualifiers", "{" + inner + "}"))
+    return fields
+
+
+def add_fact(root: Path, spec: FactSpec, *, dry_run: bool = False) -> AddResult:
+    """Append the fact to its source file, after checking it with every rule; nothing written on a problem."""
+    with Edit(root) as edit:
+        kg = baseline(root)
+        source = _source(kg, spec.source)
+        rel = f"sources/{source.id}.yaml"
+        text = Path(source.text_path).read_text(encoding="utf-8")
+        fields = fields_of(kg, spec, text, source.id)
+        before = edit.read(rel)
+        new, line, lines = append_item(before, parse(before), "facts", fields)
+        edit.stage(rel, new)
+        checked = edit.check()
+        fact = next(f for f in checked.facts if f.source == source.id and f.line == line)
+        if not dry_run:
+            edit.commit()
+        return AddResult(fact=fact, path=rel, line=line, yaml=lines, written=not dry_run)
