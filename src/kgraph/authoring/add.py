@@ -78,11 +78,25 @@ def sentences(text: str) -> list[str]:
 
 
 def closest_passage(quote: str, text: str) -> str | None:
-    """The sentence of ``text`` closest to a quote that is not in it, to offer instead."""
+    """The sentence of ``text`` that holds most of a quote that is not in it, to offer instead.
+
+    A sentence is scored by how many characters of the quote it matches in
+    order (difflib's matching blocks), as a share of the quote: a quote
+    misremembered by a word or two still scores high against a long
+    sentence, where a whole-string similarity would not. None below half.
+    """
     import difflib
 
-    found = difflib.get_close_matches(normalise_text(quote), sentences(text)[:5000], n=1, cutoff=0.4)
-    return found[0] if found else None
+    q = normalise_text(quote)
+    if not q:
+        return None
+    best, best_score = None, 0.5
+    for sentence in sentences(text)[:5000]:
+        matcher = difflib.SequenceMatcher(None, q, sentence, autojunk=False)
+        score = sum(b.size for b in matcher.get_matching_blocks()) / len(q)
+        if score > best_score:
+            best, best_score = sentence, score
+    return best
 
 
 def resolve_relation(kg: Any, name: str) -> Any:

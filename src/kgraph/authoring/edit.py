@@ -2,7 +2,7 @@
 
 Every editing command runs inside an :class:`Edit`:
 
-1. it takes the folder's lock (``.kgraph-edit.lock``, ``fcntl.flock``), so two
+1. it takes the folder's lock (``fcntl.flock`` on the folder itself), so two
    commands editing the same data run one after the other: both land, neither
    overwrites the other's file with a stale copy;
 2. it refuses data that does not validate (:func:`baseline`): an edit is
@@ -38,9 +38,8 @@ from typing import Any
 
 from ..errors import DataError, ExitCode, KGraphError, Problem
 
-__all__ = ["LOCK_NAME", "Edit", "EditError", "baseline"]
+__all__ = ["Edit", "EditError", "baseline"]
 
-LOCK_NAME = ".kgraph-edit.lock"
 LOCK_WAIT = 60.0  # seconds a command waits for another one editing the same folder
 
 
@@ -82,13 +81,12 @@ class Edit:
     def __enter__(self) -> Edit:
         import fcntl
 
-        path = self.root / LOCK_NAME
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:  # the lock is taken on the folder itself: nothing is left behind in it
+            fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise DataError(f"{self.root}: no such data folder (give --data PATH or set KGRAPH_DATA)") from None
         except OSError as e:
-            if not self.root.is_dir():
-                raise DataError(f"{self.root}: no such data folder (give --data PATH or set KGRAPH_DATA)") from None
-            raise EditError(f"cannot edit {self.root}: cannot create {LOCK_NAME}: {_reason(e)}") from None
+            raise DataError(f"{self.root}: cannot read the data folder: {_reason(e)}") from None
         deadline = time.monotonic() + LOCK_WAIT
         while True:
             try:
