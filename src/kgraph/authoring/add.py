@@ -99,14 +99,14 @@ def closest_passage(quote: str, text: str) -> str | None:
     return best
 
 
-def resolve_relation(kg: Any, name: str) -> Any:
+def resolve_relation(kg: Any, name: str, subject: str = "SUBJECT", obj: str = "OBJECT") -> Any:
     """The relation ``name`` names by id or label; an inverse name is refused with the fact's right way round."""
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     for r in kg.relations.values():
         if r.inverse == key:
             raise InverseName(
                 f"{name!r} is the inverse name of {r.id!r}: write the fact the other way round "
-                f"(the object as subject, relation {r.id!r})"
+                f"('kgraph add {obj} {r.id} {subject} …')"
             )
     return kg.relation(name)  # UnknownRelation, with suggestions
 
@@ -151,8 +151,8 @@ def _dates(spec: FactSpec) -> list[tuple[str, str]]:
 def fields_of(kg: Any, spec: FactSpec, text: str, sid: str) -> list[tuple[str, str]]:
     """The new fact's fields in the order curators write them, values as YAML; names resolved to ids."""
     subject = kg.entity(spec.subject).id
-    relation = resolve_relation(kg, spec.relation).id
     obj = kg.entity(spec.object).id
+    relation = resolve_relation(kg, spec.relation, subject, obj).id
     quote = _quote(spec, text, sid)
     fields = [("subject", subject), ("relation", relation), ("object", obj), ("quote", quoted(quote))]
     fields += _dates(spec)
