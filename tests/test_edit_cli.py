@@ -361,3 +361,19 @@ def test_relations_add_refuses(data: Path, args: list[str], code: int, message: 
     got, _, err = kg_run("relations", "add", *args, "--data", str(data))
     assert got == code and message in err and err.count("\n") == 1, err
     assert files(data) == before
+
+
+def test_on_a_terminal_missing_arguments_are_asked_for(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kgraph.cli import edit as edit_cli
+
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
+    answers = (
+        "Lukashenka\nseeks_support_from\nChina\n" + SRC + "\nLukashenko wanted to use China to counterbalance Russia.\n"
+    )
+    result = runner.invoke(app, ["add", "--date", "2021", "--data", str(data)], input=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "known entities: " in result.stderr and "belarus" in result.stderr
+    assert "known relations: " in result.stderr and "seeks_support_from" in result.stderr
+    fact = kgraph.load(data, cache=False).facts[-1]
+    assert (fact.subject, fact.relation, fact.object, fact.source) == ("lukashenko", "seeks_support_from", "china", SRC)
+    assert fact.quote == "Lukashenko wanted to use China to counterbalance Russia."

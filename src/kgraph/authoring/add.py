@@ -167,10 +167,10 @@ def fields_of(kg: Any, spec: FactSpec, text: str, sid: str) -> list[tuple[str, s
     return fields
 
 
-def add_fact(root: Path, spec: FactSpec, *, dry_run: bool = False) -> AddResult:
+def add_fact(root: Path, spec: FactSpec, *, dry_run: bool = False, cache: bool = True) -> AddResult:
     """Append the fact to its source file, after checking it with every rule; nothing written on a problem."""
     with Edit(root) as edit:
-        kg = baseline(root)
+        kg = baseline(root, cache=cache)
         source = _source(kg, spec.source)
         rel = f"sources/{source.id}.yaml"
         text = Path(source.text_path).read_text(encoding="utf-8")

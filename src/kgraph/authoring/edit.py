@@ -53,16 +53,17 @@ def _reason(e: OSError) -> str:
     return (e.strerror or os.strerror(e.errno or 0) or type(e).__name__).lower()
 
 
-def baseline(root: Path) -> Any:
+def baseline(root: Path, *, cache: bool = True) -> Any:
     """The folder's graph, read with every rule; DataError when it does not validate.
 
     An editing command refuses invalid data: an edit checked against broken
-    data proves nothing, and the errors would be blamed on the edit.
+    data proves nothing, and the errors would be blamed on the edit. ``cache``:
+    whether the compiled cache may answer (``kgraph --no-cache`` says no).
     """
     from ..loader import load
 
     try:
-        return load(root)
+        return load(root, cache=cache)
     except DataError as e:
         raise DataError(f"refusing to edit data that does not validate: {e}", e.problems) from None
 

@@ -88,10 +88,11 @@ def add_entity(
     description: str,
     *,
     dry_run: bool = False,
+    cache: bool = True,
 ) -> tuple[str, int]:
     """Add an entity to ``entities.yaml`` after the last one of its type; the YAML added and its line."""
     with Edit(root) as edit:
-        kg = baseline(root)
+        kg = baseline(root, cache=cache)
         _check_id(ident, kg)
         if etype not in ENTITY_TYPES:
             from ..resolve import suggest
@@ -146,10 +147,10 @@ def _move_references(edit: Edit, kg: Any, old: str, new: str) -> tuple[list[str]
     return files, count
 
 
-def rename_entity(root: Path, old_name: str, new: str, *, dry_run: bool = False) -> Change:
+def rename_entity(root: Path, old_name: str, new: str, *, dry_run: bool = False, cache: bool = True) -> Change:
     """Give an entity a new id; every fact that names it follows."""
     with Edit(root) as edit:
-        kg = baseline(root)
+        kg = baseline(root, cache=cache)
         old = kg.entity(old_name).id
         if new == old:
             raise UsageError(f"the entity is already called {new!r}")
@@ -166,7 +167,9 @@ def rename_entity(root: Path, old_name: str, new: str, *, dry_run: bool = False)
         return Change(files=["entities.yaml", *files], references=count, written=not dry_run)
 
 
-def merge_entities(root: Path, duplicate_name: str, into_name: str, *, dry_run: bool = False) -> Change:
+def merge_entities(
+    root: Path, duplicate_name: str, into_name: str, *, dry_run: bool = False, cache: bool = True
+) -> Change:
     """Fold a duplicate entity into another: references move, its names become aliases, it goes.
 
     Refused when the two are of different types, or when the merge would
@@ -174,7 +177,7 @@ def merge_entities(root: Path, duplicate_name: str, into_name: str, *, dry_run: 
     those).
     """
     with Edit(root) as edit:
-        kg = baseline(root)
+        kg = baseline(root, cache=cache)
         dup, into = kg.entity(duplicate_name), kg.entity(into_name)
         if dup.id == into.id:
             raise UsageError(f"{duplicate_name!r} and {into_name!r} are the same entity ({dup.id!r})")

@@ -47,10 +47,11 @@ def add_relation(
     acts_for: bool = False,
     description: str,
     dry_run: bool = False,
+    cache: bool = True,
 ) -> tuple[str, int]:
     """Add a relation under ``parent``; the YAML added and its line."""
     with Edit(root) as edit:
-        kg = baseline(root)
+        kg = baseline(root, cache=cache)
         parent = kg.relation(parent_name)  # UnknownRelation, with suggestions
         _check(kg, ident, inverse, symmetric)
         family = {parent.id} | kg.descendants(parent.id)

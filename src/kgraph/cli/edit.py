@@ -148,7 +148,7 @@ def add(
         according_to=according_to,
         qualifiers=pairs,
     )
-    result = add_fact(root, spec, dry_run=dry_run)
+    result = add_fact(root, spec, dry_run=dry_run, cache=not state.no_cache)
     if dry_run:
         sys.stdout.write(f"# would add to {result.path} at line {result.line} (fact {result.fact.id}):\n")
         sys.stdout.write(result.yaml)
@@ -175,7 +175,7 @@ def _missing(
         names += ["--source"] if source is None else []
         names += ["--quote or --sentence"] if quote is None and sentence is None else []
         raise UsageError(f"missing {', '.join(names)} (on a terminal, kgraph add asks for them)")
-    kg = load(root)
+    kg = load(root, cache=not state.no_cache)
     entities = sorted(kg.entities)
     subject = subject or _ask("entities", entities, "SUBJECT")
     relation = relation or _ask("relations", sorted(kg.relations), "RELATION")
@@ -232,7 +232,9 @@ def entities_add(
 
     if description is None:
         description = _ask("description", [], "--description (every entity has one)")
-    lines, line = add_entity(_root(data), ident, name, etype, alias or [], description, dry_run=dry_run)
+    lines, line = add_entity(
+        _root(data), ident, name, etype, alias or [], description, dry_run=dry_run, cache=not state.no_cache
+    )
     if dry_run:
         sys.stdout.write(f"# would add to entities.yaml at line {line}:\n{lines}")
     else:
@@ -249,7 +251,7 @@ def entities_rename(
     """Give an entity a new id; every fact that names it, in every file, follows (all files or none)."""
     from ..authoring.entities import rename_entity
 
-    change = rename_entity(_root(data), old, new, dry_run=dry_run)
+    change = rename_entity(_root(data), old, new, dry_run=dry_run, cache=not state.no_cache)
     _report_change("renamed" if change.written else "would rename", change)
 
 
@@ -263,7 +265,7 @@ def entities_merge(
     """Merge a duplicate entity into another: its facts move, its names become aliases (all files or none)."""
     from ..authoring.entities import merge_entities
 
-    change = merge_entities(_root(data), duplicate, into, dry_run=dry_run)
+    change = merge_entities(_root(data), duplicate, into, dry_run=dry_run, cache=not state.no_cache)
     _report_change("merged" if change.written else "would merge", change)
 
 
@@ -328,6 +330,7 @@ def relations_add(
         acts_for=acts_for,
         description=description,
         dry_run=dry_run,
+        cache=not state.no_cache,
     )
     if dry_run:
         sys.stdout.write(f"# would add to relations.yaml at line {line}:\n{lines}")
