@@ -377,3 +377,19 @@ def test_on_a_terminal_missing_arguments_are_asked_for(data: Path, monkeypatch: 
     fact = kgraph.load(data, cache=False).facts[-1]
     assert (fact.subject, fact.relation, fact.object, fact.source) == ("lukashenko", "seeks_support_from", "china", SRC)
     assert fact.quote == "Lukashenko wanted to use China to counterbalance Russia."
+
+
+def test_a_file_with_crlf_line_ends_keeps_them(clean: Path) -> None:
+    art = clean / "sources" / "art.yaml"
+    art.write_bytes(art.read_bytes().replace(b"\n", b"\r\n"))
+    before = art.read_bytes()
+    code, _, err = kg_run(
+        "add", "alpha", "supports", "gamma-leader", "--source", "art", "--quote", "Alphaland backs Betaland.",
+        "--data", str(clean),
+    )  # fmt: skip
+    assert code == 0, err
+    added = (
+        b"\r\n  - subject: alphaland\r\n    relation: supports\r\n    object: gamma-leader\r\n"
+        b'    quote: "Alphaland backs Betaland."\r\n'
+    )
+    assert art.read_bytes() == before + added

@@ -15,6 +15,11 @@ from .yamltree import Node, line_end, line_start, scalar
 __all__ = ["add_to_flow_or_block_list", "append_item", "remove_item", "replace"]
 
 
+def _crlf(text: str, lines: str) -> str:
+    """``lines`` with the file's own line ending: a file written with CRLF gets CRLF lines."""
+    return lines.replace("\n", "\r\n") if "\r\n" in text else lines
+
+
 def replace(text: str, node: Node, new: str) -> str:
     """``text`` with ``node``'s span replaced by ``new`` (already YAML)."""
     return text[: node.start] + new + text[node.end :]
@@ -57,10 +62,10 @@ def append_item(
         dash = _dash_column(text, last)
         indent = last.column
         at = line_end(text, last.end)
-        lines = _lines(fields, dash, indent)
-        block = ("\n" if _blank_between(text, seq) else "") + lines
+        lines = _crlf(text, _lines(fields, dash, indent))
+        block = _crlf(text, "\n" if _blank_between(text, seq) else "") + lines
         if at == len(text) and not text.endswith("\n"):
-            block = "\n" + block
+            block = _crlf(text, "\n") + block
         new = text[:at] + block + text[at:]
         line = new.count("\n", 0, at + len(block) - len(lines)) + 1
         return new, line, lines
@@ -72,8 +77,8 @@ def append_item(
         )
     colon = _colon(text, key_node)
     end = seq.end if seq.end > seq.start else colon + 1
-    lines = _lines(fields, key_node.column + 2, key_node.column + 4)
-    new = text[: colon + 1] + "\n" + lines.rstrip("\n") + text[end:]
+    lines = _crlf(text, _lines(fields, key_node.column + 2, key_node.column + 4))
+    new = text[: colon + 1] + _crlf(text, "\n") + lines.rstrip("\r\n") + text[end:]
     line = new.count("\n", 0, colon + 1) + 2
     return new, line, lines
 
@@ -110,7 +115,7 @@ def add_to_flow_or_block_list(text: str, mapping: Node, key: str, values: list[s
         if mapping.flow or anchor is None:
             raise UsageError(f"cannot add {key!r} to a mapping written in flow style ({{...}})")
         at = line_end(text, anchor.end)
-        line = " " * mapping.column + f"{key}: [{', '.join(scalar(v, flow=True) for v in values)}]\n"
+        line = _crlf(text, " " * mapping.column + f"{key}: [{', '.join(scalar(v, flow=True) for v in values)}]\n")
         return text[:at] + line + text[at:]
     seq = pair[1]
     if seq.kind != "seq":
@@ -123,4 +128,4 @@ def add_to_flow_or_block_list(text: str, mapping: Node, key: str, values: list[s
     last = seq.items[-1]
     at = line_end(text, last.end)
     dash = _dash_column(text, last)
-    return text[:at] + "".join(" " * dash + "- " + scalar(v) + "\n" for v in values) + text[at:]
+    return text[:at] + _crlf(text, "".join(" " * dash + "- " + scalar(v) + "\n" for v in values)) + text[at:]
