@@ -388,8 +388,8 @@ def test_a_file_with_crlf_line_ends_keeps_them(clean: Path) -> None:
         "--data", str(clean),
     )  # fmt: skip
     assert code == 0, err
-    added = (
-        b"\r\n  - subject: alphaland\r\n    relation: supports\r\n    object: gamma-leader\r\n"
+    added = (  # (no blank line before it: the file has none between its facts)
+        b"  - subject: alphaland\r\n    relation: supports\r\n    object: gamma-leader\r\n"
         b'    quote: "Alphaland backs Betaland."\r\n'
     )
     assert art.read_bytes() == before + added
