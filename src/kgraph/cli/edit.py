@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -64,16 +64,16 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def _ask(what: str, offered: list[str], option: str) -> str:
-    """A missing argument: asked for on a terminal (with the known values offered), else a usage error."""
+def _ask(prompt: str, option: str, offered: Sequence[str] = (), what: str = "") -> str:
+    """A missing argument: asked for on a terminal (``what`` known values offered first), else a usage error."""
     if not _interactive():
         from ..errors import UsageError
 
         raise UsageError(f"missing {option}")
-    shown = ", ".join(offered[:40]) + (f", … ({len(offered)} in all)" if len(offered) > 40 else "")
     if offered:
+        shown = ", ".join(offered[:40]) + (f", … ({len(offered)} in all)" if len(offered) > 40 else "")
         sys.stderr.write(f"known {what}: {shown}\n")
-    value: str = typer.prompt(what[:-1] if what.endswith("s") else what, err=True)
+    value: str = typer.prompt(prompt, err=True)
     return value
 
 
@@ -177,12 +177,12 @@ def _missing(
         raise UsageError(f"missing {', '.join(names)} (on a terminal, kgraph add asks for them)")
     kg = load(root, cache=not state.no_cache)
     entities = sorted(kg.entities)
-    subject = subject or _ask("entities", entities, "SUBJECT")
-    relation = relation or _ask("relations", sorted(kg.relations), "RELATION")
-    obj = obj or _ask("entities", entities, "OBJECT")
-    source = source or _ask("sources", sorted(kg.sources), "--source")
+    subject = subject or _ask("subject", "SUBJECT", entities, "entities")
+    relation = relation or _ask("relation", "RELATION", sorted(kg.relations), "relations")
+    obj = obj or _ask("object", "OBJECT", entities, "entities")
+    source = source or _ask("source", "--source", sorted(kg.sources), "sources")
     if quote is None and sentence is None:
-        quote = _ask("quote", [], "--quote")
+        quote = _ask("quote (words of the article)", "--quote")
     return subject, relation, obj, source, quote
 
 
@@ -231,7 +231,7 @@ def entities_add(
     from ..authoring.entities import add_entity
 
     if description is None:
-        description = _ask("description", [], "--description (every entity has one)")
+        description = _ask("description", "--description (every entity has one)")
     lines, line = add_entity(
         _root(data), ident, name, etype, alias or [], description, dry_run=dry_run, cache=not state.no_cache
     )
@@ -319,7 +319,7 @@ def relations_add(
     from ..authoring.relations import add_relation
 
     if description is None:
-        description = _ask("description", [], "--description (every relation has one)")
+        description = _ask("description", "--description (every relation has one)")
     lines, line = add_relation(
         _root(data),
         ident,
