@@ -82,9 +82,15 @@ def _ask(prompt: str, option: str, offered: Sequence[str] = (), what: str = "") 
 
 @command("add")
 def add(
-    subject: Annotated[str | None, typer.Argument(help="Who or what acts: entity id, name or alias.")] = None,
-    relation: Annotated[str | None, typer.Argument(help="The relation's id (see `kgraph relations`).")] = None,
-    object: Annotated[str | None, typer.Argument(help="Whom or what it acts on: entity id, name or alias.")] = None,
+    subject: Annotated[
+        str | None, typer.Argument(metavar="SUBJECT", help="Who or what acts: entity id, name or alias.")
+    ] = None,
+    relation: Annotated[
+        str | None, typer.Argument(metavar="RELATION", help="The relation's id (see `kgraph relations`).")
+    ] = None,
+    object: Annotated[
+        str | None, typer.Argument(metavar="OBJECT", help="Whom or what it acts on: entity id, name or alias.")
+    ] = None,
     source: Annotated[str | None, typer.Option("--source", help="The source (article) id the fact is from.")] = None,
     quote: Annotated[
         str | None, typer.Option("--quote", help="The words of the article that state it (must be in the text).")
