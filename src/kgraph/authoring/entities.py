@@ -128,21 +128,20 @@ def _value(item: Node, key: str) -> str | None:
 def _move_references(edit: Edit, kg: Any, old: str, new: str) -> tuple[list[str], int]:
     """Point every fact's reference to ``old`` at ``new``, in every source file that has one."""
     files, count = [], 0
-    for source in sorted(kg.sources):
+    naming = {f.source for f in kg.facts if old in (f.subject, f.object, f.according_to)}  # the files to open
+    for source in sorted(naming):
         rel = f"sources/{source}.yaml"
-        if not any(
-            f.source == source and old in (f.subject, f.object, f.according_to) for f in kg.facts
-        ):  # (the graph says which files to open)
-            continue
         text = edit.read(rel)
         facts = parse(text).get("facts")
         spans = []
         for item in facts.items if facts is not None else []:
             spans += [n for k in REFERENCE_FIELDS if (n := item.get(k)) is not None and n.value == old]
-        for node in sorted(spans, key=lambda n: -n.start):  # from the end, so earlier offsets stay right
-            text = replace(text, node, new)
+        pieces, at = [], 0
+        for node in sorted(spans, key=lambda n: n.start):  # one pass: every other character is copied as it is
+            pieces += [text[at : node.start], new]
+            at = node.end
         count += len(spans)
-        edit.stage(rel, text)
+        edit.stage(rel, "".join(pieces) + text[at:])
         files.append(rel)
     return files, count
 

@@ -277,8 +277,9 @@ def entities_merge(
 
 def _report_change(verb: str, change: Any) -> None:
     n = change.references
+    files = ", ".join(change.files[:6]) + (f" and {len(change.files) - 6} more" if len(change.files) > 6 else "")
     sys.stdout.write(
-        f"{verb}: {n} reference{'s' * (n != 1)} in facts; files: {', '.join(change.files)}"
+        f"{verb}: {n} reference{'s' * (n != 1)} in facts; files: {files}"
         + ("" if change.written else " (nothing written)")
         + "\n"
     )
