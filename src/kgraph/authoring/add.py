@@ -63,17 +63,19 @@ class AddResult:
 def sentences(text: str) -> list[str]:
     """The article's sentences, numbered from 1 in this order.
 
-    Each line of the text (a paragraph, a headline, a caption) is split as the
-    quote checker splits text to offer a passage: after ``.``, ``!`` or ``?``,
-    possibly closed by a quote mark, then white space. Each sentence is in
-    the checker's normalised form, so it is found in the text as a quote.
-    (Interim: ``kgraph sentences`` will number sentences the same way for
-    both commands once it exists.)
+    Each line of the text (a paragraph, a headline, a caption) is split by the
+    loader's sentence splitter (:func:`kgraph.loading.quotes.split_sentences`,
+    the one the quote checker suggests passages with), on the checker's
+    normalised text, so each sentence is found in the text as a quote.
+    (Interim: once ``kgraph sentences`` exists, ``--sentence N`` will use its
+    numbering, so that both commands count alike.)
     """
+    from ..loading.quotes import split_sentences
+
     out: list[str] = []
     for line in text.splitlines():
         norm = normalise_text(line)
-        out += [s for s in re.split(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+", norm) if s]
+        out += [norm[a:b] for a, b in split_sentences(norm)]
     return out
 
 

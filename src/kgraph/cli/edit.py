@@ -16,7 +16,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ..render import View, register_view
 from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, UntilOpt, _errors, app, command, load_graph, output, state
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -211,16 +210,6 @@ def entities(
 
     with _errors():
         output(listing(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "entities")
-
-
-@register_view("entities")
-def _entities_view(result: dict[str, Any]) -> View:
-    return View(
-        title="Entities",
-        csv_columns=["id", "name", "type", "aliases", "facts", "description"],
-        table_columns=[("id", "id"), ("name", "name"), ("type", "type"), ("facts", "facts"), ("aliases", "aliases")],
-        rows=[{**e, "aliases": ", ".join(e["aliases"])} for e in result["entities"]],
-    )
 
 
 @_sub(entities_app, "add")

@@ -69,11 +69,11 @@ class DataFolder:
         itself; ``missing`` (with ``hint``) is the message for a file that does not exist. ``text`` says
         the file is an article text (its own size limit), not YAML.
         """
-        if path in self.overlay:
-            data = self.overlay[path]
+        staged = self.overlay.get(path)
+        if staged is not None:
             if not text:
-                self.quotes.credit(len(data))
-            return data
+                self.quotes.credit(len(staged))
+            return staged
         where = at if at is not None else self.report.file(path)
         max_bytes, limit = (
             (self.limits.max_text_bytes, "max_text_bytes") if text else (self.limits.max_file_bytes, "max_file_bytes")

@@ -8,7 +8,7 @@ new one) and add a line here; the command passes the name to
 
 from __future__ import annotations
 
-from . import analysis, cache, queries
+from . import analysis, authoring, cache, queries
 from .table import TableFn
 
 __all__ = ["TABLES"]
@@ -34,4 +34,6 @@ TABLES: dict[str, TableFn] = {
     # kgraph.cache
     "cache-info": cache.cache_info_table,
     "cache-clear": cache.cache_clear_table,
+    # kgraph.authoring
+    "entities": authoring.entities_table,
 }
