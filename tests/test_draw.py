@@ -25,9 +25,10 @@ from typer.testing import CliRunner, Result
 import kgraph
 from kgraph.cli import app
 from kgraph.errors import MissingDependency
-from kgraph.exporters._common import hex_colour, nmtoken, polarity_colour
+from kgraph.exporters.xmltext import nmtoken
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.model import Entity, Fact, Relation, Source
+from kgraph.palette import hex_colour, polarity_colour
 
 pytest.importorskip("matplotlib")  # the test extra installs it; without it only the missing-extra test applies
 

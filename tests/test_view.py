@@ -200,7 +200,7 @@ def test_parallel_facts_make_one_edge_that_keeps_them_all(
 
 
 def test_edges_are_coloured_by_polarity(page: tuple[str, dict[str, Any]]) -> None:
-    from kgraph.exporters._common import hex_colour, polarity_colour
+    from kgraph.palette import hex_colour, polarity_colour
 
     text, _ = page
     edges = columns(text, "kgraph-edges")

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Self
 
@@ -37,9 +37,8 @@ from export_support import need
 from typer.testing import CliRunner
 
 import kgraph
-from kgraph import cache, exporters
+from kgraph import atomic, cache, exporters
 from kgraph.cli import app
-from kgraph.exporters import _common
 
 runner = CliRunner()
 ENOSPC = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -152,11 +151,8 @@ def tiny_filesystem(where: Path, size: str = "96k") -> Iterator[Path]:
 def fill(folder: Path, leave: int) -> None:
     """Fill the file system of ``folder`` until about ``leave`` bytes are free."""
     free = shutil.disk_usage(folder).free
-    with open(folder / "filler", "wb") as out:
-        try:
-            out.write(b"\0" * max(free - leave, 0))
-        except OSError:
-            pass
+    with open(folder / "filler", "wb") as out, suppress(OSError):  # the disk is full: that is the point
+        out.write(b"\0" * max(free - leave, 0))
 
 
 # -- exports: disk full ---------------------------------------------------------------------------------------
@@ -330,7 +326,7 @@ def test_export_killed_mid_write_keeps_the_previous_file(
     # the next export removes leftovers an hour old, and never a temporary file that may still be written
     fresh = left[0].rsplit(".", 2)[0] + ".fresh-writer.tmp"  # one of ours for the same file, just started
     (where / fresh).write_bytes(b"another writer, still at work")
-    _age(where, left, _common.STALE_TEMP_S + 60)
+    _age(where, left, atomic.STALE_TEMP_S + 60)
     result = export_cli(fmt, target)
     assert result.exit_code == 0, result.output
     assert temps(where) == [fresh]

@@ -235,7 +235,7 @@ def draw(
     made in memory first and a file is written atomically: a failure leaves
     any existing file as it was.
     """
-    from .exporters._common import _atomic_bytes, _write_stream, is_stream
+    from .atomic import is_stream, write_bytes, write_stream
 
     if is_stream(target):
         chosen = (fmt or "svg").lower()
@@ -253,9 +253,9 @@ def draw(
         max_nodes=max_nodes,
     )
     if is_stream(target):
-        _write_stream(target, data, binary=True)
+        write_stream(target, data, binary=True)
     else:
-        _atomic_bytes(Path(os.fspath(target)), data)  # type: ignore[arg-type]
+        write_bytes(Path(os.fspath(target)), data)  # type: ignore[arg-type]
     return info
 
 
@@ -399,8 +399,8 @@ class _Picture:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        from .exporters._common import degree
         from .records import entity_record
+        from .selection import degree
 
         kg = self.kg
         w_in, h_in = self.size
@@ -498,7 +498,7 @@ class _Picture:
         """The entity-type and polarity legends in a column on the right; returns its width in points."""
         from matplotlib.lines import Line2D
 
-        from .exporters._common import entity_colour, hex_colour, polarity_colour
+        from .palette import entity_colour, hex_colour, polarity_colour
 
         counts: dict[str, int] = {}
         for e in self.kg.entities.values():
@@ -580,7 +580,8 @@ class _Picture:
         """
         import numpy as np
 
-        from .exporters._common import entity_colour, hex_colour, nmtoken
+        from .exporters.xmltext import nmtoken
+        from .palette import entity_colour, hex_colour
 
         kg, ax, ids = self.kg, self.ax, self.ids
         n = len(ids)
@@ -733,7 +734,7 @@ class _Picture:
         """One arrow per (subject, object, polarity), curved apart when a pair has several; returns counts."""
         from matplotlib.patches import FancyArrowPatch
 
-        from .exporters._common import hex_colour, polarity_colour
+        from .palette import hex_colour, polarity_colour
 
         ax = self.ax
         groups: dict[tuple[str, str, int], list[str]] = {}
@@ -813,7 +814,7 @@ class _Picture:
         """Too many arrows to draw one by one: a straight line per pair and polarity, one collection per polarity."""
         from matplotlib.collections import LineCollection
 
-        from .exporters._common import hex_colour, polarity_colour
+        from .palette import hex_colour, polarity_colour
 
         segments: dict[int, list[tuple[tuple[float, float], tuple[float, float]]]] = {}
         seen: set[tuple[str, str, int]] = set()

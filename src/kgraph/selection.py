@@ -22,11 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .knowledge import KnowledgeGraph
 
-__all__ = ["Selection", "distances", "neighbourhood"]
+if TYPE_CHECKING:
+    from .model import Fact
+
+__all__ = ["Selection", "degree", "distances", "neighbourhood", "select"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +87,6 @@ def neighbourhood(
     ``max_nodes`` must lie between 1 and ``max_nodes_limit``; ``command``
     names the command in usage errors.
     """
-    from .exporters._common import degree, select
-
     if not 1 <= max_nodes <= max_nodes_limit:
         raise UsageError(
             f"--max-nodes must be between 1 and {max_nodes_limit:,}: a picture of more entities cannot be read"
@@ -111,3 +113,69 @@ def neighbourhood(
         data_dir=part.data_dir,
     )
     return Selection(capped, center_id, depth, total_e, total_f, True)
+
+
+def select(
+    kg: KnowledgeGraph,
+    *,
+    around: str | None = None,
+    depth: int = 1,
+    relations: Sequence[str] | None = None,
+) -> KnowledgeGraph:
+    """The part of ``kg`` to export: facts of ``relations`` (with sub-relations) near ``around``.
+
+    With ``around``, the entities at most ``depth`` facts away from it
+    (either direction) and every chosen fact among them; with only a relation
+    filter, the chosen facts and the entities they join; with neither, all of
+    ``kg``. The vocabulary and the sources the facts cite come along.
+
+    >>> from kgraph import load
+    >>> part = select(load(), around="belarus", depth=1, relations=["supports"])
+    >>> all(f.relation in {"supports", "congratulates", "welcomes"} for f in part.facts)
+    True
+    """
+    from .query import relation_filter
+
+    if depth < 1:
+        raise UsageError("--depth must be at least 1")
+    if around is None and depth != 1:
+        raise UsageError("--depth needs --around (the entity to start from)")
+    if around is None and not relations:
+        return kg
+    allowed = relation_filter(kg, relations)
+    facts = [f for f in kg.facts if allowed is None or f.relation in allowed]
+    if around is not None:
+        start = kg.entity(around).id
+        near: dict[str, list[Fact]] = {}
+        for f in facts:
+            near.setdefault(f.subject, []).append(f)
+            near.setdefault(f.object, []).append(f)
+        keep = {start}
+        frontier = {start}
+        for _ in range(depth):
+            reached = {(f.object if f.subject == e else f.subject) for e in frontier for f in near.get(e, [])}
+            frontier = reached - keep
+            keep |= frontier
+            if not frontier:
+                break
+        facts = [f for f in facts if f.subject in keep and f.object in keep]
+        entity_ids = keep
+    else:
+        entity_ids = {f.subject for f in facts} | {f.object for f in facts}
+    cited = {f.source for f in facts}
+    return KnowledgeGraph(
+        list(kg.relations.values()),
+        [e for e in kg.entities.values() if e.id in entity_ids],
+        [s for s in kg.sources.values() if s.id in cited],
+        facts,
+        data_dir=kg.data_dir,
+    )
+
+
+def degree(kg: KnowledgeGraph) -> dict[str, int]:
+    """How many facts each entity takes part in (a self-loop counts twice)."""
+    out = dict.fromkeys(kg.entities, 0)
+    for f in kg.facts:
+        out[f.subject] = out.get(f.subject, 0) + 1
+        out[f.object] = out.get(f.object, 0) + 1
+    return out

@@ -69,9 +69,8 @@ def _scene(
     kg: KnowledgeGraph, around: str | None, depth: int, relations: Sequence[str] | None, max_nodes: int
 ) -> tuple[list[str], list[Fact], dict[str, Any]]:
     """The entity ids and facts to draw, and a summary saying what was left out."""
-    from .exporters._common import degree
     from .query import fact_order
-    from .selection import neighbourhood
+    from .selection import degree, neighbourhood
 
     sel = neighbourhood(
         kg,
@@ -219,7 +218,7 @@ def _clashes(pos: dict[str, tuple[float, float]], labels: dict[str, str]) -> int
 
 def _edge_colour(polarities: set[int]) -> str:
     """An edge's colour: its facts' polarity; neutral facts give way to others; both signs: mixed."""
-    from .exporters._common import hex_colour, polarity_colour
+    from .palette import hex_colour, polarity_colour
 
     signed = {p for p in polarities if p in (1, -1)}
     if len(signed) > 1:
@@ -244,7 +243,7 @@ def _columns(
     kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], pos: dict[str, tuple[float, float]]
 ) -> tuple[dict[str, list[Any]], dict[str, list[Any]], dict[str, list[Any]], list[str], list[int]]:
     """Columns of the node, edge and fact sources, and the folded search keys with their node rows."""
-    from .exporters._common import entity_colour, hex_colour
+    from .palette import entity_colour, hex_colour
     from .resolve import fold
 
     deg = dict.fromkeys(nodes, 0)
@@ -634,7 +633,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     from bokeh.models.widgets import AutocompleteInput, Checkbox, CheckboxGroup, Div, MultiChoice
     from bokeh.plotting import figure
 
-    from .exporters._common import entity_colour, hex_colour, polarity_colour
+    from .palette import entity_colour, hex_colour, polarity_colour
 
     pos = _positions(nodes, facts, {e: kg.entities[e].name for e in nodes})
     node_cols, edge_cols, fact_cols, keys, rows = _columns(kg, nodes, facts, pos)
@@ -926,12 +925,12 @@ def write_view(
     **options: Any,
 ) -> dict[str, Any]:
     """Write :func:`view_html` to ``path`` atomically; the summary gains ``path``, ``bytes`` and ``seconds``."""
-    from .exporters._common import _atomic_bytes
+    from .atomic import write_bytes
 
     started = time.perf_counter()
     html, summary = view_html(kg, around, **options)
     data = html.encode("utf-8")
     target = Path(os.fspath(path))
-    _atomic_bytes(target, data)
+    write_bytes(target, data)
     summary.update(path=str(target), bytes=len(data), seconds=round(time.perf_counter() - started, 3))
     return summary

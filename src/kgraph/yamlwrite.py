@@ -143,7 +143,7 @@ def dump_dataset(
     be read or a file cannot be written; files of ``folder`` that the
     dataset does not name are left alone.
     """
-    from .exporters._common import _atomic_bytes
+    from .atomic import write_bytes
 
     root = Path(folder)
     try:
@@ -178,5 +178,5 @@ def dump_dataset(
         planned.append((root / "sources" / f"{s.id}.yaml", dumps(doc)))
         planned.append((root / "sources" / text_name, text))
     for path, data in planned:  # everything is built before the first file is written
-        _atomic_bytes(path, data)
+        write_bytes(path, data)
     return [path for path, _ in planned]

@@ -18,8 +18,8 @@ deterministic (the same data gives the same bytes) and is written atomically.
 
 How to add a format: write ``kgraph/exporters/<name>.py`` with
 ``export(kg, stream_or_path, **options) -> None`` (build the whole output in
-memory, check it, then call :func:`._common.write_text` or
-:func:`._common.write_files`), add one :class:`Exporter` line to
+memory, check it, then call :func:`.shared.write_text` or
+:func:`.shared.write_files`), add one :class:`Exporter` line to
 :data:`REGISTRY` below, and add ``tests/test_export_<name>.py`` that reads
 the file back with a real reader of that format.
 """
@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ._common import Target, select
+from ..selection import select
+from .shared import Target
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

@@ -23,19 +23,10 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from ._common import (
-    Target,
-    degree,
-    entity_colour,
-    hex_colour,
-    node_size,
-    polarity_colour,
-    qualifiers_text,
-    sorted_entities,
-    sorted_facts,
-    write_files,
-)
+from ..palette import entity_colour, hex_colour, polarity_colour
+from ..selection import degree
 from .graphml import join_list
+from .shared import Target, node_size, qualifiers_text, sorted_entities, sorted_facts, write_files
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

@@ -20,18 +20,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ._common import (
-    Target,
-    creator,
-    degree,
-    entity_colour,
-    hex_colour,
-    node_size,
-    polarity_colour,
-    sorted_entities,
-    sorted_facts,
-    write_text,
-)
+from ..palette import entity_colour, hex_colour, polarity_colour
+from ..selection import degree
+from .shared import Target, creator, node_size, sorted_entities, sorted_facts, write_text
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

@@ -12,17 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._common import (
-    Target,
-    check_xml_text,
-    creator,
-    entity_colour,
-    hex_colour,
-    polarity_colour,
-    sorted_entities,
-    sorted_facts,
-    write_text,
-)
+from ..palette import entity_colour, hex_colour, polarity_colour
+from .shared import Target, creator, sorted_entities, sorted_facts, write_text
+from .xmltext import check_xml_text
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

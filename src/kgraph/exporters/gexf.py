@@ -4,7 +4,7 @@ Written here rather than by networkx, whose GEXF writer does not produce
 schema-valid 1.3. The output validates against the official GEXF 1.3
 RELAX NG grammar (no ``xsi:*`` attributes, which that grammar forbids).
 
-- One node per entity (``id`` = :func:`._common.nmtoken` of the entity id,
+- One node per entity (``id`` = :func:`.xmltext.nmtoken` of the entity id,
   ``label`` = its name), ``viz:color`` by entity type, ``viz:size`` by the
   number of facts it takes part in.
 - One directed edge per fact (``id`` = the fact id, ``label`` = the relation
@@ -36,23 +36,10 @@ import datetime as _dt
 from typing import TYPE_CHECKING
 
 from .. import dates
-from ._common import (
-    Target,
-    check_xml_text,
-    creator,
-    degree,
-    entity_colour,
-    hex_colour,
-    nmtoken,
-    node_size,
-    polarity_colour,
-    qualifiers_text,
-    sorted_entities,
-    sorted_facts,
-    write_text,
-    xml_attr,
-    xml_escape,
-)
+from ..palette import entity_colour, hex_colour, polarity_colour
+from ..selection import degree
+from .shared import Target, creator, node_size, qualifiers_text, sorted_entities, sorted_facts, write_text
+from .xmltext import check_xml_text, nmtoken, xml_attr, xml_escape
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

@@ -2,7 +2,7 @@
 
 One ``<node>`` per entity, one directed ``<edge>`` per fact (``id`` = the
 fact id). Node ids are NMTOKEN-safe (slugs as they are, anything else
-escaped by :func:`._common.nmtoken`) and the entity id is kept in ``kgid``.
+escaped by :func:`.xmltext.nmtoken`) and the entity id is kept in ``kgid``.
 
 Node keys: ``label`` (name), ``kgid``, ``entity_type`` (``type`` is a
 reserved Gephi column), ``aliases`` (``; ``-delimited, ``\\`` and ``;``
@@ -17,30 +17,17 @@ Key ids are ``k0``, ``k1``, … (never Gephi's hijacked ``d3``/``d7``); absent
 values are left out, never written as empty, None or NaN.
 
 Control characters XML 1.0 cannot hold are refused before anything is
-written (:func:`._common.check_xml_text`).
+written (:func:`.xmltext.check_xml_text`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._common import (
-    Target,
-    check_xml_text,
-    creator,
-    degree,
-    entity_colour,
-    hex_colour,
-    nmtoken,
-    node_size,
-    polarity_colour,
-    qualifiers_text,
-    sorted_entities,
-    sorted_facts,
-    write_text,
-    xml_attr,
-    xml_escape,
-)
+from ..palette import entity_colour, hex_colour, polarity_colour
+from ..selection import degree
+from .shared import Target, creator, node_size, qualifiers_text, sorted_entities, sorted_facts, write_text
+from .xmltext import check_xml_text, nmtoken, xml_attr, xml_escape
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExportError
-from ._common import Target, creator, qualifiers_text, sorted_entities, sorted_facts, write_files
+from .shared import Target, creator, qualifiers_text, sorted_entities, sorted_facts, write_files
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

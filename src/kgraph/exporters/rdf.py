@@ -56,7 +56,7 @@ from urllib.parse import quote
 
 from .. import dates
 from ..errors import MissingDependency, UsageError
-from ._common import Target, creator, is_stream, sorted_entities, sorted_facts, write_text
+from .shared import Target, creator, is_stream, sorted_entities, sorted_facts, write_text
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph

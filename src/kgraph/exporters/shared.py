@@ -1,0 +1,103 @@
+"""What every exporter shares: the order things are written in, common fields, and how output is written.
+
+Exporters build their whole output in memory first (every check happens
+before a byte is written), then hand it to :func:`write_text` or
+:func:`write_files`, which write it atomically through :mod:`kgraph.atomic`:
+a failed export leaves no partial file and keeps whatever was there before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import atomic
+from ..atomic import Target, is_stream
+from ..errors import ExportError
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeGraph
+    from ..model import Entity, Fact
+
+__all__ = [
+    "Target",
+    "creator",
+    "is_stream",
+    "node_size",
+    "qualifiers_text",
+    "sorted_entities",
+    "sorted_facts",
+    "write_files",
+    "write_text",
+]
+
+
+def sorted_entities(kg: KnowledgeGraph) -> list[Entity]:
+    """Entities in id order (exports never depend on file order)."""
+    return [kg.entities[k] for k in sorted(kg.entities)]
+
+
+def sorted_facts(kg: KnowledgeGraph) -> list[Fact]:
+    """Facts in (subject, object, relation, id) order: parallel edges sit together.
+
+    Checks on the way that no edge would dangle (a graph built in code is not
+    validated): an ExportError names the first fact whose entity or relation
+    is missing, or whose id is used twice.
+    """
+    seen: set[str] = set()
+    for f in kg.facts:
+        for role, ident, known in (
+            ("subject", f.subject, kg.entities),
+            ("object", f.object, kg.entities),
+            ("relation", f.relation, kg.relations),
+        ):
+            if ident not in known:
+                raise ExportError(f"cannot export: fact {f.id!r} has {role} {ident!r}, which is not in the graph")
+        if f.id in seen:
+            raise ExportError(f"cannot export: two facts have the id {f.id!r}")
+        seen.add(f.id)
+    return sorted(kg.facts, key=lambda f: (f.subject, f.object, f.relation, f.id))
+
+
+def node_size(deg: int) -> float:
+    """A node's drawing size: grows with its number of facts, never 0."""
+    return float(10 + 2 * deg)
+
+
+def creator() -> str:
+    """``kgraph <version>``: the program named in an export's metadata."""
+    from .. import __version__
+
+    return f"kgraph {__version__}"
+
+
+def qualifiers_text(f: Fact) -> str | None:
+    """A fact's qualifiers as one JSON object string (keys sorted), or None without any."""
+    if not f.qualifiers:
+        return None
+    return json.dumps(dict(sorted(f.qualifiers)), ensure_ascii=False, sort_keys=True)
+
+
+def write_text(text: str, target: Target) -> None:
+    """Write one document (UTF-8, LF line ends) to a path, atomically, or to an open stream."""
+    atomic.write_target(text.encode("utf-8"), target)
+
+
+def write_files(files: Mapping[str, str], target: Target, fmt: str) -> None:
+    """Write several files: into a folder (created if missing) or a ``.zip`` (path or binary stream).
+
+    A folder gets every file or none of them (:func:`kgraph.atomic.write_folder`);
+    files already in it that the export does not write are left alone.
+    """
+    data = {name: text.encode("utf-8") for name, text in files.items()}
+    if is_stream(target):
+        atomic.write_stream(target, atomic.zip_bytes(data), binary=True)
+        return
+    path = Path(os.fspath(target))  # type: ignore[arg-type]  # not a stream: a path
+    if path.suffix.lower() == ".zip":
+        atomic.write_bytes(path, atomic.zip_bytes(data))
+    else:
+        atomic.write_folder(path, data, fmt)
