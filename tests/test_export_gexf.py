@@ -13,9 +13,14 @@ from kgraph import dates, exporters
 from kgraph.exporters.gexf import spans
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.model import Entity, Fact, Relation, Source
+from kgraph.palette import entity_colour, polarity_colour
 
 NS = {"g": "http://gexf.net/1.3", "viz": "http://gexf.net/1.3/viz"}
-HEX = re.compile(r"#[0-9a-f]{6}")
+
+
+def rgb(colour: tuple[int, int, int]) -> str:
+    """How graphology-gexf reports a ``viz:color`` given as r/g/b attributes."""
+    return "rgb({},{},{})".format(*colour)
 
 
 @pytest.fixture
@@ -46,7 +51,7 @@ def test_graphology_reads_every_element_strict_and_with_gephi_lite_options(gexf:
     nodes = {n["key"]: n["attributes"] for n in strict["nodes"]}
     for n in nodes.values():
         e = bundled.entities[n["kgid"]]
-        assert HEX.fullmatch(n["color"]), n
+        assert n["color"] == rgb(entity_colour(e.type)), n
         assert n["size"] > 0
         assert n["aliases"] == list(e.aliases) if e.aliases else "aliases" not in n
         assert n["entity_type"] == e.type
@@ -54,10 +59,23 @@ def test_graphology_reads_every_element_strict_and_with_gephi_lite_options(gexf:
         a, f = edge["attributes"], facts[edge["key"]]
         assert nodes[edge["source"]]["kgid"] == f.subject and nodes[edge["target"]]["kgid"] == f.object
         assert not edge["undirected"]
-        assert HEX.fullmatch(a["color"])
+        assert a["color"] == rgb(polarity_colour(f.polarity))
         assert a["quote"] == f.quote and a["polarity"] == f.polarity and a["relation"] == f.relation
         assert a["label"] == bundled.relations[f.relation].label
         assert a["weight"] == 1
+
+
+def test_colours_are_rgb_attributes_that_networkx_reads(gexf: Path, bundled: KnowledgeGraph) -> None:
+    """networkx.read_gexf crashes on ``viz:color hex=…``; it reads the r/g/b form, as every GEXF reader does."""
+    import networkx as nx
+
+    assert "hex=" not in gexf.read_text(encoding="utf-8")
+    g = nx.read_gexf(gexf)
+    for _, n in g.nodes(data=True):
+        colour = n["viz"]["color"]
+        assert (colour["r"], colour["g"], colour["b"]) == entity_colour(bundled.entities[n["kgid"]].type)
+    # (networkx keeps no edge colours; graphology's are checked above)
+    assert sorted(a["kgid"] for _, _, a in g.edges(data=True)) == sorted(f.id for f in bundled.facts)
 
 
 def test_kind_is_unique_per_source_target_pair(gexf: Path) -> None:

@@ -17,6 +17,8 @@ RELAX NG grammar (no ``xsi:*`` attributes, which that grammar forbids).
   ``kgid``, ``relation``, ``polarity``, ``date``, ``start_date``, ``end_date``
   (as written), ``quote``, ``article`` (the source id), ``according_to``,
   ``qualifiers`` (a JSON object), ``symmetric``.
+- Colours are written as ``r``/``g``/``b`` attributes, the form every GEXF
+  reader knows (networkx cannot read the ``hex`` form, also valid 1.3).
 - Time (``mode="dynamic"``, ``timeformat="date"``) when any fact is dated:
   a ``date`` becomes the period it names (``2021-12`` → 2021-12-01 to
   2021-12-31); ``start``/``end`` become the first day of ``start`` and the
@@ -36,7 +38,7 @@ import datetime as _dt
 from typing import TYPE_CHECKING
 
 from .. import dates
-from ..palette import entity_colour, hex_colour, polarity_colour
+from ..palette import entity_colour, polarity_colour
 from ..selection import degree
 from .shared import Target, creator, node_size, qualifiers_text, sorted_entities, sorted_facts, write_text
 from .xmltext import check_xml_text, nmtoken, xml_attr, xml_escape
@@ -128,6 +130,12 @@ def _span(kg: KnowledgeGraph, f: Fact, bounds: tuple[_dt.date, _dt.date]) -> tup
     return (start, max(start, end))
 
 
+def _rgb(rgb: tuple[int, int, int]) -> str:
+    """The attributes of a ``viz:color``: ``r="31" g="119" b="180"``."""
+    r, g, b = rgb
+    return f'r="{r}" g="{g}" b="{b}"'
+
+
 def _attvalues(ids: dict[str, str], values: dict[str, str | None], indent: str) -> list[str]:
     present = [(k, v) for k, v in values.items() if v is not None]
     if not present:
@@ -180,7 +188,7 @@ def render(kg: KnowledgeGraph) -> str:
             },
             "        ",
         )
-        lines.append(f'        <viz:color hex="{hex_colour(entity_colour(e.type))}"/>')
+        lines.append(f"        <viz:color {_rgb(entity_colour(e.type))}/>")
         lines.append(f'        <viz:size value="{node_size(deg.get(e.id, 0))!r}"/>')
         lines.append("      </node>")
     lines.append("    </nodes>")
@@ -217,7 +225,7 @@ def render(kg: KnowledgeGraph) -> str:
             },
             "        ",
         )
-        lines.append(f'        <viz:color hex="{hex_colour(polarity_colour(f.polarity))}"/>')
+        lines.append(f"        <viz:color {_rgb(polarity_colour(f.polarity))}/>")
         lines.append('        <viz:thickness value="1.0"/>')
         lines.append("      </edge>")
     lines += ["    </edges>", "  </graph>", "</gexf>", ""]
