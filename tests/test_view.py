@@ -422,3 +422,73 @@ def test_nothing_to_show_is_still_a_page(kg: kgraph.KnowledgeGraph) -> None:
     assert columns(text, "kgraph-nodes")["id"] == []
     text, summary = view_html(kg, "lanzhou-university", relations=["sanctions"])  # one entity, no facts
     assert columns(text, "kgraph-nodes")["id"] == ["lanzhou-university"] and summary["facts"] == 0
+
+
+# -- the page's JavaScript ------------------------------------------------------------------------------------
+
+TRICKY_NAMES = [
+    "Lukashenka",
+    "Alyaksandr Lukashenka",
+    "ALEXANDER LUKASHENKO",
+    "Łukaszenka",  # a stroked letter no decomposition removes
+    "Ægir Øresund Đorđe Ħamrun Ŧ ıstanbul Œuvre",  # ligatures and the other stroked letters
+    "Zürich-Straße",  # ß folds to ss
+    "GROẞE STRASSE",  # the capital sharp s too
+    "Côte d’Ivoire",  # a curly apostrophe
+    "Cote d'Ivoire",
+    "N’Djamena ʼokina `grave´ acute",
+    "U.S.A.",  # dots inside an abbreviation vanish
+    "St. Petersburg",  # a dot before a space becomes the space
+    "Александр Лукашенко",  # Cyrillic
+    "Беларусь Йошкар-Ола Ёлка",  # Cyrillic letters with a breve or a diaeresis
+    "ΟΔΥΣΣΕΑΣ Ἀθῆναι",  # Greek: a final sigma and the tonos and breathings
+    "İstanbul",  # a capital I with a dot
+    "ＦＵＬＬ ｗｉｄｔｈ ﬁ ²",  # compatibility forms
+    "  --spaces, punctuation & symbols!?  ",
+    "snake_case 1,000",
+    "北京 東京",
+    "",
+    "...",
+]
+
+
+def test_the_page_folds_names_as_kgraph_resolve_fold_does() -> None:
+    """The search box folds what is typed in JavaScript; the keys it looks up were folded by Python."""
+    import shutil
+
+    from export_support import need
+
+    from kgraph.resolve import fold
+    from kgraph.view import page_resource
+
+    need(shutil.which("node") is not None, "Node.js (node)", "apt-get install nodejs")
+    script = (
+        "const m = {pol_colours: {}};\n"  # the models the page's top level reads
+        + page_resource("page.js")
+        + "\nconst names = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        + "\nprocess.stdout.write(JSON.stringify(names.map(fold)));\n"
+    )
+    done = subprocess.run(
+        ["node", "-e", script],
+        input=json.dumps(TRICKY_NAMES),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    folded = json.loads(done.stdout)
+    assert dict(zip(TRICKY_NAMES, folded, strict=True)) == {name: fold(name) for name in TRICKY_NAMES}
+    assert fold("Zürich-Straße") == "zurich strasse"  # (the comparison is not of two empty results)
+
+
+def test_the_page_resources_are_in_the_page(page: tuple[str, dict[str, Any]]) -> None:
+    from kgraph.view import page_resource
+
+    html_text = page[0]
+    css = page_resource("page.css")
+    assert ".kg-panel" in css or ".kg-head" in css
+    for line in ("function apply_filters()", "function run_search()"):
+        assert line in page_resource("page.js")
+        assert line in html_text
