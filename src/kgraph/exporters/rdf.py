@@ -59,7 +59,10 @@ from ..errors import MissingDependency, UsageError
 from .shared import Target, creator, is_stream, sorted_entities, sorted_facts, write_text
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..knowledge import KnowledgeGraph
+    from ..model import Entity, Fact, Relation, Source
 
 __all__ = ["DEFAULT_BASE", "SYNTAXES", "export", "graph", "render"]
 
@@ -89,120 +92,170 @@ def _class_name(entity_type: str) -> str:
 
 def graph(kg: KnowledgeGraph, base: str = DEFAULT_BASE) -> Any:
     """The rdflib ``Graph`` of ``kg`` (prefixes bound)."""
-    rdflib = _rdflib()
-    from rdflib import Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+    b = _Builder(base)
+    b.vocabulary(kg)
+    for e in sorted_entities(kg):
+        b.entity(e)
+    for s in sorted(kg.sources.values(), key=lambda s: s.id):
+        b.source(s)
+    for f in sorted_facts(kg):
+        b.fact(f)
+    return b.g
 
-    if not base.endswith(("/", "#")):
-        base += "/"
-    kge, kgv = Namespace(base + "entity/"), Namespace(base + "vocab#")
-    kgf, kgsrc = Namespace(base + "fact/"), Namespace(base + "source/")
-    schema = Namespace("http://schema.org/")
-    g = rdflib.Graph()
-    for prefix, ns in (
-        ("kge", kge),
-        ("kgv", kgv),
-        ("kgf", kgf),
-        ("kgsrc", kgsrc),
-        ("rdf", RDF),
-        ("rdfs", RDFS),
-        ("owl", OWL),
-        ("skos", SKOS),
-        ("dcterms", DCTERMS),
-        ("xsd", XSD),
-        ("schema", schema),
-    ):
-        g.bind(prefix, ns, override=True, replace=True)
 
-    def ent(ident: str) -> URIRef:
-        return URIRef(kge + _local(ident))
+class _Builder:
+    """Adds the triples of relations, entities, sources and facts to one rdflib ``Graph``."""
 
-    def prop(ident: str) -> URIRef:
-        return URIRef(kgv + _local(ident))
+    def __init__(self, base: str) -> None:
+        rdflib = _rdflib()
+        from rdflib import Namespace
+        from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+        if not base.endswith(("/", "#")):
+            base += "/"
+        self.kge, self.kgv = Namespace(base + "entity/"), Namespace(base + "vocab#")
+        self.kgf, self.kgsrc = Namespace(base + "fact/"), Namespace(base + "source/")
+        self.schema = Namespace("http://schema.org/")
+        self.g = rdflib.Graph()
+        for prefix, ns in (
+            ("kge", self.kge),
+            ("kgv", self.kgv),
+            ("kgf", self.kgf),
+            ("kgsrc", self.kgsrc),
+            ("rdf", RDF),
+            ("rdfs", RDFS),
+            ("owl", OWL),
+            ("skos", SKOS),
+            ("dcterms", DCTERMS),
+            ("xsd", XSD),
+            ("schema", self.schema),
+        ):
+            self.g.bind(prefix, ns, override=True, replace=True)
+
+    def ent(self, ident: str) -> Any:
+        from rdflib import URIRef
+
+        return URIRef(self.kge + _local(ident))
+
+    def prop(self, ident: str) -> Any:
+        from rdflib import URIRef
+
+        return URIRef(self.kgv + _local(ident))
+
+    @staticmethod
     def when(text: str) -> Any:
+        """A date as a typed literal (xsd:gYear, gYearMonth or date by its precision); other text as it is."""
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
         if not dates.is_valid(text):
             return Literal(text)
         kind = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}[dates.precision(text)]
         return Literal(text, datatype=kind)
 
-    # vocabulary
-    g.add((kgv.Entity, RDF.type, RDFS.Class))
-    g.add((kgv.Fact, RDF.type, RDFS.Class))
-    g.add((kgv.Source, RDF.type, RDFS.Class))
-    relation_ids = set(kg.relations)
-    for r in sorted(kg.relations.values(), key=lambda r: r.id):
-        p = prop(r.id)
-        g.add((p, RDF.type, RDF.Property))
-        g.add((p, RDFS.label, Literal(r.label)))
-        if r.description:
-            g.add((p, RDFS.comment, Literal(r.description)))
-        g.add((p, kgv.hasPolarity, Literal(r.polarity)))
-        if r.parent:
-            g.add((p, RDFS.subPropertyOf, prop(r.parent)))
+    def add(self, *triples: tuple[Any, Any, Any]) -> None:
+        for triple in triples:
+            self.g.add(triple)
+
+    def add_if(self, node: Any, predicate: Any, value: Any, make: Any) -> None:
+        """``(node, predicate, make(value))`` when ``value`` is given (not empty, not None, not False)."""
+        if value:
+            self.g.add((node, predicate, make(value)))
+
+    def vocabulary(self, kg: KnowledgeGraph) -> None:
+        from rdflib.namespace import RDF, RDFS
+
+        kgv = self.kgv
+        self.add(
+            (kgv.Entity, RDF.type, RDFS.Class), (kgv.Fact, RDF.type, RDFS.Class), (kgv.Source, RDF.type, RDFS.Class)
+        )
+        for r in sorted(kg.relations.values(), key=lambda r: r.id):
+            self.relation(r, known=kg.relations)
+
+    def relation(self, r: Relation, known: Mapping[str, Relation]) -> None:
+        from rdflib import Literal
+        from rdflib.namespace import OWL, RDF, RDFS
+
+        p = self.prop(r.id)
+        self.add((p, RDF.type, RDF.Property), (p, RDFS.label, Literal(r.label)))
+        self.add_if(p, RDFS.comment, r.description, Literal)
+        self.add((p, self.kgv.hasPolarity, Literal(r.polarity)))
+        self.add_if(p, RDFS.subPropertyOf, r.parent, self.prop)
         if r.symmetric:
-            g.add((p, RDF.type, OWL.SymmetricProperty))
-        if r.acts_for:
-            g.add((p, kgv.actsFor, Literal(True)))
-        if r.inverse and r.inverse not in relation_ids:
-            inv = prop(r.inverse)
-            g.add((inv, RDF.type, RDF.Property))
-            g.add((inv, OWL.inverseOf, p))
-            g.add((inv, RDFS.label, Literal(r.inverse.replace("_", " "))))
-    # entities
-    for e in sorted_entities(kg):
-        node = ent(e.id)
-        g.add((node, RDF.type, kgv.Entity))
+            self.add((p, RDF.type, OWL.SymmetricProperty))
+        self.add_if(p, self.kgv.actsFor, r.acts_for, Literal)
+        if r.inverse and r.inverse not in known:
+            inv = self.prop(r.inverse)
+            self.add(
+                (inv, RDF.type, RDF.Property),
+                (inv, OWL.inverseOf, p),
+                (inv, RDFS.label, Literal(r.inverse.replace("_", " "))),
+            )
+
+    def entity(self, e: Entity) -> None:
+        from rdflib import Literal, URIRef
+        from rdflib.namespace import RDF, RDFS, SKOS
+
+        node, kgv = self.ent(e.id), self.kgv
         cls = URIRef(kgv + _class_name(e.type))
-        g.add((node, RDF.type, cls))
-        g.add((cls, RDF.type, RDFS.Class))
-        g.add((cls, RDFS.subClassOf, kgv.Entity))
-        g.add((cls, RDFS.label, Literal(e.type)))
-        g.add((node, RDFS.label, Literal(e.name)))
-        g.add((node, kgv.entityType, Literal(e.type)))
+        self.add(
+            (node, RDF.type, kgv.Entity),
+            (node, RDF.type, cls),
+            (cls, RDF.type, RDFS.Class),
+            (cls, RDFS.subClassOf, kgv.Entity),
+            (cls, RDFS.label, Literal(e.type)),
+            (node, RDFS.label, Literal(e.name)),
+            (node, kgv.entityType, Literal(e.type)),
+        )
         for alias in e.aliases:
-            g.add((node, SKOS.altLabel, Literal(alias)))
-        if e.description:
-            g.add((node, RDFS.comment, Literal(e.description)))
-    # sources
-    for s in sorted(kg.sources.values(), key=lambda s: s.id):
-        node = URIRef(kgsrc + _local(s.id))
-        g.add((node, RDF.type, kgv.Source))
-        g.add((node, DCTERMS.identifier, Literal(s.id)))
-        g.add((node, DCTERMS.title, Literal(s.title)))
-        if s.published:
-            g.add((node, DCTERMS.issued, when(s.published)))
-        if s.publisher:
-            g.add((node, DCTERMS.publisher, Literal(s.publisher)))
-        if s.author:
-            g.add((node, DCTERMS.creator, Literal(s.author)))
-        if s.url:
-            g.add((node, schema.url, Literal(s.url, datatype=XSD.anyURI)))
-    # facts: the truthy triple, then the statement node with the evidence
-    for f in sorted_facts(kg):
-        subj, p, o = ent(f.subject), prop(f.relation), ent(f.object)
-        g.add((subj, p, o))
-        st = URIRef(kgf + _local(f.id))
-        g.add((st, RDF.type, RDF.Statement))
-        g.add((st, RDF.type, kgv.Fact))
-        g.add((st, RDF.subject, subj))
-        g.add((st, RDF.predicate, p))
-        g.add((st, RDF.object, o))
-        g.add((st, kgv.factId, Literal(f.id)))
-        g.add((st, kgv.hasQuote, Literal(f.quote)))
-        g.add((st, kgv.hasPolarity, Literal(f.polarity)))
-        g.add((st, DCTERMS.source, URIRef(kgsrc + _local(f.source))))
-        if f.date:
-            g.add((st, DCTERMS.date, when(f.date)))
-        if f.start:
-            g.add((st, kgv.startDate, when(f.start)))
-        if f.end:
-            g.add((st, kgv.endDate, when(f.end)))
-        if f.according_to:
-            g.add((st, kgv.accordingTo, ent(f.according_to)))
-        if f.qualifiers:
-            g.add((st, kgv.qualifiers, Literal(json.dumps(dict(sorted(f.qualifiers)), ensure_ascii=False))))
-    return g
+            self.add((node, SKOS.altLabel, Literal(alias)))
+        self.add_if(node, RDFS.comment, e.description, Literal)
+
+    def source(self, s: Source) -> None:
+        from rdflib import Literal, URIRef
+        from rdflib.namespace import DCTERMS, RDF, XSD
+
+        node = URIRef(self.kgsrc + _local(s.id))
+        self.add(
+            (node, RDF.type, self.kgv.Source),
+            (node, DCTERMS.identifier, Literal(s.id)),
+            (node, DCTERMS.title, Literal(s.title)),
+        )
+        self.add_if(node, DCTERMS.issued, s.published, self.when)
+        self.add_if(node, DCTERMS.publisher, s.publisher, Literal)
+        self.add_if(node, DCTERMS.creator, s.author, Literal)
+        self.add_if(node, self.schema.url, s.url, lambda url: Literal(url, datatype=XSD.anyURI))
+
+    def fact(self, f: Fact) -> None:
+        """The truthy triple, then the statement node with the evidence."""
+        from rdflib import Literal, URIRef
+        from rdflib.namespace import DCTERMS, RDF
+
+        subj, p, o = self.ent(f.subject), self.prop(f.relation), self.ent(f.object)
+        st, kgv = URIRef(self.kgf + _local(f.id)), self.kgv
+        self.add(
+            (subj, p, o),
+            (st, RDF.type, RDF.Statement),
+            (st, RDF.type, kgv.Fact),
+            (st, RDF.subject, subj),
+            (st, RDF.predicate, p),
+            (st, RDF.object, o),
+            (st, kgv.factId, Literal(f.id)),
+            (st, kgv.hasQuote, Literal(f.quote)),
+            (st, kgv.hasPolarity, Literal(f.polarity)),
+            (st, DCTERMS.source, URIRef(self.kgsrc + _local(f.source))),
+        )
+        self.add_if(st, DCTERMS.date, f.date, self.when)
+        self.add_if(st, kgv.startDate, f.start, self.when)
+        self.add_if(st, kgv.endDate, f.end, self.when)
+        self.add_if(st, kgv.accordingTo, f.according_to, self.ent)
+        self.add_if(st, kgv.qualifiers, f.qualifiers, _qualifiers_literal)
+
+
+def _qualifiers_literal(qualifiers: tuple[tuple[str, str], ...]) -> Any:
+    from rdflib import Literal
+
+    return Literal(json.dumps(dict(sorted(qualifiers)), ensure_ascii=False))
 
 
 def render(kg: KnowledgeGraph, syntax: str = "turtle", base: str = DEFAULT_BASE) -> str:
