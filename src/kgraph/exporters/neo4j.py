@@ -41,6 +41,7 @@ from .shared import Target, creator, qualifiers_text, sorted_entities, sorted_fa
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
+    from ..model import Entity, Fact
 
 __all__ = [
     "IMPORT_COMMAND",
@@ -155,6 +156,26 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
     """``{"nodes.csv", "relationships.csv", "import.cypher", "import.sh"}`` → text."""
     entities = sorted_entities(kg)
     facts = sorted_facts(kg)
+    _check_aliases(entities)
+    shell = [
+        "#!/bin/sh",
+        f"# {creator()}: bulk import into a new, empty Neo4j 5 database (stop it first).",
+        "# Run from this folder; replace the last word (neo4j) with your database name.",
+        "set -e",
+        'cd "$(dirname "$0")"',
+        IMPORT_COMMAND,
+        "",
+    ]
+    return {
+        "nodes.csv": _csv(NODE_HEADER, [_node_row(e) for e in entities]),
+        "relationships.csv": _csv(RELATIONSHIP_HEADER, [_relationship_row(kg, f) for f in facts]),
+        "import.cypher": "\n".join(_cypher(kg, entities, facts)) + "\n",
+        "import.sh": "\n".join(shell),
+    }
+
+
+def _check_aliases(entities: list[Entity]) -> None:
+    """Refuse an alias holding ``;``: neo4j-admin would split it into two."""
     for e in entities:
         for alias in e.aliases:
             if ";" in alias:
@@ -162,34 +183,39 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
                     f"cannot export neo4j: alias {alias!r} of entity {e.id!r} contains ';', "
                     "the array delimiter of neo4j-admin import; remove it from the alias"
                 )
-    node_rows: list[list[object]] = []
-    for e in entities:
-        label = label_for(e.type)
-        labels = "Entity" + (f";{label}" if label else "")
-        node_rows.append([e.id, e.name, e.type, e.description or None, ";".join(e.aliases) or None, labels])
-    rel_rows: list[list[object]] = []
-    for f in facts:
-        rel = kg.relations[f.relation]
-        rel_rows.append(
-            [
-                f.subject,
-                f.object,
-                type_for(f.relation),
-                f.id,
-                f.relation,
-                rel.label,
-                f.polarity,
-                f.date,
-                f.start,
-                f.end,
-                f.quote,
-                f.source,
-                f.according_to,
-                qualifiers_text(f),
-                "true" if rel.symmetric else "false",
-            ]
-        )
 
+
+def _node_row(e: Entity) -> list[object]:
+    """An entity's row of nodes.csv (see NODE_HEADER)."""
+    label = label_for(e.type)
+    labels = "Entity" + (f";{label}" if label else "")
+    return [e.id, e.name, e.type, e.description or None, ";".join(e.aliases) or None, labels]
+
+
+def _relationship_row(kg: KnowledgeGraph, f: Fact) -> list[object]:
+    """A fact's row of relationships.csv (see RELATIONSHIP_HEADER)."""
+    rel = kg.relations[f.relation]
+    return [
+        f.subject,
+        f.object,
+        type_for(f.relation),
+        f.id,
+        f.relation,
+        rel.label,
+        f.polarity,
+        f.date,
+        f.start,
+        f.end,
+        f.quote,
+        f.source,
+        f.according_to,
+        qualifiers_text(f),
+        "true" if rel.symmetric else "false",
+    ]
+
+
+def _cypher(kg: KnowledgeGraph, entities: list[Entity], facts: list[Fact]) -> list[str]:
+    """The statements of import.cypher: constraints, then the entities and the facts, in batches."""
     script = [
         f"// {creator()}: idempotent import; every write is a MERGE on a constrained kgid,",
         "// so running this script again creates nothing. Run: cypher-shell -f import.cypher",
@@ -215,24 +241,8 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
             )
     by_type: dict[str, list[dict[str, Any]]] = {}
     for f in facts:
-        rel = kg.relations[f.relation]
-        props = _present(
-            {
-                "relation": f.relation,
-                "label": rel.label,
-                "polarity": f.polarity,
-                "date": f.date,
-                "start": f.start,
-                "end": f.end,
-                "quote": f.quote,
-                "article": f.source,
-                "according_to": f.according_to,
-                "qualifiers": qualifiers_text(f),
-                "symmetric": rel.symmetric,
-            }
-        )
         by_type.setdefault(type_for(f.relation), []).append(
-            {"kgid": f.id, "start": f.subject, "end": f.object, "props": props}
+            {"kgid": f.id, "start": f.subject, "end": f.object, "props": _fact_props(kg, f)}
         )
     for t in types:
         for batch in _batches(by_type[t]):
@@ -242,21 +252,27 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
                 "MATCH (b:Entity {kgid: row.end})\n"
                 f"MERGE (a)-[r:{_name(t)} {{kgid: row.kgid}}]->(b) SET r += row.props;"
             )
-    shell = [
-        "#!/bin/sh",
-        f"# {creator()}: bulk import into a new, empty Neo4j 5 database (stop it first).",
-        "# Run from this folder; replace the last word (neo4j) with your database name.",
-        "set -e",
-        'cd "$(dirname "$0")"',
-        IMPORT_COMMAND,
-        "",
-    ]
-    return {
-        "nodes.csv": _csv(NODE_HEADER, node_rows),
-        "relationships.csv": _csv(RELATIONSHIP_HEADER, rel_rows),
-        "import.cypher": "\n".join(script) + "\n",
-        "import.sh": "\n".join(shell),
-    }
+    return script
+
+
+def _fact_props(kg: KnowledgeGraph, f: Fact) -> dict[str, Any]:
+    """The properties a fact's relationship gets in import.cypher (those with a value)."""
+    rel = kg.relations[f.relation]
+    return _present(
+        {
+            "relation": f.relation,
+            "label": rel.label,
+            "polarity": f.polarity,
+            "date": f.date,
+            "start": f.start,
+            "end": f.end,
+            "quote": f.quote,
+            "article": f.source,
+            "according_to": f.according_to,
+            "qualifiers": qualifiers_text(f),
+            "symmetric": rel.symmetric,
+        }
+    )
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
