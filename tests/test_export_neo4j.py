@@ -137,50 +137,11 @@ class Literal:
         self.ws()
         c = self.text[self.pos]
         if c == "{":
-            self.pos += 1
-            out: dict[str, Any] = {}
-            while True:
-                self.ws()
-                if self.text[self.pos] == "}":
-                    self.pos += 1
-                    return out
-                m = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:").match(self.text, self.pos)
-                assert m, self.text[self.pos : self.pos + 40]
-                self.pos = m.end()
-                out[m.group(1)] = self.value()
-                self.ws()
-                if self.text[self.pos] == ",":
-                    self.pos += 1
+            return self.mapping()
         if c == "[":
-            self.pos += 1
-            items: list[Any] = []
-            while True:
-                self.ws()
-                if self.text[self.pos] == "]":
-                    self.pos += 1
-                    return items
-                items.append(self.value())
-                self.ws()
-                if self.text[self.pos] == ",":
-                    self.pos += 1
+            return self.items()
         if c == '"':
-            self.pos += 1
-            chars = []
-            while self.text[self.pos] != '"':
-                ch = self.text[self.pos]
-                if ch == "\\":
-                    nxt = self.text[self.pos + 1]
-                    if nxt == "u":
-                        chars.append(chr(int(self.text[self.pos + 2 : self.pos + 6], 16)))
-                        self.pos += 6
-                        continue
-                    chars.append(self.ESC[nxt])
-                    self.pos += 2
-                    continue
-                chars.append(ch)
-                self.pos += 1
-            self.pos += 1
-            return "".join(chars)
+            return self.string()
         m = re.compile(r"-?\d+|true|false").match(self.text, self.pos)
         assert m, self.text[self.pos : self.pos + 40]
         self.pos = m.end()
@@ -188,6 +149,54 @@ class Literal:
         if token in ("true", "false"):
             return token == "true"
         return int(token)
+
+    def mapping(self) -> dict[str, Any]:
+        self.pos += 1
+        out: dict[str, Any] = {}
+        while True:
+            self.ws()
+            if self.text[self.pos] == "}":
+                self.pos += 1
+                return out
+            m = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:").match(self.text, self.pos)
+            assert m, self.text[self.pos : self.pos + 40]
+            self.pos = m.end()
+            out[m.group(1)] = self.value()
+            self.ws()
+            if self.text[self.pos] == ",":
+                self.pos += 1
+
+    def items(self) -> list[Any]:
+        self.pos += 1
+        items: list[Any] = []
+        while True:
+            self.ws()
+            if self.text[self.pos] == "]":
+                self.pos += 1
+                return items
+            items.append(self.value())
+            self.ws()
+            if self.text[self.pos] == ",":
+                self.pos += 1
+
+    def string(self) -> str:
+        self.pos += 1
+        chars = []
+        while self.text[self.pos] != '"':
+            ch = self.text[self.pos]
+            if ch == "\\":
+                nxt = self.text[self.pos + 1]
+                if nxt == "u":
+                    chars.append(chr(int(self.text[self.pos + 2 : self.pos + 6], 16)))
+                    self.pos += 6
+                    continue
+                chars.append(self.ESC[nxt])
+                self.pos += 2
+                continue
+            chars.append(ch)
+            self.pos += 1
+        self.pos += 1
+        return "".join(chars)
 
 
 def statements(script: str) -> list[str]:
