@@ -433,35 +433,88 @@ def _escape(text: str) -> str:
 
 
 def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: dict[str, Any], title: str) -> Any:
-    """The Bokeh layout: the plot, the sidebar with search, filters and the facts panel."""
-    from bokeh.layouts import column, row
-    from bokeh.models import (
-        CDSView,
-        ColumnDataSource,
-        CustomJS,
-        DataRange1d,
-        HoverTool,
-        IndexFilter,
-        InlineStyleSheet,
-        TapTool,
-    )
-    from bokeh.models.annotations import Legend, LegendItem
-    from bokeh.models.widgets import AutocompleteInput, Checkbox, CheckboxGroup, Div, MultiChoice
-    from bokeh.plotting import figure
+    """The Bokeh layout: the plot, the sidebar with search, filters and the facts panel.
 
-    from .palette import entity_colour, hex_colour, polarity_colour
+    The models are made in a fixed order (the page's model ids follow it), and
+    the sidebar's widgets and the data sources reach the page's JavaScript as
+    one object ``m`` (see ``viewpage/page.js``).
+    """
+    from bokeh.layouts import column, row
+    from bokeh.models import InlineStyleSheet
 
     pos = _positions(nodes, facts, {e: kg.entities[e].name for e in nodes})
     node_cols, edge_cols, fact_cols, keys, rows = _columns(kg, nodes, facts, pos)
+    n_edges = len(edge_cols["count"])
     css = InlineStyleSheet(css=page_resource("page.css"))
+    data = _data_models(node_cols, edge_cols, fact_cols)
+    p = _plot(data, n_edges)
+    _type_legend(p, node_cols["type"])
+    controls = _controls(kg, nodes, facts)
+    texts = _texts(summary, title, n_edges, css)
+    models = {
+        **{k: data[k] for k in ("nodes", "edges", "facts", "node_filter", "edge_filter")},
+        **controls,
+        **{k: texts[k] for k in ("panel", "status")},
+        **{k: data[k] for k in ("x_range", "y_range")},
+        "keys": keys,
+        "rows": rows,
+        "hint": _HINT,
+        "mixed_colour": _MIXED_COLOUR,
+        "edge_alpha": _edge_alpha(n_edges),
+        "pol_colours": _polarity_colours(),
+    }
+    _connect(models)
+    sidebar = column(
+        texts["head"],
+        texts["note"],
+        controls["search"],
+        texts["pol_title"],
+        controls["polarity"],
+        controls["relations"],
+        controls["orphans"],
+        texts["status"],
+        texts["panel"],
+        width=400,
+        sizing_mode="stretch_height",
+        styles={"padding": "10px 12px", "background": "#ffffff"},
+        name="kgraph-sidebar",
+    )
+    return row(sidebar, p, sizing_mode="stretch_both", name="kgraph-page")
 
-    node_src = ColumnDataSource(node_cols, name="kgraph-nodes")
-    edge_src = ColumnDataSource(edge_cols, name="kgraph-edges")
-    fact_src = ColumnDataSource(fact_cols, name="kgraph-facts-data")
-    node_filter = IndexFilter(indices=list(range(len(nodes))), name="kgraph-node-filter")
-    edge_filter = IndexFilter(indices=list(range(len(edge_cols["count"]))), name="kgraph-edge-filter")
-    x_range = DataRange1d(range_padding=0.12, name="kgraph-x-range")
-    y_range = DataRange1d(range_padding=0.12, name="kgraph-y-range")
+
+_HINT = (
+    '<p class="kg-hint">Click a node or an edge’s arrow to see its facts, with quotes and sources. '
+    "Scroll to zoom, drag to pan.</p>"
+)
+
+
+def _polarity_colours() -> dict[str, str]:
+    from .palette import hex_colour, polarity_colour
+
+    return {str(v): hex_colour(polarity_colour(v)) for v, _ in _POLARITIES}
+
+
+def _data_models(
+    node_cols: dict[str, list[Any]], edge_cols: dict[str, list[Any]], fact_cols: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """The data sources, the filters that hide rows of them, and the plot's ranges, by their name in ``m``."""
+    from bokeh.models import ColumnDataSource, DataRange1d, IndexFilter
+
+    return {
+        "nodes": ColumnDataSource(node_cols, name="kgraph-nodes"),
+        "edges": ColumnDataSource(edge_cols, name="kgraph-edges"),
+        "facts": ColumnDataSource(fact_cols, name="kgraph-facts-data"),
+        "node_filter": IndexFilter(indices=list(range(len(node_cols["id"]))), name="kgraph-node-filter"),
+        "edge_filter": IndexFilter(indices=list(range(len(edge_cols["count"]))), name="kgraph-edge-filter"),
+        "x_range": DataRange1d(range_padding=0.12, name="kgraph-x-range"),
+        "y_range": DataRange1d(range_padding=0.12, name="kgraph-y-range"),
+    }
+
+
+def _plot(data: dict[str, Any], n_edges: int) -> Any:
+    """The figure: curved edges with an arrow at their middle, the nodes, their labels, and the tools."""
+    from bokeh.models import HoverTool, TapTool
+    from bokeh.plotting import figure
 
     p = figure(
         name="kgraph-plot",
@@ -472,8 +525,8 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         active_scroll="wheel_zoom",
         active_drag="pan",
         match_aspect=True,
-        x_range=x_range,
-        y_range=y_range,
+        x_range=data["x_range"],
+        y_range=data["y_range"],
         toolbar_location="above",
         background_fill_color="#fbfbf8",
         border_fill_color="#ffffff",
@@ -482,6 +535,21 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     p.toolbar.logo = None
     p.axis.visible = False
     p.grid.visible = False
+    markers = _edges(p, data, n_edges)
+    circles = _nodes(p, data)
+    p.add_tools(
+        HoverTool(renderers=[circles], tooltips=[("", "@name"), ("type", "@type"), ("facts", "@degree")]),
+        HoverTool(
+            renderers=[markers], tooltips=[("", "@label"), ("facts", "@shown of @count"), ("relations", "@relations")]
+        ),
+        TapTool(renderers=[circles, markers]),
+    )
+    return p
+
+
+def _edges(p: Any, data: dict[str, Any], n_edges: int) -> Any:
+    """Draw the edges (lines, then the arrow markers one clicks); returns the markers' renderer."""
+    from bokeh.models import CDSView
 
     lines = p.quadratic(
         x0="x0",
@@ -490,8 +558,8 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         y1="y1",
         cx="cx",
         cy="cy",
-        source=edge_src,
-        view=CDSView(filter=edge_filter),
+        source=data["edges"],
+        view=CDSView(filter=data["edge_filter"]),
         line_color="color",
         line_width="width",
         line_alpha="alpha",
@@ -502,10 +570,10 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     markers = p.scatter(
         x="mx",
         y="my",
-        source=edge_src,
-        view=CDSView(filter=edge_filter),
+        source=data["edges"],
+        view=CDSView(filter=data["edge_filter"]),
         marker="triangle",
-        size=13 if len(edge_cols["count"]) <= 300 else 8,
+        size=13 if n_edges <= 300 else 8,
         angle="angle",
         fill_color="color",
         line_color="#ffffff",
@@ -515,11 +583,18 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     )
     markers.selection_glyph = markers.glyph.clone(line_color="#111111", line_width=2.5, size=17)
     markers.nonselection_glyph = markers.glyph.clone(fill_alpha=0.45)
+    return markers
+
+
+def _nodes(p: Any, data: dict[str, Any]) -> Any:
+    """Draw the nodes and their labels; the ranges fit the nodes. Returns the nodes' renderer."""
+    from bokeh.models import CDSView
+
     circles = p.scatter(
         x="x",
         y="y",
-        source=node_src,
-        view=CDSView(filter=node_filter),
+        source=data["nodes"],
+        view=CDSView(filter=data["node_filter"]),
         size="size",
         fill_color="color",
         line_color="#ffffff",
@@ -542,28 +617,32 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         x="x",
         y="y",
         text="label",
-        source=node_src,
-        view=CDSView(filter=node_filter),
+        source=data["nodes"],
+        view=CDSView(filter=data["node_filter"]),
         name="kgraph-labels",
         **label_style,
     )
     fit: list[Any] = [circles]  # the ranges fit the nodes (the edges lie between them)
-    x_range.renderers = fit
-    y_range.renderers = fit
+    data["x_range"].renderers = fit
+    data["y_range"].renderers = fit
     labels.selection_glyph = labels.glyph.clone(text_font_style="bold")
     labels.nonselection_glyph = labels.glyph.clone(text_alpha=0.55)
+    return circles
 
-    p.add_tools(
-        HoverTool(renderers=[circles], tooltips=[("", "@name"), ("type", "@type"), ("facts", "@degree")]),
-        HoverTool(
-            renderers=[markers], tooltips=[("", "@label"), ("facts", "@shown of @count"), ("relations", "@relations")]
-        ),
-        TapTool(renderers=[circles, markers]),
-    )
-    # one sample per type, drawn from a point at NaN (nowhere): a legend grouped by the node renderer's own
-    # "type" column loses its samples when the page re-lays out while the node view is filtered
+
+def _type_legend(p: Any, types: list[str]) -> None:
+    """The legend of entity types, most frequent first, with their counts.
+
+    One sample per type, drawn from a point at NaN (nowhere): a legend grouped
+    by the node renderer's own "type" column loses its samples when the page
+    re-lays out while the node view is filtered.
+    """
+    from bokeh.models.annotations import Legend, LegendItem
+
+    from .palette import entity_colour, hex_colour
+
     type_counts: dict[str, int] = {}
-    for t in node_cols["type"]:
+    for t in types:
         type_counts[t] = type_counts.get(t, 0) + 1
     items = []
     for t in sorted(type_counts, key=lambda t: (-type_counts[t], t)):
@@ -587,6 +666,11 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
     )
     p.add_layout(legend, "right")
 
+
+def _controls(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact]) -> dict[str, Any]:
+    """The filters (polarity, relations, orphans) and the search box, by their name in ``m``."""
+    from bokeh.models.widgets import AutocompleteInput, Checkbox, CheckboxGroup, MultiChoice
+
     counts = {v: sum(1 for f in facts if (f.polarity if f.polarity in (1, -1) else 0) == v) for v, _ in _POLARITIES}
     polarity = CheckboxGroup(
         labels=[f"{label} ({counts[v]})" for v, label in _POLARITIES],
@@ -594,16 +678,8 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         inline=True,
         name="kgraph-polarity",
     )
-    relation_counts: dict[str, int] = {}
-    for f in facts:
-        for r in kg.ancestors(f.relation):
-            relation_counts[r] = relation_counts.get(r, 0) + 1
-    options: list[str | tuple[str, str]] = [
-        (r, f"{kg.relations[r].label if r in kg.relations else r} ({relation_counts[r]})")
-        for r in sorted(relation_counts, key=lambda r: kg.relations[r].label if r in kg.relations else r)
-    ]
     relations = MultiChoice(
-        options=options,
+        options=_relation_options(kg, facts),
         value=[],
         placeholder="all relations (choose to restrict)",
         title="Relations (sub-relations included)",
@@ -625,12 +701,30 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         name="kgraph-search",
         sizing_mode="stretch_width",
     )
-    hint = (
-        '<p class="kg-hint">Click a node or an edge’s arrow to see its facts, with quotes and sources. '
-        "Scroll to zoom, drag to pan.</p>"
-    )
+    return {"polarity": polarity, "relations": relations, "orphans": orphans, "search": search}
+
+
+def _relation_options(kg: KnowledgeGraph, facts: list[Fact]) -> list[str | tuple[str, str]]:
+    """The relation filter's choices: every relation the facts have or fall under, with its number of facts."""
+    relation_counts: dict[str, int] = {}
+    for f in facts:
+        for r in kg.ancestors(f.relation):
+            relation_counts[r] = relation_counts.get(r, 0) + 1
+
+    def label(r: str) -> str:
+        return kg.relations[r].label if r in kg.relations else r
+
+    return [(r, f"{label(r)} ({relation_counts[r]})") for r in sorted(relation_counts, key=label)]
+
+
+def _texts(summary: dict[str, Any], title: str, n_edges: int, css: Any) -> dict[str, Any]:
+    """The sidebar's text blocks: the facts panel, the status line, the title, the cap's note, the polarity key."""
+    from bokeh.models.widgets import Div
+
+    from .palette import hex_colour, polarity_colour
+
     panel = Div(
-        text=f'<div class="kg-panel">{hint}</div>',
+        text=f'<div class="kg-panel">{_HINT}</div>',
         name="kgraph-facts",
         stylesheets=[css],
         sizing_mode="stretch_both",
@@ -641,7 +735,7 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         (_MIXED_COLOUR, "mixed (cooperative and conflictual)")
     ]
     legend_html = "".join(f'<span><i style="background:{c}"></i>{label}</span>' for c, label in swatches)
-    sub = f"{summary['entities']} entities, {len(edge_cols['count'])} edges, {summary['facts']} facts"
+    sub = f"{summary['entities']} entities, {n_edges} edges, {summary['facts']} facts"
     head = Div(
         text=f"<h1>{_escape(title)}</h1><p class='kg-sub'>{_escape(sub)}</p>", stylesheets=[css], name="kgraph-title"
     )
@@ -652,56 +746,24 @@ def _document(kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], summary: 
         visible=bool(summary["note"]),
     )
     pol_title = Div(text=f'<div class="kg-legend"><b>Polarity</b> &nbsp;{legend_html}</div>', stylesheets=[css])
+    return {"panel": panel, "status": status, "head": head, "note": note, "pol_title": pol_title}
 
-    models = {
-        "nodes": node_src,
-        "edges": edge_src,
-        "facts": fact_src,
-        "node_filter": node_filter,
-        "edge_filter": edge_filter,
-        "polarity": polarity,
-        "relations": relations,
-        "orphans": orphans,
-        "search": search,
-        "panel": panel,
-        "status": status,
-        "x_range": x_range,
-        "y_range": y_range,
-        "keys": keys,
-        "rows": rows,
-        "hint": hint,
-        "mixed_colour": _MIXED_COLOUR,
-        "edge_alpha": _edge_alpha(len(edge_cols["count"])),
-        "pol_colours": {str(v): hex_colour(polarity_colour(v)) for v, _ in _POLARITIES},
-    }
-    # one object `m` carries the models, so the shared functions above need no arguments
+
+def _connect(models: dict[str, Any]) -> None:
+    """Run the page's JavaScript when a filter, the selection or the search box changes."""
+    from bokeh.models import CustomJS
+
+    # one object `m` carries the models, so the shared functions of page.js need no arguments
     prefix = "const m = {" + ", ".join(f"{k}: {k}" for k in models) + "};\n" + page_resource("page.js")
     on_filter = CustomJS(args=models, code=prefix + _JS_FILTER)
     on_select = CustomJS(args=models, code=prefix + _JS_SELECT)
     on_search = CustomJS(args=models, code=prefix + _JS_SEARCH)
-    polarity.js_on_change("active", on_filter)
-    relations.js_on_change("value", on_filter)
-    orphans.js_on_change("active", on_filter)
-    node_src.selected.js_on_change("indices", on_select)
-    edge_src.selected.js_on_change("indices", on_select)
-    search.js_on_change("value", on_search)
-
-    sidebar = column(
-        head,
-        note,
-        search,
-        pol_title,
-        polarity,
-        relations,
-        orphans,
-        status,
-        panel,
-        width=400,
-        sizing_mode="stretch_height",
-        styles={"padding": "10px 12px", "background": "#ffffff"},
-        name="kgraph-sidebar",
-    )
-    return row(sidebar, p, sizing_mode="stretch_both", name="kgraph-page")
+    models["polarity"].js_on_change("active", on_filter)
+    models["relations"].js_on_change("value", on_filter)
+    models["orphans"].js_on_change("active", on_filter)
+    models["nodes"].selected.js_on_change("indices", on_select)
+    models["edges"].selected.js_on_change("indices", on_select)
+    models["search"].js_on_change("value", on_search)
 
 
 def view_html(
