@@ -235,12 +235,9 @@ def draw(
     made in memory first and a file is written atomically: a failure leaves
     any existing file as it was.
     """
-    from .atomic import is_stream, write_bytes, write_stream
+    from .atomic import is_stream, write_target
 
-    if is_stream(target):
-        chosen = (fmt or "svg").lower()
-    else:
-        chosen = (fmt or format_for(target)).lower()  # type: ignore[arg-type]
+    chosen = (fmt or ("svg" if is_stream(target) else format_for(target))).lower()  # type: ignore[arg-type]
     data, info = render(
         kg,
         chosen,
@@ -252,10 +249,7 @@ def draw(
         dpi=dpi,
         max_nodes=max_nodes,
     )
-    if is_stream(target):
-        write_stream(target, data, binary=True)
-    else:
-        write_bytes(Path(os.fspath(target)), data)  # type: ignore[arg-type]
+    write_target(data, target, binary=True)
     return info
 
 
@@ -378,7 +372,7 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 
 class _Picture:
-    """One picture being built: the figure, then nodes, layout, arrows, labels."""
+    """One picture being built: the figure with its title and legends, then the nodes, then the arrows."""
 
     def __init__(
         self, selection: Selection, *, title: str | None, size: tuple[float, float], relations: Sequence[str] | None
@@ -388,12 +382,6 @@ class _Picture:
         self.title = title
         self.size = size
         self.relations = list(relations or [])
-        self.pos: dict[str, tuple[float, float]] = {}  # marker centres, in points from the axes' lower left
-        self.radius: dict[str, float] = {}
-        self.markers: list[tuple[float, float, float, float]] = []  # (x0, x1, y0, y1) of each marker
-        self.placed: list[tuple[float, float, float, float]] = []  # the node labels drawn
-        self.side: list[str] = []
-        self.font = 10.0
 
     def build(self) -> tuple[Figure, dict[str, Any]]:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -415,7 +403,7 @@ class _Picture:
         self.facts = [f for f in kg.facts if f.subject != f.object]
         self.plain_lines = len({(f.subject, f.object, f.polarity) for f in self.facts}) > ARROW_LIMIT
         top = self._title_block()
-        legend_w = self._legends(top)
+        legend_w = _legends(fig, renderer, kg, (self.W, self.H), top)
         margin = 10.0
         x0, x1 = margin, self.W - legend_w - 2 * margin
         y0, y1 = margin, self.H - top
@@ -426,8 +414,9 @@ class _Picture:
         ax.set_autoscale_on(False)
         ax.set_axis_off()
         self.ax = ax
-        hidden = self._nodes()
-        arrows, edge_labels = self._arrows()
+        nodes = _NodeLayer(self)
+        hidden = nodes.draw()
+        arrows, edge_labels = _EdgeLayer(self, nodes).draw()
         info = {
             "nodes": len(self.ids),
             "facts": len(self.facts),
@@ -494,113 +483,163 @@ class _Picture:
         )
         return 48.0
 
-    def _legends(self, top: float) -> float:
-        """The entity-type and polarity legends in a column on the right; returns its width in points."""
-        from matplotlib.lines import Line2D
 
-        from .palette import entity_colour, hex_colour, polarity_colour
+def _legends(fig: Figure, renderer: Any, kg: KnowledgeGraph, size: tuple[float, float], top: float) -> float:
+    """The entity-type and polarity legends in a column on the right; returns its width in points.
 
-        counts: dict[str, int] = {}
-        for e in self.kg.entities.values():
-            counts[e.type] = counts.get(e.type, 0) + 1
-        types = sorted(counts, key=lambda t: (-counts[t], t))
-        type_handles = [
+    ``size`` is the figure's (width, height) in points; ``top`` the height of the title block.
+    """
+    from matplotlib.lines import Line2D
+
+    from .palette import entity_colour, hex_colour, polarity_colour
+
+    counts: dict[str, int] = {}
+    for e in kg.entities.values():
+        counts[e.type] = counts.get(e.type, 0) + 1
+    types = sorted(counts, key=lambda t: (-counts[t], t))
+    type_handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor=hex_colour(entity_colour(t)),
+            markeredgecolor="white",
+            label=f"{_shown(t)} ({counts[t]})",
+        )
+        for t in types[:20]
+    ]
+    if len(types) > 20:
+        type_handles.append(
             Line2D(
                 [],
                 [],
                 linestyle="none",
                 marker="o",
                 markersize=8,
-                markerfacecolor=hex_colour(entity_colour(t)),
+                markerfacecolor="#cccccc",
                 markeredgecolor="white",
-                label=f"{_shown(t)} ({counts[t]})",
+                label=f"{len(types) - 20} more types",
             )
-            for t in types[:20]
-        ]
-        if len(types) > 20:
-            type_handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=8,
-                    markerfacecolor="#cccccc",
-                    markeredgecolor="white",
-                    label=f"{len(types) - 20} more types",
-                )
+        )
+    polarity_handles = [
+        Line2D([], [], color=hex_colour(polarity_colour(p)), linewidth=2, label=POLARITY_NAMES[p]) for p in (1, -1, 0)
+    ]
+    w, h = size
+    anchor_x = 1 - 10 / w
+    first = fig.legend(
+        handles=type_handles,
+        loc="upper right",
+        bbox_to_anchor=(anchor_x, 1 - top / h),
+        frameon=False,
+        fontsize=8,
+        title="Entity type",
+        title_fontsize=9,
+        alignment="left",
+        handletextpad=0.4,
+        borderaxespad=0.0,
+    )
+    box1 = first.get_window_extent(renderer)
+    second = fig.legend(
+        handles=polarity_handles,
+        loc="upper right",
+        bbox_to_anchor=(anchor_x, (box1.y0 - 12) / h),
+        frameon=False,
+        fontsize=8,
+        title="Facts",
+        title_fontsize=9,
+        alignment="left",
+        handlelength=1.6,
+        handletextpad=0.5,
+        borderaxespad=0.0,
+    )
+    for legend in (first, second):
+        for text in legend.get_texts():
+            text.set_parse_math(False)
+    box2 = second.get_window_extent(renderer)
+    # both legends end at the same right edge: the column is as wide as the wider one
+    return float(max(box1.width, box2.width)) + 10.0
+
+
+_LABEL_GAP = 1.5  # points between a marker and its label
+_SIDES = ("below", "above", "right", "left")  # where a label may sit, in this order of preference
+_DIRECTIONS = {"below": (0.0, -1.0), "above": (0.0, 1.0), "right": (1.0, 0.0), "left": (-1.0, 0.0)}
+
+Box = tuple[float, float, float, float]  # (x0, x1, y0, y1), in points from the axes' lower left
+
+
+class _NodeLayer:
+    """The markers and labels of a picture, laid out so that no label overlaps another or another's marker.
+
+    Each label sits on the side of its marker (below, above, right or left)
+    that its arrows leave most free, so arrow heads stay visible. After
+    :meth:`draw`, ``pos`` and ``radius`` say where each marker is, and
+    ``markers`` and ``placed`` the boxes the arrows' labels must not cover.
+    """
+
+    def __init__(self, picture: _Picture) -> None:
+        self.pic = picture
+        n = len(picture.ids)
+        self.font = 10.0 if n <= 40 else 8.0 if n <= 90 else 7.0
+        self.pos: dict[str, tuple[float, float]] = {}  # marker centres, in points from the axes' lower left
+        self.radius: dict[str, float] = {}
+        self.markers: list[Box] = []  # the box of each marker
+        self.placed: list[Box] = []  # the node labels drawn
+
+    def draw(self) -> int:
+        """Draw the markers and the labels that fit; returns how many labels were left out (crowded pictures)."""
+        import numpy as np
+
+        pic, ids = self.pic, self.pic.ids
+        n = len(ids)
+        max_deg = max([pic.deg.get(e, 0) for e in ids] + [1])
+        scale = 1.0 if n <= 40 else 0.8 if n <= 90 else 0.65
+        radius = np.array([(3.5 + 7.5 * math.sqrt(pic.deg.get(e, 0) / max_deg)) * scale for e in ids])
+        texts, sizes = self._texts()
+        index = {e: i for i, e in enumerate(ids)}
+        edges: dict[tuple[int, int], int] = {}
+        for f in pic.facts:
+            a, b = sorted((index[f.subject], index[f.object]))
+            edges[(a, b)] = edges.get((a, b), 0) + 1
+        if n == 0:
+            pic.ax.text(
+                pic.aw / 2,
+                pic.ah / 2,
+                "nothing to draw: no entity in the selection",
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="#555555",
             )
-        polarity_handles = [
-            Line2D([], [], color=hex_colour(polarity_colour(p)), linewidth=2, label=POLARITY_NAMES[p])
-            for p in (1, -1, 0)
-        ]
-        anchor_x = 1 - 10 / self.W
-        first = self.fig.legend(
-            handles=type_handles,
-            loc="upper right",
-            bbox_to_anchor=(anchor_x, 1 - top / self.H),
-            frameon=False,
-            fontsize=8,
-            title="Entity type",
-            title_fontsize=9,
-            alignment="left",
-            handletextpad=0.4,
-            borderaxespad=0.0,
-        )
-        box1 = first.get_window_extent(self.renderer)
-        second = self.fig.legend(
-            handles=polarity_handles,
-            loc="upper right",
-            bbox_to_anchor=(anchor_x, (box1.y0 - 12) / self.H),
-            frameon=False,
-            fontsize=8,
-            title="Facts",
-            title_fontsize=9,
-            alignment="left",
-            handlelength=1.6,
-            handletextpad=0.5,
-            borderaxespad=0.0,
-        )
-        for legend in (first, second):
-            for text in legend.get_texts():
-                text.set_parse_math(False)
-        box2 = second.get_window_extent(self.renderer)
-        # both legends end at the same right edge: the column is as wide as the wider one
-        return float(max(box1.width, box2.width)) + 10.0
+            return 0
+        pos = _spread_out(_spring(n, edges, SEED), sizes, radius, pic.aw, pic.ah)
+        side = _label_sides(pos, edges)
+        box = _reach(side, sizes, radius)
+        pos[:, 0] = np.clip(pos[:, 0], box[:, 0], pic.aw - box[:, 1])
+        pos[:, 1] = np.clip(pos[:, 1], box[:, 2], pic.ah - box[:, 3])
+        _separate(pos, box, pic.aw, pic.ah, gap=3.0)
+        self.pos = {e: (float(pos[i, 0]), float(pos[i, 1])) for i, e in enumerate(ids)}
+        self.radius = {e: float(radius[i]) for i, e in enumerate(ids)}
+        self._markers(pos, radius)
+        return self._place_labels(texts, side, pos, radius, sizes)
 
-    # -- nodes -------------------------------------------------------------------
-
-    def _nodes(self) -> int:
-        """Markers and labels, laid out so that no label overlaps another or another's marker.
-
-        Each label sits on the side of its marker (below, above, right or
-        left) that its arrows leave most free, so arrow heads stay visible.
-        Returns how many labels were left out (only when the picture is too
-        crowded for every label).
-        """
+    def _texts(self) -> tuple[list[Any], Any]:
+        """Every node's label, made at the origin to be measured; and each label's (width, height) with its padding."""
         import numpy as np
 
         from .exporters.xmltext import nmtoken
-        from .palette import entity_colour, hex_colour
 
-        kg, ax, ids = self.kg, self.ax, self.ids
-        n = len(ids)
-        index = {e: i for i, e in enumerate(ids)}
-        max_deg = max([self.deg.get(e, 0) for e in ids] + [1])
-        scale = 1.0 if n <= 40 else 0.8 if n <= 90 else 0.65
-        radius = np.array([(3.5 + 7.5 * math.sqrt(self.deg.get(e, 0) / max_deg)) * scale for e in ids])
-        font = 10.0 if n <= 40 else 8.0 if n <= 90 else 7.0
-        self.font = font
-        pad = 0.15 * font  # the white box behind a label
-        gap = 1.5  # between a marker and its label
+        pic = self.pic
+        pad = 0.15 * self.font  # the white box behind a label
         texts = []
-        sizes = np.zeros((n, 2))
-        for i, e in enumerate(ids):
-            t = ax.text(
+        sizes = np.zeros((len(pic.ids), 2))
+        for i, e in enumerate(pic.ids):
+            t = pic.ax.text(
                 0,
                 0,
-                _wrap(kg.entities[e].name),
-                fontsize=font,
+                _wrap(pic.kg.entities[e].name),
+                fontsize=self.font,
                 ha="center",
                 va="top",
                 ma="center",
@@ -611,112 +650,45 @@ class _Picture:
                 linespacing=1.1,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
             )
-            if e == self.sel.center:
+            if e == pic.sel.center:
                 t.set_fontweight("bold")  # the entity the neighbourhood is drawn around
-            ext = t.get_window_extent(self.renderer)
+            ext = t.get_window_extent(pic.renderer)
             sizes[i] = (ext.width + 2 * pad, ext.height + 2 * pad)
             texts.append(t)
+        return texts, sizes
 
-        edges: dict[tuple[int, int], int] = {}
-        for f in self.facts:
-            a, b = sorted((index[f.subject], index[f.object]))
-            edges[(a, b)] = edges.get((a, b), 0) + 1
-        if n == 0:
-            ax.text(
-                self.aw / 2,
-                self.ah / 2,
-                "nothing to draw: no entity in the selection",
-                ha="center",
-                va="center",
-                fontsize=11,
-                color="#555555",
-            )
-            return 0
-        unit = _spring(n, edges, SEED)
-        if n > 2:
-            # spread the crowded middle, where the hubs and their labels are, over more of the picture
-            centre = np.median(unit, axis=0)
-            offset = unit - centre
-            r = np.sqrt((offset**2).sum(axis=1))
-            r_max = r.max() if r.max() > 0 else 1.0
-            stretch = np.where(r > 0, (r / r_max) ** FISHEYE * r_max / np.maximum(r, 1e-12), 1.0)
-            unit = centre + offset * stretch[:, None]
-        # spread over the area (each axis on its own, leaving room for the largest label at the borders)
-        pos = np.zeros((n, 2))
-        edge_x = float(sizes[:, 0].max() / 2 + radius.max()) if n else 0.0
-        edge_y = float(sizes[:, 1].max() + radius.max() + gap) if n else 0.0
-        for axis, extent, margin in ((0, self.aw, edge_x), (1, self.ah, edge_y)):
-            lo, hi = unit[:, axis].min(), unit[:, axis].max()
-            span = hi - lo if hi > lo else 1.0
-            usable = max(extent - 2 * margin, 1.0)
-            pos[:, axis] = margin + (unit[:, axis] - lo) / span * usable if n > 1 else extent / 2
+    def _markers(self, pos: Any, radius: Any) -> None:
+        """The markers: one scatter, coloured by type, drawn above the arrows."""
+        from .palette import entity_colour, hex_colour
 
-        # each label's side: the one its arrows point to least (below when all are equal)
-        neighbours: dict[int, set[int]] = {}
-        for a, b in edges:
-            neighbours.setdefault(a, set()).add(b)
-            neighbours.setdefault(b, set()).add(a)
-        sides = ("below", "above", "right", "left")
-        directions = {"below": (0.0, -1.0), "above": (0.0, 1.0), "right": (1.0, 0.0), "left": (-1.0, 0.0)}
-        side = []
-        for i in range(n):
-            vectors = []
-            for j in sorted(neighbours.get(i, ())):
-                d = pos[j] - pos[i]
-                norm = float(np.hypot(d[0], d[1]))
-                if norm > 0:
-                    vectors.append(d / norm)
-
-            def crowding(name: str, vectors: list[Any] = vectors) -> float:
-                dx, dy = directions[name]
-                return sum(max(0.0, float(v[0] * dx + v[1] * dy)) ** 2 for v in vectors)
-
-            side.append(min(sides, key=lambda name: (round(crowding(name), 6), sides.index(name))))
-        self.side = side
-        box = np.zeros((n, 4))  # left, right, below, above: how far the marker+label reaches from the centre
-        for i in range(n):
-            w, h, r = sizes[i, 0], sizes[i, 1], radius[i]
-            if side[i] in ("below", "above"):
-                hw = max(w / 2, r)
-                box[i] = (hw, hw, r + gap + h, r) if side[i] == "below" else (hw, hw, r, r + gap + h)
-            else:
-                hh = max(h / 2, r)
-                box[i] = (r, r + gap + w, hh, hh) if side[i] == "right" else (r + gap + w, r, hh, hh)
-        pos[:, 0] = np.clip(pos[:, 0], box[:, 0], self.aw - box[:, 1])
-        pos[:, 1] = np.clip(pos[:, 1], box[:, 2], self.ah - box[:, 3])
-        _separate(pos, box, self.aw, self.ah, gap=3.0)
-        self.pos = {e: (float(pos[i, 0]), float(pos[i, 1])) for i, e in enumerate(ids)}
-        self.radius = {e: float(radius[i]) for i, e in enumerate(ids)}
-
-        # markers: one scatter, coloured by type, drawn above the arrows
-        colours = [hex_colour(entity_colour(kg.entities[e].type)) for e in ids]
-        if n:
-            ax.scatter(
-                pos[:, 0], pos[:, 1], s=(2 * radius) ** 2, c=colours, edgecolors="white", linewidths=1.0, zorder=4
-            )
-        # labels beside their markers; a label that would still touch another label or marker is left out,
-        # the least connected first (the layout only fails to separate them in very crowded pictures)
+        pic = self.pic
+        colours = [hex_colour(entity_colour(pic.kg.entities[e].type)) for e in pic.ids]
+        pic.ax.scatter(
+            pos[:, 0], pos[:, 1], s=(2 * radius) ** 2, c=colours, edgecolors="white", linewidths=1.0, zorder=4
+        )
         self.markers = [
             (pos[i, 0] - radius[i], pos[i, 0] + radius[i], pos[i, 1] - radius[i], pos[i, 1] + radius[i])
-            for i in range(n)
+            for i in range(len(pic.ids))
         ]
+
+    def _place_labels(self, texts: list[Any], side: list[str], pos: Any, radius: Any, sizes: Any) -> int:
+        """Move each label beside its marker; leave out one that would still touch another label or marker.
+
+        The most connected are placed first, so the least connected are left
+        out (the layout only fails to separate labels in very crowded pictures).
+        Returns how many were left out.
+        """
+        pic, ids = self.pic, self.pic.ids
         self.placed = []
         hidden = 0
-        for i in sorted(range(n), key=lambda i: (-self.deg.get(ids[i], 0), ids[i])):
-            x, y, r = float(pos[i, 0]), float(pos[i, 1]), float(radius[i])
-            w, h = float(sizes[i, 0]), float(sizes[i, 1])
-            if side[i] == "below":
-                lab = (x - w / 2, x + w / 2, y - r - gap - h, y - r - gap)
-            elif side[i] == "above":
-                lab = (x - w / 2, x + w / 2, y + r + gap, y + r + gap + h)
-            elif side[i] == "right":
-                lab = (x + r + gap, x + r + gap + w, y - h / 2, y + h / 2)
-            else:
-                lab = (x - r - gap - w, x - r - gap, y - h / 2, y + h / 2)
+        for i in sorted(range(len(ids)), key=lambda i: (-pic.deg.get(ids[i], 0), ids[i])):
+            lab = _label_box(
+                side[i], float(pos[i, 0]), float(pos[i, 1]), float(radius[i]), float(sizes[i, 0]), float(sizes[i, 1])
+            )
             clash = any(_overlap(lab, other, 1.0) for other in self.placed) or any(
                 _overlap(lab, m) for j, m in enumerate(self.markers) if j != i
             )
-            inside = lab[0] >= -1 and lab[1] <= self.aw + 1 and lab[2] >= -1 and lab[3] <= self.ah + 1
+            inside = lab[0] >= -1 and lab[1] <= pic.aw + 1 and lab[2] >= -1 and lab[3] <= pic.ah + 1
             if clash or not inside:
                 texts[i].remove()
                 hidden += 1
@@ -728,32 +700,131 @@ class _Picture:
             self.placed.append(lab)
         return hidden
 
-    # -- arrows ------------------------------------------------------------------
 
-    def _arrows(self) -> tuple[int, int]:
-        """One arrow per (subject, object, polarity), curved apart when a pair has several; returns counts."""
+def _spread_out(unit: Any, sizes: Any, radius: Any, width: float, height: float) -> Any:
+    """Positions in the unit square spread over the axes (``width`` × ``height`` points).
+
+    The crowded middle, where the hubs and their labels are, is spread over
+    more of the picture (a fisheye); then each axis is scaled on its own,
+    leaving room for the largest label at the borders.
+    """
+    import numpy as np
+
+    n = len(unit)
+    if n > 2:
+        centre = np.median(unit, axis=0)
+        offset = unit - centre
+        r = np.sqrt((offset**2).sum(axis=1))
+        r_max = r.max() if r.max() > 0 else 1.0
+        stretch = np.where(r > 0, (r / r_max) ** FISHEYE * r_max / np.maximum(r, 1e-12), 1.0)
+        unit = centre + offset * stretch[:, None]
+    pos = np.zeros((n, 2))
+    edge_x = float(sizes[:, 0].max() / 2 + radius.max())
+    edge_y = float(sizes[:, 1].max() + radius.max() + _LABEL_GAP)
+    for axis, extent, margin in ((0, width, edge_x), (1, height, edge_y)):
+        lo, hi = unit[:, axis].min(), unit[:, axis].max()
+        span = hi - lo if hi > lo else 1.0
+        usable = max(extent - 2 * margin, 1.0)
+        pos[:, axis] = margin + (unit[:, axis] - lo) / span * usable if n > 1 else extent / 2
+    return pos
+
+
+def _label_sides(pos: Any, edges: dict[tuple[int, int], int]) -> list[str]:
+    """Each label's side: the one its arrows point to least (below when all are equal)."""
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    return [_freest_side(pos, i, sorted(neighbours.get(i, ()))) for i in range(len(pos))]
+
+
+def _freest_side(pos: Any, i: int, neighbours: list[int]) -> str:
+    """The side of node ``i`` its arrows (to ``neighbours``) crowd least."""
+    import numpy as np
+
+    vectors = []
+    for j in neighbours:
+        d = pos[j] - pos[i]
+        norm = float(np.hypot(d[0], d[1]))
+        if norm > 0:
+            vectors.append(d / norm)
+
+    def crowding(name: str) -> float:
+        dx, dy = _DIRECTIONS[name]
+        return sum(max(0.0, float(v[0] * dx + v[1] * dy)) ** 2 for v in vectors)
+
+    return min(_SIDES, key=lambda name: (round(crowding(name), 6), _SIDES.index(name)))
+
+
+def _reach(side: list[str], sizes: Any, radius: Any) -> Any:
+    """How far each marker with its label reaches from the marker's centre: (left, right, below, above)."""
+    import numpy as np
+
+    box = np.zeros((len(side), 4))
+    for i, where in enumerate(side):
+        w, h, r = sizes[i, 0], sizes[i, 1], radius[i]
+        if where in ("below", "above"):
+            hw = max(w / 2, r)
+            box[i] = (hw, hw, r + _LABEL_GAP + h, r) if where == "below" else (hw, hw, r, r + _LABEL_GAP + h)
+        else:
+            hh = max(h / 2, r)
+            box[i] = (r, r + _LABEL_GAP + w, hh, hh) if where == "right" else (r + _LABEL_GAP + w, r, hh, hh)
+    return box
+
+
+def _label_box(side: str, x: float, y: float, r: float, w: float, h: float) -> Box:
+    """The box of a ``w`` × ``h`` label on ``side`` of the marker of radius ``r`` at (x, y)."""
+    gap = _LABEL_GAP
+    if side == "below":
+        return (x - w / 2, x + w / 2, y - r - gap - h, y - r - gap)
+    if side == "above":
+        return (x - w / 2, x + w / 2, y + r + gap, y + r + gap + h)
+    if side == "right":
+        return (x + r + gap, x + r + gap + w, y - h / 2, y + h / 2)
+    return (x - r - gap - w, x - r - gap, y - h / 2, y + h / 2)
+
+
+Curve = tuple[int, str, tuple[float, float], tuple[float, float], float, tuple[str, str, int]]
+"""An arrow drawn: (its number of facts, "subject object", start, end, curvature, (subject, object, polarity))."""
+
+
+class _EdgeLayer:
+    """The arrows of a picture, one per (subject, object, polarity), with their relation labels where they fit."""
+
+    def __init__(self, picture: _Picture, nodes: _NodeLayer) -> None:
+        self.pic, self.nodes = picture, nodes
+        self.groups: dict[tuple[str, str, int], list[str]] = {}  # (subject, object, polarity) -> relations
+        for f in picture.facts:
+            self.groups.setdefault((f.subject, f.object, f.polarity), []).append(f.relation)
+
+    def draw(self) -> tuple[int, int]:
+        """Draw the arrows (or plain lines when there are too many); returns (edges, edge labels) drawn."""
+        pairs: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+        for key in sorted(self.groups):
+            subject, obj, _ = key
+            pairs.setdefault((min(subject, obj), max(subject, obj)), []).append(key)
+        if self.pic.plain_lines:
+            return self._lines(pairs), 0
+        curves = self._arrows(pairs)
+        if len(curves) > EDGE_LABEL_LIMIT:
+            return len(curves), 0
+        return len(curves), self._labels(curves)
+
+    def _arrows(self, pairs: dict[tuple[str, str], list[tuple[str, str, int]]]) -> list[Curve]:
+        """One arrow per (subject, object, polarity), curved apart when a pair has several."""
         from matplotlib.patches import FancyArrowPatch
 
         from .palette import hex_colour, polarity_colour
 
-        ax = self.ax
-        groups: dict[tuple[str, str, int], list[str]] = {}
-        for f in self.facts:
-            groups.setdefault((f.subject, f.object, f.polarity), []).append(f.relation)
-        pairs: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
-        for key in sorted(groups):
-            subject, obj, _ = key
-            pairs.setdefault((min(subject, obj), max(subject, obj)), []).append(key)
-        if self.plain_lines:
-            return self._lines(pairs), 0
-        curves: list[tuple[int, str, tuple[float, float], tuple[float, float], float, tuple[str, str, int]]] = []
+        pos, radius = self.nodes.pos, self.nodes.radius
+        curves: list[Curve] = []
         for (a, _b), keys in sorted(pairs.items()):
             n = len(keys)
             for i, key in enumerate(keys):
                 offset = 0.0 if n == 1 else max(-0.45, min(0.45, (i - (n - 1) / 2) * 0.3))
                 rad = offset if key[0] == a else -offset
-                count = len(groups[key])
-                posa, posb = self.pos[key[0]], self.pos[key[1]]
+                count = len(self.groups[key])
+                posa, posb = pos[key[0]], pos[key[1]]
                 arrow = FancyArrowPatch(
                     posa,
                     posb,
@@ -763,24 +834,30 @@ class _Picture:
                     linewidth=0.8 + 0.5 * math.log2(count),
                     color=hex_colour(polarity_colour(key[2])),
                     alpha=0.8,
-                    shrinkA=self.radius[key[0]] + 1.0,
-                    shrinkB=self.radius[key[1]] + 1.5,
+                    shrinkA=radius[key[0]] + 1.0,
+                    shrinkB=radius[key[1]] + 1.5,
                     zorder=2,
                 )
-                ax.add_patch(arrow)
+                self.pic.ax.add_patch(arrow)
                 curves.append((count, " ".join(key[:2]), posa, posb, rad, key))
-        if len(curves) > EDGE_LABEL_LIMIT:
-            return len(curves), 0
-        # labels: the busiest arrows first; each where it covers no marker, node label or other edge label
+        return curves
+
+    def _labels(self, curves: list[Curve]) -> int:
+        """Label the busiest arrows first, each where it covers no marker, node label or other edge label.
+
+        Returns how many labels were drawn.
+        """
+        from .palette import polarity_colour
+
+        pic = self.pic
         drawn = 0
-        taken = list(self.placed) + list(self.markers)
-        for count, _, posa, posb, rad, key in sorted(curves, key=lambda c: (-c[0], c[1], c[5][2])):
-            text = self._edge_text(groups[key])
-            t = ax.text(
+        taken = list(self.nodes.placed) + list(self.nodes.markers)
+        for _count, _, posa, posb, rad, key in sorted(curves, key=lambda c: (-c[0], c[1], c[5][2])):
+            t = pic.ax.text(
                 0,
                 0,
-                text,
-                fontsize=max(self.font - 3.0, 5.5),
+                self._edge_text(self.groups[key]),
+                fontsize=max(self.nodes.font - 3.0, 5.5),
                 ha="center",
                 va="center",
                 ma="center",
@@ -790,25 +867,36 @@ class _Picture:
                 linespacing=1.0,
                 bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
             )
-            ext = t.get_window_extent(self.renderer)
-            w, h = ext.width + 2, ext.height + 2
-            (xa, ya), (xb, yb) = posa, posb
-            cx, cy = (xa + xb) / 2 + rad * (yb - ya), (ya + yb) / 2 - rad * (xb - xa)
-            for at in (0.5, 0.4, 0.6, 0.3, 0.7):  # along the curve, from its middle outwards
-                x = (1 - at) ** 2 * xa + 2 * at * (1 - at) * cx + at**2 * xb
-                y = (1 - at) ** 2 * ya + 2 * at * (1 - at) * cy + at**2 * yb
-                lab = (x - w / 2, x + w / 2, y - h / 2, y + h / 2)
-                if lab[0] < 0 or lab[1] > self.aw or lab[2] < 0 or lab[3] > self.ah:
-                    continue
-                if any(_overlap(lab, other, 1.0) for other in taken):
-                    continue
-                t.set_position((x, y))
-                taken.append(lab)
-                drawn += 1
-                break
-            else:
+            ext = t.get_window_extent(pic.renderer)
+            spot = self._free_spot(posa, posb, rad, ext.width + 2, ext.height + 2, taken)
+            if spot is None:
                 t.remove()
-        return len(curves), drawn
+                continue
+            x, y, lab = spot
+            t.set_position((x, y))
+            taken.append(lab)
+            drawn += 1
+        return drawn
+
+    def _free_spot(
+        self, posa: tuple[float, float], posb: tuple[float, float], rad: float, w: float, h: float, taken: list[Box]
+    ) -> tuple[float, float, Box] | None:
+        """Where on the arrow's curve a ``w`` × ``h`` label fits (inside the axes, on nothing taken): centre and box.
+
+        Tried from the curve's middle outwards; None when it fits nowhere.
+        """
+        (xa, ya), (xb, yb) = posa, posb
+        cx, cy = (xa + xb) / 2 + rad * (yb - ya), (ya + yb) / 2 - rad * (xb - xa)
+        for at in (0.5, 0.4, 0.6, 0.3, 0.7):
+            x = (1 - at) ** 2 * xa + 2 * at * (1 - at) * cx + at**2 * xb
+            y = (1 - at) ** 2 * ya + 2 * at * (1 - at) * cy + at**2 * yb
+            lab = (x - w / 2, x + w / 2, y - h / 2, y + h / 2)
+            if lab[0] < 0 or lab[1] > self.pic.aw or lab[2] < 0 or lab[3] > self.pic.ah:
+                continue
+            if any(_overlap(lab, other, 1.0) for other in taken):
+                continue
+            return x, y, lab
+        return None
 
     def _lines(self, pairs: dict[tuple[str, str], list[tuple[str, str, int]]]) -> int:
         """Too many arrows to draw one by one: a straight line per pair and polarity, one collection per polarity."""
@@ -822,10 +910,10 @@ class _Picture:
             for key in keys:
                 if (a, b, key[2]) not in seen:
                     seen.add((a, b, key[2]))
-                    segments.setdefault(key[2], []).append((self.pos[a], self.pos[b]))
+                    segments.setdefault(key[2], []).append((self.nodes.pos[a], self.nodes.pos[b]))
         alpha = max(0.08, min(0.5, 60.0 / max(len(seen), 1)))
         for polarity in sorted(segments, key=lambda p: (p != 0, p)):  # neutral below, conflict on top
-            self.ax.add_collection(
+            self.pic.ax.add_collection(
                 LineCollection(
                     segments[polarity],
                     colors=hex_colour(polarity_colour(polarity)),
@@ -842,7 +930,7 @@ class _Picture:
         for r in relations:
             counts[r] = counts.get(r, 0) + 1
         order = sorted(counts, key=lambda r: (-counts[r], r))
-        lines = [_shown(self.kg.relations[r].label) + (f" ×{counts[r]}" if counts[r] > 1 else "") for r in order]
+        lines = [_shown(self.pic.kg.relations[r].label) + (f" ×{counts[r]}" if counts[r] > 1 else "") for r in order]
         if len(lines) > 3:
             lines = lines[:2] + [f"+{len(lines) - 2} more"]
         return "\n".join(lines)
