@@ -243,163 +243,153 @@ def _columns(
     kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], pos: dict[str, tuple[float, float]]
 ) -> tuple[dict[str, list[Any]], dict[str, list[Any]], dict[str, list[Any]], list[str], list[int]]:
     """Columns of the node, edge and fact sources, and the folded search keys with their node rows."""
+    node_cols = _node_columns(kg, nodes, facts, pos)
+    edge_cols, edge_of = _edge_columns(kg, facts, pos)
+    fact_cols = _fact_columns(kg, facts, edge_of)
+    keys = _search_keys(kg, nodes)
+    return node_cols, edge_cols, fact_cols, list(keys), list(keys.values())
+
+
+def _table(names: str) -> dict[str, list[Any]]:
+    """Empty columns of the given (space-separated) names, in that order."""
+    return {k: [] for k in names.split()}
+
+
+def _add_row(cols: dict[str, list[Any]], **values: Any) -> None:
+    for key, value in values.items():
+        cols[key].append(value)
+
+
+def _node_columns(
+    kg: KnowledgeGraph, nodes: list[str], facts: list[Fact], pos: dict[str, tuple[float, float]]
+) -> dict[str, list[Any]]:
+    """One row per entity: where and how big it is drawn, its colour, label and what its tooltip shows."""
     from .palette import entity_colour, hex_colour
-    from .resolve import fold
 
     deg = dict.fromkeys(nodes, 0)
     for f in facts:
         deg[f.subject] += 1
         deg[f.object] += 1
-    node_cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "id",
-            "name",
-            "type",
-            "x",
-            "y",
-            "size",
-            "color",
-            "degree",
-            "aliases",
-            "description",
-            "label_offset",
-            "label",
-        )
-    }
+    cols = _table("id name type x y size color degree aliases description label_offset label")
     most = max(deg.values(), default=0)
     for rank, e in enumerate(nodes):
         ent = kg.entities[e]
         size = _node_size(deg[e], most)
-        node_cols["label"].append(ent.name if rank < _LABELLED else "")
-        node_cols["id"].append(e)
-        node_cols["name"].append(ent.name)
-        node_cols["type"].append(ent.type)
-        node_cols["x"].append(pos[e][0])
-        node_cols["y"].append(pos[e][1])
-        node_cols["size"].append(size)
-        node_cols["color"].append(hex_colour(entity_colour(ent.type)))
-        node_cols["degree"].append(deg[e])
-        node_cols["aliases"].append(", ".join(ent.aliases))
-        node_cols["description"].append(ent.description)
-        node_cols["label_offset"].append(size / 2 + 2)
+        _add_row(
+            cols,
+            label=ent.name if rank < _LABELLED else "",
+            id=e,
+            name=ent.name,
+            type=ent.type,
+            x=pos[e][0],
+            y=pos[e][1],
+            size=size,
+            color=hex_colour(entity_colour(ent.type)),
+            degree=deg[e],
+            aliases=", ".join(ent.aliases),
+            description=ent.description,
+            label_offset=size / 2 + 2,
+        )
+    return cols
 
+
+def _edge_columns(
+    kg: KnowledgeGraph, facts: list[Fact], pos: dict[str, tuple[float, float]]
+) -> tuple[dict[str, list[Any]], list[int]]:
+    """One row per (subject, object) with facts: its curve, arrow, colour and facts; and each fact's edge row."""
     pairs: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(facts):
         pairs.setdefault((f.subject, f.object), []).append(i)
     edge_of = [0] * len(facts)
-    edge_cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "subject",
-            "object",
-            "label",
-            "x0",
-            "y0",
-            "x1",
-            "y1",
-            "cx",
-            "cy",
-            "mx",
-            "my",
-            "angle",
-            "color",
-            "base_color",
-            "width",
-            "count",
-            "shown",
-            "relations",
-            "facts",
-            "alpha",
-        )
-    }
+    cols = _table(
+        "subject object label x0 y0 x1 y1 cx cy mx my angle color base_color width count shown relations facts alpha"
+    )
     for j, ((s, o), rows) in enumerate(sorted(pairs.items())):
         for r in rows:
             edge_of[r] = j
-        (x0, y0), (x1, y1) = pos[s], pos[o]
-        dx, dy = x1 - x0, y1 - y0
-        length = math.hypot(dx, dy)
-        if s == o or length == 0:  # a self-loop: a marker just above the node, no line
-            cx, cy, mx, my, angle = x0, y0, x0, y0 + 0.06, 0.0
-        else:
-            bend = 0.12 if (o, s) in pairs else 0.0  # both directions: bend each to its right, apart
-            cx = (x0 + x1) / 2 + bend * dy
-            cy = (y0 + y1) / 2 - bend * dx
-            mx, my = 0.25 * x0 + 0.5 * cx + 0.25 * x1, 0.25 * y0 + 0.5 * cy + 0.25 * y1
-            angle = math.atan2(dy, dx) - math.pi / 2  # a triangle marker points up at angle 0
+        geometry = _edge_geometry(pos[s], pos[o], loop=s == o, both_ways=(o, s) in pairs)
         colour = _edge_colour({facts[r].polarity for r in rows})
         rels = sorted({facts[r].relation for r in rows})
-        edge_cols["subject"].append(s)
-        edge_cols["object"].append(o)
-        edge_cols["label"].append(f"{kg.entities[s].name} → {kg.entities[o].name}")
-        for key, value in (
-            ("x0", x0),
-            ("y0", y0),
-            ("x1", x1),
-            ("y1", y1),
-            ("cx", cx),
-            ("cy", cy),
-            ("mx", mx),
-            ("my", my),
-            ("angle", angle),
-        ):
-            edge_cols[key].append(round(value, 5))
-        edge_cols["color"].append(colour)
-        edge_cols["base_color"].append(colour)
-        edge_cols["width"].append(round(min(1.6 + 0.9 * (len(rows) - 1), 6.0), 1))
-        edge_cols["count"].append(len(rows))
-        edge_cols["shown"].append(len(rows))
-        edge_cols["relations"].append(", ".join(kg.relations[r].label for r in rels))
-        edge_cols["facts"].append(rows)
-        edge_cols["alpha"].append(_edge_alpha(len(pairs)))
-
-    fact_cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "id",
-            "subject",
-            "object",
-            "relation",
-            "relation_id",
-            "polarity",
-            "when",
-            "quote",
-            "source",
-            "url",
-            "according_to",
-            "qualifiers",
-            "rels",
-            "edge",
+        _add_row(
+            cols,
+            subject=s,
+            object=o,
+            label=f"{kg.entities[s].name} → {kg.entities[o].name}",
+            **{key: round(value, 5) for key, value in geometry.items()},
+            color=colour,
+            base_color=colour,
+            width=round(min(1.6 + 0.9 * (len(rows) - 1), 6.0), 1),
+            count=len(rows),
+            shown=len(rows),
+            relations=", ".join(kg.relations[r].label for r in rels),
+            facts=rows,
+            alpha=_edge_alpha(len(pairs)),
         )
-    }
+    return cols, edge_of
+
+
+def _edge_geometry(
+    start: tuple[float, float], end: tuple[float, float], *, loop: bool, both_ways: bool
+) -> dict[str, float]:
+    """An edge's curve (ends and control point) and its arrow marker (middle point and angle).
+
+    Edges in both directions between two entities bend each to its right, apart;
+    a self-loop is only a marker just above the node.
+    """
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    if loop or math.hypot(dx, dy) == 0:
+        cx, cy, mx, my, angle = x0, y0, x0, y0 + 0.06, 0.0
+    else:
+        bend = 0.12 if both_ways else 0.0
+        cx = (x0 + x1) / 2 + bend * dy
+        cy = (y0 + y1) / 2 - bend * dx
+        mx, my = 0.25 * x0 + 0.5 * cx + 0.25 * x1, 0.25 * y0 + 0.5 * cy + 0.25 * y1
+        angle = math.atan2(dy, dx) - math.pi / 2  # a triangle marker points up at angle 0
+    return {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "cx": cx, "cy": cy, "mx": mx, "my": my, "angle": angle}
+
+
+def _fact_columns(kg: KnowledgeGraph, facts: list[Fact], edge_of: list[int]) -> dict[str, list[Any]]:
+    """One row per fact: what the facts panel shows of it, the relations it falls under, and its edge row."""
+    cols = _table(
+        "id subject object relation relation_id polarity when quote source url according_to qualifiers rels edge"
+    )
     for i, f in enumerate(facts):
         src = kg.sources.get(f.source)
-        fact_cols["id"].append(f.id)
-        fact_cols["subject"].append(kg.entities[f.subject].name)
-        fact_cols["object"].append(kg.entities[f.object].name)
-        fact_cols["relation"].append(kg.relations[f.relation].label if f.relation in kg.relations else f.relation)
-        fact_cols["relation_id"].append(f.relation)
-        fact_cols["polarity"].append(f.polarity if f.polarity in (1, -1) else 0)
-        fact_cols["when"].append(f.when or "")
-        fact_cols["quote"].append(f.quote)
-        fact_cols["source"].append(src.title if src is not None else f.source)
-        fact_cols["url"].append((src.url or "") if src is not None else "")
-        fact_cols["according_to"].append(
-            kg.entities[f.according_to].name if f.according_to and f.according_to in kg.entities else ""
+        according_to = f.according_to if f.according_to and f.according_to in kg.entities else None
+        _add_row(
+            cols,
+            id=f.id,
+            subject=kg.entities[f.subject].name,
+            object=kg.entities[f.object].name,
+            relation=kg.relations[f.relation].label if f.relation in kg.relations else f.relation,
+            relation_id=f.relation,
+            polarity=f.polarity if f.polarity in (1, -1) else 0,
+            when=f.when or "",
+            quote=f.quote,
+            source=src.title if src is not None else f.source,
+            url=(src.url or "") if src is not None else "",
+            according_to=kg.entities[according_to].name if according_to else "",
+            qualifiers="; ".join(f"{k}: {v}" for k, v in f.qualifiers),
+            rels=list(kg.ancestors(f.relation)),
+            edge=edge_of[i],
         )
-        fact_cols["qualifiers"].append("; ".join(f"{k}: {v}" for k, v in f.qualifiers))
-        fact_cols["rels"].append(list(kg.ancestors(f.relation)))
-        fact_cols["edge"].append(edge_of[i])
+    return cols
+
+
+def _search_keys(kg: KnowledgeGraph, nodes: list[str]) -> dict[str, int]:
+    """Every folded id, name and alias of the shown entities → the entity's node row (ids win, as in kgraph)."""
+    from .resolve import fold
 
     keys: dict[str, int] = {}
-    for i, e in enumerate(nodes):  # ids win over names and aliases, as in kgraph's own lookup
+    for i, e in enumerate(nodes):
         ent = kg.entities[e]
         for name in (ent.name, *ent.aliases):
             keys.setdefault(fold(name), i)
     for i, e in enumerate(nodes):
         keys[fold(e)] = i
     keys.pop("", None)
-    return node_cols, edge_cols, fact_cols, list(keys), list(keys.values())
+    return keys
 
 
 _JS_FILTER = "apply_filters(); show_panel();"
