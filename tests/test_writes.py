@@ -360,6 +360,36 @@ def test_export_killed_at_any_moment_leaves_the_old_file_or_the_new_one(tmp_path
     print(f"killed mid-write {caught} of 4 times")
 
 
+# -- kgraph.atomic's bare step (for callers with error handling of their own, such as a cache) ------------------
+
+
+def test_replace_bytes_keeps_permissions_or_sets_the_given_mode(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    atomic.replace_bytes(target, b"new", fsync=False)
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o640
+    atomic.replace_bytes(target, b"newer", mode=0o600)
+    assert target.read_bytes() == b"newer" and target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["entry"]
+
+
+def test_replace_bytes_raises_oserror_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "entry"
+    target.write_bytes(b"old")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise EACCES
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(PermissionError):  # the bare OSError: the caller decides what a failure means
+        atomic.replace_bytes(target, b"new", fsync=False)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["entry"]
+
+
 # -- the cache ------------------------------------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "is_stream",
     "remove_stale_temps",
     "replace_bytes",
+    "file_mode",
     "temp_prefix",
     "write_bytes",
     "write_folder",
@@ -59,14 +60,16 @@ def temp_prefix(name: str) -> str:
     return f".{name[:100]}."
 
 
-def replace_bytes(path: Path, data: bytes, *, fsync: bool = True) -> None:
+def replace_bytes(path: Path, data: bytes, *, fsync: bool = True, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file beside it and ``os.replace``; OSError on failure.
 
     The temporary file is removed on any failure. ``fsync=False`` skips the
     flush to disk (for files whose damage by a power loss is detected and
-    harmless, such as checksummed cache entries).
+    harmless, such as checksummed cache entries). The file gets ``mode``, or
+    else keeps the permissions of the file it replaces (the umask's when new).
     """
-    mode = file_mode(path)
+    if mode is None:
+        mode = file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         _fill(fd, data, fsync=fsync)
