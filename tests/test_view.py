@@ -492,3 +492,15 @@ def test_the_page_resources_are_in_the_page(page: tuple[str, dict[str, Any]]) ->
     for line in ("function apply_filters()", "function run_search()"):
         assert line in page_resource("page.js")
         assert line in html_text
+
+
+def test_no_function_of_the_page_takes_the_name_of_a_model(page: tuple[str, dict[str, Any]]) -> None:
+    """Each callback gets the models as plain names too: a function of the same name would replace one in ``m``."""
+    from kgraph.view import page_resource
+
+    functions = set(re.findall(r"^function (\w+)\(", page_resource("page.js"), re.M))
+    found = re.search(r"const m = \{([^}]*)\}", page[0])
+    assert found and "apply_filters" in functions
+    models = {part.split(":")[0].strip() for part in found.group(1).split(",")}
+    assert {"nodes", "search", "panel"} <= models
+    assert not functions & models
