@@ -459,7 +459,7 @@ def test_the_page_folds_names_as_kgraph_resolve_fold_does() -> None:
     from export_support import need
 
     from kgraph.resolve import fold
-    from kgraph.view import page_resource
+    from kgraph.viewpage.document import page_resource
 
     need(shutil.which("node") is not None, "Node.js (node)", "apt-get install nodejs")
     script = (
@@ -484,7 +484,7 @@ def test_the_page_folds_names_as_kgraph_resolve_fold_does() -> None:
 
 
 def test_the_page_resources_are_in_the_page(page: tuple[str, dict[str, Any]]) -> None:
-    from kgraph.view import page_resource
+    from kgraph.viewpage.document import page_resource
 
     html_text = page[0]
     css = page_resource("page.css")
@@ -496,7 +496,7 @@ def test_the_page_resources_are_in_the_page(page: tuple[str, dict[str, Any]]) ->
 
 def test_no_function_of_the_page_takes_the_name_of_a_model(page: tuple[str, dict[str, Any]]) -> None:
     """Each callback gets the models as plain names too: a function of the same name would replace one in ``m``."""
-    from kgraph.view import page_resource
+    from kgraph.viewpage.document import page_resource
 
     functions = set(re.findall(r"^function (\w+)\(", page_resource("page.js"), re.M))
     found = re.search(r"const m = \{([^}]*)\}", page[0])

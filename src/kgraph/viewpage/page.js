@@ -1,4 +1,4 @@
-// The JavaScript of the `kgraph view` page (kgraph/view.py puts it into every callback).
+// The JavaScript of the `kgraph view` page (kgraph/viewpage/document.py puts it into every callback).
 // Folding names like kgraph.resolve.fold (tests/test_view.py checks they agree), escaping HTML,
 // applying the filters, filling the facts panel, and the search box. `m` holds the page's models
 // (the CustomJS args): `const m = {...}` comes before this file in each callback. The args are also plain
