@@ -452,13 +452,13 @@ TRICKY_NAMES = [
 ]
 
 
-def test_the_page_folds_names_as_kgraph_resolve_fold_does() -> None:
+def test_the_page_folds_names_as_kgraph_suggest_fold_does() -> None:
     """The search box folds what is typed in JavaScript; the keys it looks up were folded by Python."""
     import shutil
 
     from export_support import need
 
-    from kgraph.resolve import fold
+    from kgraph.suggest import fold
     from kgraph.viewpage.document import page_resource
 
     need(shutil.which("node") is not None, "Node.js (node)", "apt-get install nodejs")

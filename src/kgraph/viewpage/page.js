@@ -1,11 +1,11 @@
 // The JavaScript of the `kgraph view` page (kgraph/viewpage/document.py puts it into every callback).
-// Folding names like kgraph.resolve.fold (tests/test_view.py checks they agree), escaping HTML,
+// Folding names like kgraph.suggest.fold (tests/test_view.py checks they agree), escaping HTML,
 // applying the filters, filling the facts panel, and the search box. `m` holds the page's models
 // (the CustomJS args): `const m = {...}` comes before this file in each callback. The args are also plain
 // names in the callback, so no function here may take the name of one (a hoisted `function search` would
 // put itself into `m.search` in place of the search box).
 const STROKES = {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe"};
-// The comparison form of a name, as kgraph.resolve.fold makes it: no diacritics, case-folded (JavaScript has
+// The comparison form of a name, as kgraph.suggest.fold makes it: no diacritics, case-folded (JavaScript has
 // no casefold: lower case, then the two full case foldings of Latin and Greek names, ß/ẞ → ss and ς → σ),
 // the stroked letters and ligatures spelled out, apostrophes and the dots inside abbreviations dropped,
 // everything else but letters and digits a single space.
