@@ -16,6 +16,7 @@ import kgraph
 from kgraph import cache, query
 from kgraph.cli import app
 from kgraph.errors import DataError, NoPath
+from kgraph.knowledge import MemoryFactStore
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "data"
@@ -56,7 +57,8 @@ def test_a_warm_load_answers_exactly_as_the_files_do(data: Path, cache_dir: Path
     first = kgraph.load(data)  # a miss: reads the files and writes the entry
     assert cache.entry_path(data).is_file()
     warm = kgraph.load(data)
-    assert isinstance(warm, cache.CachedGraph) and not isinstance(first, cache.CachedGraph)
+    assert isinstance(warm.store, cache.CompiledFactStore) and isinstance(first.store, MemoryFactStore)
+    assert type(warm) is type(first) is kgraph.KnowledgeGraph  # one kind of graph, whatever holds its facts
     assert answers(warm) == answers(fresh)
     assert warm.facts == fresh.facts
     assert warm.entities == fresh.entities and warm.relations == fresh.relations and warm.sources == fresh.sources
@@ -67,12 +69,15 @@ def test_a_warm_load_answers_exactly_as_the_files_do(data: Path, cache_dir: Path
 def test_queries_before_and_after_every_fact_is_made_agree(data: Path, cache_dir: Path) -> None:
     kgraph.load(data)
     warm = kgraph.load(data)
-    assert isinstance(warm, cache.CachedGraph)
+    store = warm.store
+    assert isinstance(store, cache.CompiledFactStore)
+    assert store.made() == 0 and len(store) == 58 and "58 facts" in repr(warm)  # counted, not made
+    asked = len(warm.out_facts("belarus"))
+    assert 0 < asked < 58 and store.made() == asked  # only the facts asked for
     lazy = [list(warm.out_facts(e)) + list(warm.in_facts(e)) for e in warm.entities]
-    assert not warm.__dict__.get("_completed")  # out_facts/in_facts did not need every fact
-    facts = warm.facts  # completes the graph
-    assert warm.__dict__.get("_completed")
-    assert len(facts) == 58
+    facts = warm.facts  # makes every fact
+    assert store.made() == 58
+    assert len(facts) == 58 and warm.facts is facts  # made once, then kept
     assert [list(warm.out_facts(e)) + list(warm.in_facts(e)) for e in warm.entities] == lazy
     # the same Fact objects either way, and a networkx graph from them
     assert all(any(f is g for g in facts) for group in lazy for f in group)
@@ -94,7 +99,7 @@ def test_warnings_keep_the_path_the_dataset_was_named_by(
     assert [w.path for w in fresh.warnings] == [os.path.join("data", "entities.yaml")]
     kgraph.load(str(data))  # written under the absolute name
     warm = kgraph.load("data")  # read under the relative one
-    assert isinstance(warm, cache.CachedGraph)
+    assert isinstance(warm.store, cache.CompiledFactStore)
     assert warm.warnings == fresh.warnings
 
 
@@ -356,7 +361,7 @@ def test_every_column_encoding_reads_back(values: list[object], hint: str | None
     assert spec["kind"] == kind
     expr, names, full = cache._column(spec, [memoryview(p) for p in parts], len(values), 0)
     assert full() == values
-    read = eval(f"lambda i: {expr}", {"_str": str, **names})  # the row reader, as _FactStore builds it
+    read = eval(f"lambda i: {expr}", {"_str": str, **names})  # the row reader, as CompiledFactStore builds it
     assert [read(i) for i in range(len(values))] == values
 
 
@@ -365,8 +370,8 @@ def test_a_cached_graph_pickles_as_the_graph_it_stands_for(data: Path, cache_dir
 
     kgraph.load(data)
     warm = kgraph.load(data)
-    assert isinstance(warm, cache.CachedGraph)
+    assert isinstance(warm.store, cache.CompiledFactStore)
     back = pickle.loads(pickle.dumps(warm))
-    assert type(back) is kgraph.KnowledgeGraph
+    assert type(back) is kgraph.KnowledgeGraph and isinstance(back.store, MemoryFactStore)
     assert answers(back) == answers(kgraph.load(data, cache=False))
     assert back.warnings == warm.warnings and back.data_dir == warm.data_dir

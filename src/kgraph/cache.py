@@ -39,6 +39,7 @@ all of them when something iterates ``kg.facts``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import itertools
@@ -57,12 +58,13 @@ from typing import Any
 
 from . import __version__
 from .errors import Problem
-from .knowledge import KnowledgeGraph
+from .knowledge import KnowledgeGraph, MemoryFactStore
 from .limits import current as current_limits
 from .limits import inside, read_inside
 from .model import Entity, Fact, Relation, Source
+from .resolve import NameIndex
 
-__all__ = ["MAX_ENTRIES", "cache_dir", "clear", "entry_path", "info", "load_cached", "store"]
+__all__ = ["MAX_ENTRIES", "CompiledFactStore", "cache_dir", "clear", "entry_path", "info", "load_cached", "store"]
 
 MAGIC = b"KGRAPHC\x01"
 FORMAT = 1
@@ -203,10 +205,8 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
     compared after it, so a file changed while it was read is never cached under its new content."""
     files = _yaml_inputs(root)
     src = root / "sources"
-    try:  # (an unreadable folder: the loader reports it)
+    with contextlib.suppress(OSError):  # (an unreadable folder: the loader reports it)
         files += [p for p in src.iterdir() if p.suffix not in (".yaml", ".yml")]
-    except OSError:
-        pass
     return _stats(files)
 
 
@@ -474,6 +474,29 @@ def load_cached(root: str | os.PathLike[str]) -> KnowledgeGraph | None:
 
 
 def _decode(body: bytes, root: str) -> KnowledgeGraph:
+    """The graph of one entry's body: the small tables made now, the facts behind a :class:`CompiledFactStore`."""
+    meta, sections = _split_body(body)
+    if tuple(meta["fields"]) != _FACT_FIELDS:
+        raise _Damaged("fact fields changed")
+    warnings = []
+    for row in meta["warnings"]:
+        row = list(row)
+        if isinstance(row[0], tuple):
+            row[0] = root + row[0][1]
+        warnings.append(Problem(*row))
+    return KnowledgeGraph(
+        [Relation(*r) for r in meta["relations"]],
+        [Entity(*e) for e in meta["entities"]],
+        [Source(*s) for s in meta["sources"]],
+        CompiledFactStore(meta, sections),
+        data_dir=root,
+        warnings=warnings,
+        names=_stored_names(meta.get("names")),
+    )
+
+
+def _split_body(body: bytes) -> tuple[dict[str, Any], list[memoryview]]:
+    """The marshalled tables of an entry's body and its binary sections (views into ``body``, not copies)."""
     view = memoryview(body)
     (count,) = struct.unpack_from("<I", body, 0)
     lengths = struct.unpack_from(f"<{count}Q", body, 4)
@@ -485,92 +508,83 @@ def _decode(body: bytes, root: str) -> KnowledgeGraph:
     if pos != len(body):
         raise _Damaged("section table does not match the body")
     meta = marshal.loads(chunks[0])
-    sections = chunks[1:]
-    if tuple(meta["fields"]) != _FACT_FIELDS:
-        raise _Damaged("fact fields changed")
-    relations = [Relation(*r) for r in meta["relations"]]
-    entities = [Entity(*e) for e in meta["entities"]]
-    sources = [Source(*s) for s in meta["sources"]]
-    warnings = []
-    for row in meta["warnings"]:
-        row = list(row)
-        if isinstance(row[0], tuple):
-            row[0] = root + row[0][1]
-        warnings.append(Problem(*row))
-    store_ = _FactStore(meta, sections)
-    kg = CachedGraph(relations, entities, sources, store_, data_dir=root, warnings=warnings)
-    names = meta.get("names")
-    if names is not None:
-        from .resolve import NameIndex
-
-        index = object.__new__(NameIndex)
-        try:
-            index._keys = dict(zip(names[0], names[1]))
-        except AttributeError:  # NameIndex changed shape: let it be built as usual
-            pass
-        else:
-            kg.__dict__["names"] = index
-    return kg
+    if not isinstance(meta, dict):
+        raise _Damaged("bad tables")
+    return meta, chunks[1:]
 
 
-class _FactStore:
-    """The fact columns of one cache entry; makes each Fact once, when first asked for."""
+def _stored_names(names: Any) -> NameIndex | None:
+    """The entry's name index (folded name -> entity id), or None to let the graph build its own.
+
+    Building a NameIndex folds every name and alias again (64 ms at 5,000
+    entities, ten times that at a million facts), which is what storing it
+    saves. NameIndex has no constructor from folded keys yet, so its one
+    slot is filled here; this is the one place that relies on NameIndex's
+    layout, and a NameIndex whose layout changed is simply built as usual.
+    A ``NameIndex.from_folded(keys)`` in :mod:`kgraph.resolve` would replace this.
+    """
+    if names is None:
+        return None
+    index = object.__new__(NameIndex)
+    try:
+        index._keys = dict(zip(names[0], names[1], strict=True))
+    except AttributeError:  # NameIndex changed shape: let it be built as usual
+        return None
+    return index
+
+
+class CompiledFactStore:
+    """The facts of one cache entry, as a :class:`~kgraph.knowledge.FactStore`: each made once, when first asked for.
+
+    The subject and object indexes are the entry's sorted arrays, so
+    ``by_subject``/``by_object`` make only the facts they return; ``all()``
+    makes the rest. Pickled (multiprocessing, a notebook's cache) as the
+    :class:`~kgraph.knowledge.MemoryFactStore` of the same facts, since the
+    entry's memory does not travel.
+    """
 
     def __init__(self, meta: dict[str, Any], sections: list[memoryview]) -> None:
-        self.n: int = meta["n"]
+        self._n: int = meta["n"]
         self._full: list[Callable[[], list[Any]]] = []
         namespace: dict[str, Any] = {"Fact": Fact, "_str": str}
         exprs: list[str] = []
         for k, name in enumerate(_FACT_FIELDS):
             spec = meta["columns"][name]
             parts = [sections[i] for i in spec["sections"]]
-            expr, values, full = _column(spec, parts, self.n, k)
+            expr, values, full = _column(spec, parts, self._n, k)
             exprs.append(expr)
             namespace.update(values)
             self._full.append(full)
-        # Generated functions: one reads a row with no call per column (this is what makes lazy facts cheap),
-        # one makes every fact. Both fill the slots of a new Fact directly, as the frozen dataclass's
-        # __init__ would but in a third less time, unless Fact has grown a __post_init__ or lost its slots.
-        setters = _slot_setters()
-        if setters is None:
-            code = (
-                f"def make(i):\n    return Fact({', '.join(exprs)})\n"
-                "def build(columns):\n    return list(map(Fact, *columns))\n"
-            )
-        else:
-            namespace.update({f"s{k}": setter for k, setter in enumerate(setters)}, new=object.__new__)
-            args = ", ".join(f"a{k}" for k in range(len(exprs)))
-            code = (
-                "def make(i):\n    o = new(Fact)\n"
-                + "".join(f"    s{k}(o, {e})\n" for k, e in enumerate(exprs))
-                + "    return o\n"
-                + f"def build(columns):\n    out = []\n    add = out.append\n    for {args} in zip(*columns):\n"
-                + "        o = new(Fact)\n"
-                + "".join(f"        s{k}(o, a{k})\n" for k in range(len(exprs)))
-                + "        add(o)\n    return out\n"
-            )
-        exec(compile(code, "<kgraph.cache row reader>", "exec"), namespace)  # noqa: S102 (code from fixed templates)
-        self._make: Callable[[int], Fact] = namespace["make"]
-        self._build: Callable[[list[list[Any]]], list[Fact]] = namespace["build"]
-        self._objects: list[Fact | None] = [None] * self.n
+        self._make, self._build = _row_functions(exprs, namespace)
+        self._objects: list[Fact | None] = [None] * self._n
+        self._every: tuple[Fact, ...] | None = None
         self._lists: dict[str, dict[str, list[Fact]]] = {}
         self._index: dict[str, tuple[dict[Any, int], memoryview, memoryview]] = {}
         for name in _INDEXED:
             spec = meta["columns"][name]
             order_i, offsets_i = meta["indexes"][name]
             order, offsets = sections[order_i].cast("I"), sections[offsets_i].cast("Q")
-            if len(order) != self.n or len(offsets) != len(spec["table"]) + 1:
+            if len(order) != self._n or len(offsets) != len(spec["table"]) + 1:
                 raise _Damaged("index size")
             self._index[name] = ({v: i for i, v in enumerate(spec["table"])}, order, offsets)
             self._lists[name] = {}
 
-    def fact(self, row: int) -> Fact:
-        f = self._objects[row]
-        if f is None:
-            f = self._objects[row] = self._make(row)
-        return f
+    def __len__(self) -> int:
+        return self._n
 
-    def by(self, field: str, value: str) -> list[Fact]:
+    def made(self) -> int:
+        """How many facts have been made so far (what laziness saved is ``len(self) - made()``)."""
+        if self._every is not None:
+            return self._n
+        return sum(f is not None for f in self._objects)
+
+    def by_subject(self, entity_id: str) -> list[Fact]:
+        return self._by("subject", entity_id)
+
+    def by_object(self, entity_id: str) -> list[Fact]:
+        return self._by("object", entity_id)
+
+    def _by(self, field: str, value: str) -> list[Fact]:
         """The facts whose ``field`` (subject or object) is ``value``, in dataset order."""
         done = self._lists[field]
         found = done.get(value)
@@ -588,15 +602,51 @@ class _FactStore:
             done[value] = found
         return found
 
-    def all(self) -> list[Fact]:
-        """Every fact, in dataset order (the ones already made are reused)."""
-        columns = [full() for full in self._full]
-        facts = self._build(columns)
-        for i, f in enumerate(self._objects):
-            if f is not None:
-                facts[i] = f
-        self._objects = list(facts)
-        return facts
+    def all(self) -> tuple[Fact, ...]:
+        """Every fact, in dataset order: made at the first call (reusing those already made), then kept."""
+        if self._every is None:
+            facts = self._build([full() for full in self._full])
+            for i, f in enumerate(self._objects):
+                if f is not None:
+                    facts[i] = f
+            self._objects = list(facts)
+            self._every = tuple(facts)
+        return self._every
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return MemoryFactStore, (self.all(),)
+
+
+def _row_functions(
+    exprs: list[str], namespace: dict[str, Any]
+) -> tuple[Callable[[int], Fact], Callable[[list[list[Any]]], list[Fact]]]:
+    """Generated functions: ``make(i)`` reads row ``i`` with no call per column (what makes lazy facts cheap),
+    ``build(columns)`` makes every fact from whole columns.
+
+    Both fill the slots of a new Fact directly, as the frozen dataclass's
+    ``__init__`` would but in a third less time, unless Fact has grown a
+    ``__post_init__`` or lost its slots (then they call ``Fact(...)``).
+    """
+    setters = _slot_setters()
+    if setters is None:
+        code = (
+            f"def make(i):\n    return Fact({', '.join(exprs)})\n"
+            "def build(columns):\n    return list(map(Fact, *columns))\n"
+        )
+    else:
+        namespace.update({f"s{k}": setter for k, setter in enumerate(setters)}, new=object.__new__)
+        args = ", ".join(f"a{k}" for k in range(len(exprs)))
+        code = (
+            "def make(i):\n    o = new(Fact)\n"
+            + "".join(f"    s{k}(o, {e})\n" for k, e in enumerate(exprs))
+            + "    return o\n"
+            + f"def build(columns):\n    out = []\n    add = out.append\n    for {args} in zip(*columns):\n"
+            + "        o = new(Fact)\n"
+            + "".join(f"        s{k}(o, a{k})\n" for k in range(len(exprs)))
+            + "        add(o)\n    return out\n"
+        )
+    exec(compile(code, "<kgraph.cache row reader>", "exec"), namespace)  # noqa: S102 (code from fixed templates)
+    return namespace["make"], namespace["build"]
 
 
 def _slot_setters() -> list[Callable[[Any, Any], None]] | None:
@@ -644,90 +694,6 @@ def _column(
             all_text,
         )
     raise _Damaged(f"unknown column kind {kind!r}")
-
-
-class CachedGraph(KnowledgeGraph):
-    """A KnowledgeGraph read from the cache: facts are made as queries reach them.
-
-    ``out_facts``/``in_facts`` answer from the stored indexes. The first use
-    of anything else that needs every fact (``facts``, or any attribute
-    :class:`KnowledgeGraph` sets up from them) makes them all and finishes the
-    set-up exactly as ``KnowledgeGraph.__init__`` does, so the graph then
-    behaves as one built from the files, because it is one.
-    """
-
-    def __init__(
-        self,
-        relations: Sequence[Relation],
-        entities: Sequence[Entity],
-        sources: Sequence[Source],
-        store: _FactStore,
-        *,
-        data_dir: str | None,
-        warnings: Sequence[Problem],
-    ) -> None:
-        # KnowledgeGraph.__init__ runs later, in _complete(), when every fact is needed
-        self.relations = {r.id: r for r in relations}
-        self.entities = {e.id: e for e in entities}
-        self.sources = {s.id: s for s in sources}
-        self.data_dir = data_dir
-        self.warnings = tuple(warnings)
-        self._store = store
-        self._complete_args = (relations, entities, sources)
-
-    def _complete(self) -> None:
-        relations, entities, sources = self._complete_args
-        names = self.__dict__.get("names")
-        KnowledgeGraph.__init__(
-            self, relations, entities, sources, self._store.all(), data_dir=self.data_dir, warnings=self.warnings
-        )
-        if names is not None:
-            self.__dict__["names"] = names
-        self.__dict__["_completed"] = True
-
-    def __getattr__(self, name: str) -> Any:
-        # only reached for attributes not set yet: those KnowledgeGraph.__init__ makes from the facts
-        if (
-            name.startswith("__")
-            or name in ("_store", "_complete_args", "_completed")
-            or "_complete_args" not in self.__dict__
-            or self.__dict__.get("_completed")
-        ):
-            raise AttributeError(name)
-        self._complete()
-        return object.__getattribute__(self, name)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # pickled (multiprocessing, a notebook's cache) as the plain KnowledgeGraph it stands for
-        return _plain_graph, (
-            list(self.relations.values()),
-            list(self.entities.values()),
-            list(self.sources.values()),
-            self.facts,
-            self.data_dir,
-            self.warnings,
-        )
-
-    def out_facts(self, entity_id: str) -> list[Fact]:
-        if self.__dict__.get("_completed"):
-            return super().out_facts(entity_id)
-        return self._store.by("subject", entity_id)
-
-    def in_facts(self, entity_id: str) -> list[Fact]:
-        if self.__dict__.get("_completed"):
-            return super().in_facts(entity_id)
-        return self._store.by("object", entity_id)
-
-
-def _plain_graph(
-    relations: list[Relation],
-    entities: list[Entity],
-    sources: list[Source],
-    facts: Sequence[Fact],
-    data_dir: str | None,
-    warnings: Sequence[Problem],
-) -> KnowledgeGraph:
-    return KnowledgeGraph(relations, entities, sources, facts, data_dir=data_dir, warnings=warnings)
 
 
 # -- housekeeping ----------------------------------------------------------------------

@@ -1,16 +1,20 @@
-"""``KnowledgeGraph``: one loaded dataset with the indexes queries need.
+"""``KnowledgeGraph``: one loaded dataset with the indexes queries need, and the seam its facts come through.
 
-Queries answer from the adjacency index kept here (plain dicts of fact
-positions), which costs nothing to import; the networkx ``MultiDiGraph`` is
+A graph holds the small tables (relations, entities, sources, warnings) itself
+and asks a :class:`FactStore` for its facts. :class:`MemoryFactStore` keeps
+them in memory (what the loader and every hand-built graph use); the
+compiled cache (:class:`kgraph.cache.CompiledFactStore`) makes each fact only
+when a query reaches it. Queries answer from the store's subject and object
+indexes, which cost nothing to import; the networkx ``MultiDiGraph`` is
 built once, on first use of :attr:`KnowledgeGraph.graph`, for path finding,
 analysis and exports (:func:`kgraph.graph.build_graph`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from .errors import Problem, UnknownEntity, UnknownRelation
 from .model import Entity, Fact, Relation, Source
@@ -19,45 +23,124 @@ from .resolve import NameIndex
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["KnowledgeGraph"]
+__all__ = ["FactStore", "KnowledgeGraph", "MemoryFactStore"]
+
+
+@runtime_checkable
+class FactStore(Protocol):
+    """Where a :class:`KnowledgeGraph` gets its facts: the seam between a graph and its storage.
+
+    A provider must offer four calls:
+
+    ``len(store)``
+        how many facts there are, without making any;
+    ``by_subject(entity_id)`` / ``by_object(entity_id)``
+        the facts whose subject (object) is that entity, in dataset order;
+        an empty list for an entity in no fact. These are what a typical
+        query asks (who-supports, neighbours, entity), so a provider that
+        decodes lazily need make only the facts they return;
+    ``all()``
+        every fact, in dataset order. Asked by whatever needs the whole
+        dataset (``stats``, ``path``, exports, time windows); a lazy provider
+        makes every fact here, once.
+
+    and keep three promises: the same :class:`~kgraph.model.Fact` object for a
+    fact whichever call returns it; the lists and tuple it returns are its
+    own and stay unchanged (callers only read them, and may keep them); and
+    its facts never change once a graph uses it (a graph keeps what it
+    derives from them, such as ``facts_by_id`` or the networkx graph).
+
+    Anything offering these can stand behind a graph: the in-memory
+    :class:`MemoryFactStore`, the whole-dataset compiled cache
+    (:class:`kgraph.cache.CompiledFactStore`), and later, say, one compiled
+    per source file or a SQLite table with subject and object indexes.
+    """
+
+    def __len__(self) -> int: ...
+
+    def all(self) -> tuple[Fact, ...]: ...
+
+    def by_subject(self, entity_id: str) -> list[Fact]: ...
+
+    def by_object(self, entity_id: str) -> list[Fact]: ...
+
+
+class MemoryFactStore:
+    """Facts held in memory, with their subject and object indexes built at once."""
+
+    __slots__ = ("_facts", "_in", "_out")
+
+    def __init__(self, facts: Iterable[Fact]) -> None:
+        self._facts = tuple(facts)
+        out_index: dict[str, list[Fact]] = {}
+        in_index: dict[str, list[Fact]] = {}
+        for f in self._facts:
+            out_index.setdefault(f.subject, []).append(f)
+            in_index.setdefault(f.object, []).append(f)
+        self._out = out_index
+        self._in = in_index
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def all(self) -> tuple[Fact, ...]:
+        return self._facts
+
+    def by_subject(self, entity_id: str) -> list[Fact]:
+        return self._out.get(entity_id, [])
+
+    def by_object(self, entity_id: str) -> list[Fact]:
+        return self._in.get(entity_id, [])
 
 
 class KnowledgeGraph:
     """A validated dataset: vocabulary, entities, sources and facts, indexed.
 
     Build one with :func:`kgraph.load`; or directly, from model values, in
-    tests and notebooks (no validation happens then).
+    tests and notebooks (no validation happens then). ``facts`` is either
+    the facts themselves (kept in a :class:`MemoryFactStore`) or any
+    :class:`FactStore`. ``names``, when given, is the name index of exactly
+    these entities (a cache stores it so that it is not folded again);
+    otherwise it is built on first use.
     """
 
     def __init__(
         self,
-        relations: Sequence[Relation],
-        entities: Sequence[Entity],
-        sources: Sequence[Source],
-        facts: Sequence[Fact],
+        relations: Iterable[Relation],
+        entities: Iterable[Entity],
+        sources: Iterable[Source],
+        facts: Sequence[Fact] | FactStore,
         *,
         data_dir: str | None = None,
         warnings: Sequence[Problem] = (),
+        names: NameIndex | None = None,
     ) -> None:
         self.relations: dict[str, Relation] = {r.id: r for r in relations}
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         self.sources: dict[str, Source] = {s.id: s for s in sources}
-        self.facts: tuple[Fact, ...] = tuple(facts)
         self.data_dir = data_dir
         self.warnings: tuple[Problem, ...] = tuple(warnings)
-        out_index: dict[str, list[Fact]] = {}
-        in_index: dict[str, list[Fact]] = {}
-        for f in self.facts:
-            out_index.setdefault(f.subject, []).append(f)
-            in_index.setdefault(f.object, []).append(f)
-        self._out = out_index
-        self._in = in_index
+        self._store: FactStore = facts if isinstance(facts, FactStore) else MemoryFactStore(facts)
+        self._names = names
+
+    @property
+    def store(self) -> FactStore:
+        """The provider of this graph's facts."""
+        return self._store
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        """Every fact, in dataset order (a lazy store makes them all on first use)."""
+        return self._store.all()
 
     # -- lookup ----------------------------------------------------------------
 
-    @cached_property
+    @property
     def names(self) -> NameIndex:
-        return NameIndex({e.id: (e.name, *e.aliases) for e in self.entities.values()})
+        """Every entity's folded id, name and aliases (built on first use unless given)."""
+        if self._names is None:
+            self._names = NameIndex({e.id: (e.name, *e.aliases) for e in self.entities.values()})
+        return self._names
 
     @cached_property
     def facts_by_id(self) -> dict[str, Fact]:
@@ -94,11 +177,11 @@ class KnowledgeGraph:
 
     def out_facts(self, entity_id: str) -> list[Fact]:
         """Facts whose subject is the entity."""
-        return self._out.get(entity_id, [])
+        return self._store.by_subject(entity_id)
 
     def in_facts(self, entity_id: str) -> list[Fact]:
         """Facts whose object is the entity."""
-        return self._in.get(entity_id, [])
+        return self._store.by_object(entity_id)
 
     def facts_of(self, entity_id: str) -> Iterator[Fact]:
         """Every fact the entity takes part in (a self-loop once)."""
@@ -144,6 +227,6 @@ class KnowledgeGraph:
 
     def __repr__(self) -> str:
         return (
-            f"<KnowledgeGraph {len(self.entities)} entities, {len(self.facts)} facts, "
+            f"<KnowledgeGraph {len(self.entities)} entities, {len(self._store)} facts, "
             f"{len(self.relations)} relations, {len(self.sources)} sources>"
         )

@@ -46,7 +46,7 @@ import datetime as _dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from . import dates
 from .errors import UsageError
@@ -59,6 +59,7 @@ __all__ = [
     "OVERLAPS",
     "UNDATED",
     "Window",
+    "WindowSummary",
     "WindowedGraph",
     "classify",
     "parse_date",
@@ -117,10 +118,11 @@ def parse_date(text: str, option: str = "date") -> str:
 
     >>> parse_date("2021-12")
     '2021-12'
-    >>> parse_date("2021/12/03", "--since")
-    Traceback (most recent call last):
-    ...
-    kgraph.errors.UsageError: --since: '2021/12/03' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (did you mean '2021-12-03'?)
+    >>> try:
+    ...     parse_date("2021/12/03", "--since")
+    ... except UsageError as e:
+    ...     print(e)
+    --since: '2021/12/03' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD (did you mean '2021-12-03'?)
     """
     if dates.is_valid(text):
         return text
@@ -198,15 +200,37 @@ def classify(f: Fact, w: Window) -> str:
     return INSIDE if certain else OVERLAPS
 
 
-class WindowedGraph(KnowledgeGraph):
-    """A :class:`KnowledgeGraph` restricted to a time window.
+class WindowSummary(TypedDict):
+    """What a time window did (JSON-ready): its bounds, how many facts it kept and dropped, and which it marked."""
 
-    ``window`` describes what was done: the bounds, how many facts were kept
-    and dropped, and the ids of the kept facts that are ``undated`` or only
-    ``overlapping`` (their precision cannot tell whether they fall inside).
+    as_of: str | None
+    since: str | None
+    until: str | None
+    kept: int
+    dropped: int
+    undated: int  # how many kept facts are undated
+    undated_facts: list[str]  # their ids
+    overlapping_facts: list[str]  # ids of kept facts whose precision cannot tell whether they fall inside
+
+
+class WindowedGraph(KnowledgeGraph):
+    """A :class:`KnowledgeGraph` restricted to a time window: ``whole``'s tables over the ``kept`` facts.
+
+    ``window`` describes what was done (:class:`WindowSummary`). Built by
+    :func:`window`; the graph is an ordinary KnowledgeGraph over a
+    :class:`~kgraph.knowledge.MemoryFactStore` of the kept facts.
     """
 
-    window: dict[str, Any]
+    def __init__(self, whole: KnowledgeGraph, kept: Sequence[Fact], summary: WindowSummary) -> None:
+        super().__init__(
+            whole.relations.values(),
+            whole.entities.values(),
+            whole.sources.values(),
+            kept,
+            data_dir=whole.data_dir,
+            warnings=whole.warnings,
+        )
+        self.window: WindowSummary = summary
 
 
 def window(
@@ -215,10 +239,11 @@ def window(
     """A new KnowledgeGraph holding only the facts in the time window (undated facts kept).
 
     With no bound given, ``kg`` itself is returned. Otherwise the result is a
-    :class:`WindowedGraph` whose ``window`` attribute is a JSON-ready summary:
-    ``as_of``, ``since``, ``until``, ``kept``, ``dropped``, ``undated`` (count),
-    ``undated_facts`` and ``overlapping_facts`` (ids). Dates must be valid
-    partial ISO 8601 dates (UsageError otherwise, with a suggestion).
+    :class:`WindowedGraph` whose ``window`` attribute is a JSON-ready summary
+    (:class:`WindowSummary`): ``as_of``, ``since``, ``until``, ``kept``,
+    ``dropped``, ``undated`` (count), ``undated_facts`` and
+    ``overlapping_facts`` (ids). Dates must be valid partial ISO 8601 dates
+    (UsageError otherwise, with a suggestion).
     """
     w = Window(as_of=as_of, since=since, until=until)
     if w.empty:
@@ -235,26 +260,20 @@ def window(
             undated.append(f.id)
         elif where == OVERLAPS:
             overlapping.append(f.id)
-    out = WindowedGraph(
-        list(kg.relations.values()),
-        list(kg.entities.values()),
-        list(kg.sources.values()),
-        kept,
-        data_dir=kg.data_dir,
-        warnings=kg.warnings,
+    summary = WindowSummary(
+        as_of=w.as_of,
+        since=w.since,
+        until=w.until,
+        kept=len(kept),
+        dropped=len(kg.facts) - len(kept),
+        undated=len(undated),
+        undated_facts=undated,
+        overlapping_facts=overlapping,
     )
-    out.window = {
-        **w.to_dict(),
-        "kept": len(kept),
-        "dropped": len(kg.facts) - len(kept),
-        "undated": len(undated),
-        "undated_facts": undated,
-        "overlapping_facts": overlapping,
-    }
-    return out
+    return WindowedGraph(kg, kept, summary)
 
 
-def window_of(kg: KnowledgeGraph) -> dict[str, Any] | None:
+def window_of(kg: KnowledgeGraph) -> WindowSummary | None:
     """The window summary of a windowed graph, None for a whole one."""
     return kg.window if isinstance(kg, WindowedGraph) else None
 
