@@ -310,7 +310,6 @@ def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dic
         order, offsets = _csr(codes, len(columns[name]["table"]))
         indexes[name] = [len(sections), len(sections) + 1]
         sections += [_array("I", order), _array("Q", offsets)]
-    names = getattr(kg.names, "_keys", None)
     meta = {
         "n": n,
         "fields": _FACT_FIELDS,
@@ -320,7 +319,7 @@ def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dic
         "entities": _rows(kg.entities.values()),
         "sources": _rows(kg.sources.values()),
         "warnings": tuple(_relative_problem(p, root) for p in kg.warnings),
-        "names": (tuple(names), tuple(names.values())) if isinstance(names, dict) else None,
+        "names": _names_to_store(kg.names),
     }
     meta_bytes = marshal.dumps(meta, 4)
     table = [len(meta_bytes)] + [len(s) for s in sections]
@@ -513,16 +512,21 @@ def _split_body(body: bytes) -> tuple[dict[str, Any], list[memoryview]]:
     return meta, chunks[1:]
 
 
-def _stored_names(names: Any) -> NameIndex | None:
-    """The entry's name index (folded name -> entity id), or None to let the graph build its own.
+# NameIndex has no public constructor from folded keys, nor a reader of them, yet. Building one folds
+# every name and alias again (64 ms at 5,000 entities, ten times that at a million facts), which is what
+# storing it saves, so these two functions, and nothing else, rely on its one slot ``_keys``; a NameIndex
+# whose layout changed is not stored, and built as usual. ``NameIndex.from_folded(keys)`` and a
+# ``NameIndex.folded`` mapping in kgraph.resolve would replace both.
 
-    Building a NameIndex folds every name and alias again (64 ms at 5,000
-    entities, ten times that at a million facts), which is what storing it
-    saves. NameIndex has no constructor from folded keys yet, so its one
-    slot is filled here; this is the one place that relies on NameIndex's
-    layout, and a NameIndex whose layout changed is simply built as usual.
-    A ``NameIndex.from_folded(keys)`` in :mod:`kgraph.resolve` would replace this.
-    """
+
+def _names_to_store(index: NameIndex) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The folded names and the ids they stand for, as two columns; None when NameIndex has changed shape."""
+    keys = getattr(index, "_keys", None)
+    return (tuple(keys), tuple(keys.values())) if isinstance(keys, dict) else None
+
+
+def _stored_names(names: Any) -> NameIndex | None:
+    """The entry's name index (what :func:`_names_to_store` kept), or None to let the graph build its own."""
     if names is None:
         return None
     index = object.__new__(NameIndex)
