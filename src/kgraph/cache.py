@@ -32,9 +32,12 @@ warnings, the folded-name index) are a :mod:`marshal` block; the facts are
 *columns*: each field either a code table plus an array of codes, a UTF-8
 blob plus offsets, or an array of integers, and the subject and object
 indexes are sorted arrays. Reading them is a few ``memoryview.cast`` calls,
-whatever the size; a :class:`~kgraph.model.Fact` is made only when a query
-reaches it (who-supports at a million facts touches a few thousand), and
-all of them when something iterates ``kg.facts``.
+whatever the size. The graph read from an entry is an ordinary
+:class:`~kgraph.knowledge.KnowledgeGraph` whose facts come from a
+:class:`CompiledFactStore` (its :class:`~kgraph.knowledge.FactStore`): a
+:class:`~kgraph.model.Fact` is made only when a query reaches it
+(who-supports at a million facts touches a few thousand), and all of them
+when something iterates ``kg.facts``.
 """
 
 from __future__ import annotations
