@@ -114,7 +114,7 @@ def _windowed(kg: KnowledgeGraph, result: _A) -> _A:
     from .timefilter import WindowedGraph
 
     if isinstance(kg, WindowedGraph):  # not getattr: a lazily loaded graph would make all its facts
-        cast("dict[str, Window]", result)["window"] = cast("Window", kg.window)
+        cast("dict[str, Window]", result)["window"] = kg.window
     return result
 
 

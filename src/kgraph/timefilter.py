@@ -46,9 +46,9 @@ import datetime as _dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypedDict
 
 from . import dates
+from .answers import Window as WindowSummary
 from .errors import UsageError
 from .knowledge import KnowledgeGraph
 from .model import Fact
@@ -59,7 +59,6 @@ __all__ = [
     "OVERLAPS",
     "UNDATED",
     "Window",
-    "WindowSummary",
     "WindowedGraph",
     "classify",
     "parse_date",
@@ -200,23 +199,10 @@ def classify(f: Fact, w: Window) -> str:
     return INSIDE if certain else OVERLAPS
 
 
-class WindowSummary(TypedDict):
-    """What a time window did (JSON-ready): its bounds, how many facts it kept and dropped, and which it marked."""
-
-    as_of: str | None
-    since: str | None
-    until: str | None
-    kept: int
-    dropped: int
-    undated: int  # how many kept facts are undated
-    undated_facts: list[str]  # their ids
-    overlapping_facts: list[str]  # ids of kept facts whose precision cannot tell whether they fall inside
-
-
 class WindowedGraph(KnowledgeGraph):
     """A :class:`KnowledgeGraph` restricted to a time window: ``whole``'s tables over the ``kept`` facts.
 
-    ``window`` describes what was done (:class:`WindowSummary`). Built by
+    ``window`` describes what was done (:class:`kgraph.answers.Window`). Built by
     :func:`window`; the graph is an ordinary KnowledgeGraph over a
     :class:`~kgraph.knowledge.MemoryFactStore` of the kept facts.
     """
@@ -240,7 +226,7 @@ def window(
 
     With no bound given, ``kg`` itself is returned. Otherwise the result is a
     :class:`WindowedGraph` whose ``window`` attribute is a JSON-ready summary
-    (:class:`WindowSummary`): ``as_of``, ``since``, ``until``, ``kept``,
+    (:class:`kgraph.answers.Window`): ``as_of``, ``since``, ``until``, ``kept``,
     ``dropped``, ``undated`` (count), ``undated_facts`` and
     ``overlapping_facts`` (ids). Dates must be valid partial ISO 8601 dates
     (UsageError otherwise, with a suggestion).
