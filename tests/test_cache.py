@@ -311,7 +311,7 @@ def test_several_processes_loading_at_once_agree(data: Path, cache_dir: Path) ->
     expected = kgraph.who_supports(kgraph.load(data, cache=False), "belarus")
     assert [json.loads(o) for o in outputs] == [expected] * 4
     assert cache.load_cached(data) is not None
-    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".tmp-")]
+    assert not [p for p in cache_dir.iterdir() if p.name.endswith(".tmp")]
 
 
 # -- the command line -------------------------------------------------------------------

@@ -68,7 +68,7 @@ def tree(root: Path) -> dict[str, tuple[Any, ...]]:
 
 
 def temps(folder: Path) -> list[str]:
-    """kgraph's temporary files in ``folder`` (exports: ``.<name>.*.tmp``; cache: ``.tmp-*.kgc``)."""
+    """kgraph's temporary files in ``folder`` (``.<name>.<random>.tmp``, exports and cache alike)."""
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith((".tmp", ".kgc")))
@@ -545,7 +545,7 @@ def test_cache_killed_mid_write_keeps_the_previous_entry(big: Path, tmp_path: Pa
     _kill_when(proc, "replacing")
     assert entry.read_bytes() == before
     left = temps(cache_dir)
-    assert len(left) == 1 and left[0].startswith(".tmp-")
+    assert len(left) == 1 and left[0].startswith(f".{entry.name}.") and left[0].endswith(".tmp")
     expected = _answer(data, cached=False)
     assert _answer(data) == expected  # the stale entry is not used; a fresh one replaces it
     assert temps(cache_dir) == left  # a temporary file less than an hour old may be another writer's
@@ -634,7 +634,7 @@ def test_every_command_leaves_the_data_folder_untouched(tmp_path: Path, monkeypa
 
 def test_cache_clear_removes_leftover_temporary_files(data: Path, cache_dir: Path) -> None:
     kgraph.load(data)
-    (cache_dir / ".tmp-killedwriter.kgc").write_bytes(b"half an entry")
+    (cache_dir / ".0123abcd.kgc.killedwriter.tmp").write_bytes(b"half an entry")
     result = runner.invoke(app, ["cache", "clear", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["removed"]) == 2

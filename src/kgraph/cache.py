@@ -20,7 +20,8 @@ cache folder and ``os.replace`` it into place, so readers see the old file
 or the new one, never half of one, and several processes may load at once
 (each writes its own temporary file; the last rename wins, and every entry
 written for the same data is equally valid). A writer killed before its
-rename leaves its temporary file (``.tmp-*.kgc``): the next entry written
+rename leaves its temporary file (``.<entry>.<random>.tmp``, written by
+:func:`kgraph.atomic.replace_bytes`): the next entry written
 removes such files once they are an hour old (a younger one may belong to a
 writer still at work), and ``kgraph cache clear`` removes them all. A cache
 folder that cannot be written (read-only, full) is not an error: loading
@@ -50,7 +51,6 @@ import marshal
 import operator
 import os
 import struct
-import tempfile
 import time
 import types
 import zlib
@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomic import STALE_TEMP_S, replace_bytes
 from .errors import Problem
 from .knowledge import KnowledgeGraph, MemoryFactStore
 from .limits import current as current_limits
@@ -369,17 +370,7 @@ def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tu
     target = entry_path(rootp)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(PREFIX.pack(MAGIC, len(header), len(body), crc))
-                out.write(header)
-                out.write(body)
-            os.replace(tmp, target)
-        except BaseException:
-            with _quiet():
-                os.unlink(tmp)
-            raise
+        replace_bytes(target, PREFIX.pack(MAGIC, len(header), len(body), crc) + header + body, fsync=False, mode=0o600)
     except OSError:
         return None
     _prune(target.parent, keep=target)
@@ -411,7 +402,7 @@ def _prune(folder: Path, keep: Path) -> None:
         for p in folder.iterdir():
             with _quiet():
                 st = p.stat()
-                if p.name.startswith(".tmp-") and now - st.st_mtime > 3600:
+                if _is_temp(p) and now - st.st_mtime > STALE_TEMP_S:
                     p.unlink()
                 elif p.suffix == SUFFIX and not p.name.startswith(".") and p != keep:
                     entries.append((st.st_mtime, p))
@@ -419,6 +410,11 @@ def _prune(folder: Path, keep: Path) -> None:
         for _, p in entries[MAX_ENTRIES - 1 :]:
             with _quiet():
                 p.unlink()
+
+
+def _is_temp(p: Path) -> bool:
+    """Whether ``p`` is a writer's temporary file (see :func:`kgraph.atomic.replace_bytes`)."""
+    return p.name.startswith(".") and p.name.endswith(".tmp")
 
 
 # -- reading ------------------------------------------------------------------------
@@ -522,22 +518,17 @@ def _split_body(body: bytes) -> tuple[dict[str, Any], list[memoryview]]:
 # ``NameIndex.folded`` mapping in kgraph.resolve would replace both.
 
 
-def _names_to_store(index: NameIndex) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The folded names and the ids they stand for, as two columns; None when NameIndex has changed shape."""
-    keys = getattr(index, "_keys", None)
-    return (tuple(keys), tuple(keys.values())) if isinstance(keys, dict) else None
+def _names_to_store(index: NameIndex) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folded names and the ids they stand for, as two columns (folding them again costs more than storing)."""
+    folded = index.folded
+    return tuple(folded), tuple(folded.values())
 
 
 def _stored_names(names: Any) -> NameIndex | None:
     """The entry's name index (what :func:`_names_to_store` kept), or None to let the graph build its own."""
     if names is None:
         return None
-    index = object.__new__(NameIndex)
-    try:
-        index._keys = dict(zip(names[0], names[1], strict=True))
-    except AttributeError:  # NameIndex changed shape: let it be built as usual
-        return None
-    return index
+    return NameIndex.from_folded(dict(zip(names[0], names[1], strict=True)))
 
 
 class CompiledFactStore:
@@ -713,7 +704,7 @@ def clear() -> list[Path]:
     if not folder.is_dir():
         return removed
     for p in sorted(folder.iterdir()):
-        if p.suffix == SUFFIX:
+        if p.suffix == SUFFIX or _is_temp(p):
             with _quiet():
                 p.unlink()
                 removed.append(p)

@@ -25,7 +25,7 @@ __all__ = ["NameIndex", "fold", "suggest"]
 class NameIndex:
     """Every folded id, name and alias of a set of things, mapped to the thing's id."""
 
-    __slots__ = ("_keys",)  # (kgraph.cache fills _keys directly from a cache entry)
+    __slots__ = ("_keys",)
 
     def __init__(self, names: Mapping[str, Iterable[str]]) -> None:
         # names: id -> its other names (name, aliases). Ids win over names and aliases.
@@ -37,6 +37,18 @@ class NameIndex:
             keys[fold(ident)] = ident
         keys.pop("", None)  # a name of punctuation only must not match every other such name
         self._keys = keys
+
+    @classmethod
+    def from_folded(cls, folded: Mapping[str, str]) -> NameIndex:
+        """An index of names already folded (``folded`` as :attr:`folded` gave it): the cache's way back."""
+        index = cls.__new__(cls)
+        index._keys = dict(folded)
+        return index
+
+    @property
+    def folded(self) -> Mapping[str, str]:
+        """Every folded name mapped to its id (what :meth:`from_folded` takes)."""
+        return self._keys
 
     def lookup(self, name: str) -> str | None:
         """The id ``name`` stands for, or None."""
