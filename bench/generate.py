@@ -35,6 +35,8 @@ import sys
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -478,6 +480,9 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", _fold(name)).strip("-") or "x"
 
 
+Entity = dict[str, object]
+
+
 class _Names:
     """Hands out entity ids and names, refusing any name that would lead to two entities."""
 
@@ -501,73 +506,106 @@ class _Names:
         self.taken.add(_fold(ident))
         return ident
 
-
-def _entities(n: int, rng: random.Random) -> list[dict[str, object]]:
-    names = _Names()
-    out: list[dict[str, object]] = []
-
-    def add(name: str, etype: str, aliases: list[str], description: str, ident: str | None = None) -> None:
-        if not names.claim(name):
-            return
+    def entity(
+        self, name: str, etype: str, aliases: list[str], description: str, ident: str | None = None
+    ) -> Entity | None:
+        """The entity, with the aliases no other entity has, or None when its name is taken already."""
+        if not self.claim(name):
+            return None
         if ident is not None:
-            names.ids.add(ident)
-            names.taken.add(_fold(ident))
+            self.ids.add(ident)
+            self.taken.add(_fold(ident))
         else:
-            ident = names.ident(name)
-        kept = [a for a in dict.fromkeys(aliases) if names.claim(a)]
-        out.append({"id": ident, "name": name, "type": etype, "aliases": kept, "description": description})
+            ident = self.ident(name)
+        kept = [a for a in dict.fromkeys(aliases) if self.claim(a)]
+        return {"id": ident, "name": name, "type": etype, "aliases": kept, "description": description}
 
+
+# Each maker draws one entity of its type: (name, aliases, description), from the country it is
+# placed in (its name and demonym). The draws' order is part of the output: changing it changes
+# every generated dataset, and with it the benchmark's probes.
+Made = tuple[str, list[str], str]
+
+
+def _person(rng: random.Random, country: str, demonym: str) -> Made:
+    if rng.random() < 0.25:
+        last = rng.choice(HAN)
+        first = rng.choice(SYL_A).capitalize() + rng.choice(SYL_B)
+        name = f"{last} {first}"
+        aliases = [f"{rng.choice(ROLES)} {name}", f"{last} {first.replace('ei', 'ey')}"]
+    else:
+        last = (rng.choice(SYL_A) + rng.choice(SYL_A) + rng.choice(SUFFIX)).capitalize()
+        first = rng.choice(FIRST)
+        middle = f" {chr(65 + rng.randrange(26))}." if rng.random() < 0.5 else ""
+        name = f"{first}{middle} {last}"
+        variant = last.replace("v", "w").replace("y", "i").replace("sky", "ski") if rng.random() < 0.6 else last + "a"
+        aliases = [f"{first[0]}. {last}", f"{first} {variant}", f"{rng.choice(ROLES)} {last}"]
+        if rng.random() < 0.3:
+            aliases.append(last)
+    return name, aliases, f"{demonym} public figure."
+
+
+def _organisation(rng: random.Random, country: str, demonym: str) -> Made:
+    words = [rng.choice(ADJ), rng.choice(NOUN), rng.choice(ORG_KIND)]
+    name = f"{demonym} {' '.join(words)}" if rng.random() < 0.5 else " ".join(words)
+    acronym = "".join(w[0] for w in name.split())
+    return name, [acronym, f"the {words[1]} {words[2]}"], f"An organisation based in {country}."
+
+
+def _group(rng: random.Random, country: str, demonym: str) -> Made:
+    name = f"{rng.choice(ADJ)} {rng.choice(NOUN)} {rng.choice(GROUP_KIND)}"
+    return name, [f"{demonym} {name}"], f"A political group in {country}."
+
+
+def _event(rng: random.Random, country: str, demonym: str) -> Made:
+    year = rng.randrange(1995, 2025)
+    name = f"{year} {demonym} {rng.choice(EVENT_KIND)}"
+    if rng.random() < 0.5:
+        name = f"{rng.choice(['Spring', 'Summer', 'Autumn', 'Winter'])} {name}"
+    return name, [f"{country} {name.split()[-1]} of {year}"], f"An event in {country}."
+
+
+def _initiative(rng: random.Random, country: str, demonym: str) -> Made:
+    name = f"{rng.choice(ADJ)} {rng.choice(NOUN)} {rng.choice(INIT_KIND)}"
+    return name, ["".join(w[0] for w in name.split())], "A cross-border initiative."
+
+
+def _place(rng: random.Random, country: str, demonym: str) -> Made:
+    base = rng.choice(SYL_A) + rng.choice(SYL_A) + rng.choice(["grad", "sk", "ovo", "polis", "burg", "ino"])
+    name = base.capitalize()
+    return name, [f"{name} region", f"{name} Oblast"], f"A place in {country}."
+
+
+MAKERS: dict[str, Callable[[random.Random, str, str], Made]] = {
+    "person": _person,
+    "organisation": _organisation,
+    "group": _group,
+    "event": _event,
+    "initiative": _initiative,
+    "place": _place,
+}
+# how often each type is drawn, in draws out of 100
+KINDS = ["person"] * 50 + ["organisation"] * 20 + ["group"] * 8 + ["event"] * 8 + ["initiative"] * 7 + ["place"] * 7
+
+
+def _entities(n: int, rng: random.Random) -> list[Entity]:
+    """About ``n`` entities: real countries first, then random ones of every type (a name drawn twice is dropped)."""
+    names = _Names()
+    out: list[Entity] = []
     for ident, name, aliases in COUNTRIES[: max(8, min(len(COUNTRIES), n // 8))]:
-        add(name, "country", aliases, f"A country ({name}).", ident)
+        made = names.entity(name, "country", aliases, f"A country ({name}).", ident)
+        if made is not None:
+            out.append(made)
     n_countries = len(out)
-    kinds = ["person"] * 50 + ["organisation"] * 20 + ["group"] * 8 + ["event"] * 8 + ["initiative"] * 7 + ["place"] * 7
     attempts = 0
     while len(out) < n and attempts < n * 20:
         attempts += 1
-        kind = rng.choice(kinds)
+        kind = rng.choice(KINDS)
         country = COUNTRIES[rng.randrange(n_countries)]
-        demonym = DEMONYM.get(country[0], country[1])
-        if kind == "person":
-            if rng.random() < 0.25:
-                last = rng.choice(HAN)
-                first = rng.choice(SYL_A).capitalize() + rng.choice(SYL_B)
-                name = f"{last} {first}"
-                aliases = [f"{rng.choice(ROLES)} {name}", f"{last} {first.replace('ei', 'ey')}"]
-            else:
-                last = (rng.choice(SYL_A) + rng.choice(SYL_A) + rng.choice(SUFFIX)).capitalize()
-                first = rng.choice(FIRST)
-                middle = f" {chr(65 + rng.randrange(26))}." if rng.random() < 0.5 else ""
-                name = f"{first}{middle} {last}"
-                variant = (
-                    last.replace("v", "w").replace("y", "i").replace("sky", "ski") if rng.random() < 0.6 else last + "a"
-                )
-                aliases = [f"{first[0]}. {last}", f"{first} {variant}", f"{rng.choice(ROLES)} {last}"]
-                if rng.random() < 0.3:
-                    aliases.append(last)
-            add(name, "person", aliases, f"{demonym} public figure.")
-        elif kind == "organisation":
-            words = [rng.choice(ADJ), rng.choice(NOUN), rng.choice(ORG_KIND)]
-            name = f"{demonym} {' '.join(words)}" if rng.random() < 0.5 else " ".join(words)
-            acronym = "".join(w[0] for w in name.split())
-            add(
-                name, "organisation", [acronym, f"the {words[1]} {words[2]}"], f"An organisation based in {country[1]}."
-            )
-        elif kind == "group":
-            name = f"{rng.choice(ADJ)} {rng.choice(NOUN)} {rng.choice(GROUP_KIND)}"
-            add(name, "group", [f"{demonym} {name}"], f"A political group in {country[1]}.")
-        elif kind == "event":
-            year = rng.randrange(1995, 2025)
-            name = f"{year} {demonym} {rng.choice(EVENT_KIND)}"
-            if rng.random() < 0.5:
-                name = f"{rng.choice(['Spring', 'Summer', 'Autumn', 'Winter'])} {name}"
-            add(name, "event", [f"{country[1]} {name.split()[-1]} of {year}"], f"An event in {country[1]}.")
-        elif kind == "initiative":
-            name = f"{rng.choice(ADJ)} {rng.choice(NOUN)} {rng.choice(INIT_KIND)}"
-            add(name, "initiative", ["".join(w[0] for w in name.split())], "A cross-border initiative.")
-        else:
-            base = rng.choice(SYL_A) + rng.choice(SYL_A) + rng.choice(["grad", "sk", "ovo", "polis", "burg", "ino"])
-            name = base.capitalize()
-            add(name, "place", [f"{name} region", f"{name} Oblast"], f"A place in {country[1]}.")
+        name, aliases, description = MAKERS[kind](rng, country[1], DEMONYM.get(country[0], country[1]))
+        made = names.entity(name, kind, aliases, description)
+        if made is not None:
+            out.append(made)
     return out
 
 
@@ -611,32 +649,46 @@ def _date_before(published: tuple[int, int, int], rng: random.Random) -> tuple[i
     return ny, nm + 1, min(nd + 1, 28)
 
 
-def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> dict[str, object]:
-    """Write a dataset of ``n_facts`` facts into ``out`` (created, or emptied of old kgraph files)."""
-    rng = random.Random(seed)
-    t0 = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
-    src_dir = out / "sources"
-    if src_dir.exists():
-        shutil.rmtree(src_dir)
-    src_dir.mkdir()
-    shutil.copyfile(BUNDLED / "relations.yaml", out / "relations.yaml")
+@dataclass
+class _Pools:
+    """What every fact draws from, and what the drawing has used so far."""
 
-    n_entities = max(40, n_facts // 20)
-    entities = _entities(n_entities, rng)
+    entities: list[Entity]
+    cum: list[float]  # cumulative popularity weights: a long tail, 1/(rank+3), countries at the head
+    rel_ids: list[str]
+    rel_weights: list[int]
+    rel_info: dict[str, dict[str, object]]
+    people: list[int]
+    bodies: list[int]  # countries and organisations: who a person leads or represents
+    unused: list[int]  # entities in no fact yet: the first facts take them in turn
+    degree: Counter[int] = field(default_factory=Counter)
+
+
+def _pools(entities: list[Entity], rng: random.Random) -> _Pools:
     by_type: dict[str, list[int]] = {}
     for i, e in enumerate(entities):
         by_type.setdefault(str(e["type"]), []).append(i)
-    # long-tail popularity: weight 1/(rank+3); countries are the head
     cum: list[float] = []
     acc = 0.0
     for rank in range(len(entities)):
         acc += 1.0 / (rank + 3)
         cum.append(acc)
     rel_ids, rel_weights, rel_info = _relation_mix()
-    people = by_type.get("person", [0])
-    bodies = by_type.get("country", [0]) + by_type.get("organisation", [0])
+    unused = list(range(len(entities)))
+    rng.shuffle(unused)
+    return _Pools(
+        entities=entities,
+        cum=cum,
+        rel_ids=rel_ids,
+        rel_weights=rel_weights,
+        rel_info=rel_info,
+        people=by_type.get("person", [0]),
+        bodies=by_type.get("country", [0]) + by_type.get("organisation", [0]),
+        unused=unused,
+    )
 
+
+def _write_entities(path: Path, entities: list[Entity]) -> None:
     lines = ["# Synthetic entities for the kgraph benchmark (bench/generate.py).", "", "entities:"]
     for e in entities:
         lines.append(f"  - id: {e['id']}")
@@ -647,109 +699,132 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
         if aliases:
             lines.append("    aliases: [" + ", ".join(_yq(a) for a in aliases) + "]")
         lines.append(f"    description: {_yq(str(e['description']))}")
-    (out / "entities.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    # every entity appears at least once: the first facts take them in turn
-    unused = list(range(len(entities)))
-    rng.shuffle(unused)
-    made = 0
-    n_sources = 0
-    degree: Counter[int] = Counter()
-    while made < n_facts:
-        n_sources += 1
-        sid = f"src-{n_sources:06d}"
-        k = min(n_facts - made, rng.randrange(40, 81))
-        year = rng.randrange(2012, 2025)
-        published = (year, rng.randrange(1, 13), rng.randrange(1, 29))
-        pub_text = f"{published[0]:04d}-{published[1]:02d}" + (f"-{published[2]:02d}" if rng.random() < 0.5 else "")
-        place = COUNTRIES[rng.randrange(len(COUNTRIES))][2][0]
-        title = f"Letter from {place}: report {n_sources}"
-        facts_yaml = [
-            "source:",
-            f"  id: {sid}",
-            f"  title: {_yq(title)}",
-            f"  published: {pub_text}",
-            f"  text: {sid}.txt",
-            "  publisher: Synthetic Herald",
-            "",
-            "facts:",
+
+def _date_lines(published: tuple[int, int, int], rng: random.Random) -> list[str]:
+    """A fact's date: a year, month or day, or a start/end interval (or none, 7 % of facts)."""
+    r = rng.random()
+    y, m, d = _date_before(published, rng)
+    if r < 0.45:
+        return [f"    date: {y:04d}"]
+    if r < 0.7:
+        return [f"    date: {y:04d}-{m:02d}"]
+    if r < 0.85:
+        return [f"    date: {y:04d}-{m:02d}-{d:02d}"]
+    if r < 0.93:
+        return [f"    start: {y - rng.randrange(0, 4):04d}", f"    end: {y:04d}-{m:02d}"]
+    return []
+
+
+def _extra_lines(pools: _Pools, rng: random.Random) -> list[str]:
+    """Who a fact is according to (10 %), and a qualifier (30 %)."""
+    lines: list[str] = []
+    if rng.random() < 0.1:
+        lines.append(f"    according_to: {pools.entities[rng.choice(pools.people)]['id']}")
+    if rng.random() < 0.3:
+        key = rng.choice(["role", "over", "context", "amount"])
+        value = {  # every value is drawn, whichever key is kept
+            "role": rng.choice(ROLES).lower(),
+            "over": "border crisis",
+            "context": "linked headline",
+            "amount": f"${rng.randrange(1, 900)} million",
+        }[key]
+        lines.append(f"    qualifiers: {{{key}: {_yq(value)}}}")
+    return lines
+
+
+def _ends(pools: _Pools, rel: str, pair: tuple[int, int], rng: random.Random) -> tuple[int, int]:
+    """Subject and object of a fact (counted in the degrees): a person and a body for acting-for relations,
+    else the popular pair drawn; an entity in no fact yet takes the subject's place."""
+    if pools.rel_info[rel].get("acts_for"):
+        s, o = rng.choice(pools.people), rng.choice(pools.bodies)
+    else:
+        s, o = pair
+    if pools.unused:
+        s = pools.unused.pop()
+    if s == o:
+        o = (o + 1) % len(pools.entities)
+    pools.degree[s] += 1
+    pools.degree[o] += 1
+    return s, o
+
+
+def _wrap(body: str, width: int = 100) -> str:
+    """The article wrapped like a newspaper export: lines of about ``width`` characters."""
+    wrapped: list[str] = []
+    used = 0
+    for word in body.split(" "):
+        if used + len(word) > width:
+            wrapped.append("\n")
+            used = 0
+        elif used:
+            wrapped.append(" ")
+        wrapped.append(word)
+        used += len(word) + 1
+    return "".join(wrapped) + "\n"
+
+
+def _write_source(folder: Path, number: int, k: int, pools: _Pools, rng: random.Random) -> None:
+    """Source ``number``: an article of ``k`` fact sentences (and some filler) and the YAML quoting them."""
+    sid = f"src-{number:06d}"
+    year = rng.randrange(2012, 2025)
+    published = (year, rng.randrange(1, 13), rng.randrange(1, 29))
+    pub_text = f"{published[0]:04d}-{published[1]:02d}" + (f"-{published[2]:02d}" if rng.random() < 0.5 else "")
+    place = COUNTRIES[rng.randrange(len(COUNTRIES))][2][0]
+    title = f"Letter from {place}: report {number}"
+    facts_yaml = [
+        "source:",
+        f"  id: {sid}",
+        f"  title: {_yq(title)}",
+        f"  published: {pub_text}",
+        f"  text: {sid}.txt",
+        "  publisher: Synthetic Herald",
+        "",
+        "facts:",
+    ]
+    text: list[str] = [f"{title}."]
+    rels = rng.choices(pools.rel_ids, weights=pools.rel_weights, k=k)
+    picks = rng.choices(range(len(pools.entities)), cum_weights=pools.cum, k=2 * k)
+    for j, rel in enumerate(rels):
+        s, o = _ends(pools, rel, (picks[2 * j], picks[2 * j + 1]), rng)
+        subj, obj = pools.entities[s], pools.entities[o]
+        tail = rng.choice(TAILS).format(place=place, n=rng.randrange(2, 900), ord=rng.choice(ORDINALS))
+        sentence = f"{subj['name']} {rng.choice(VERBS.get(rel, ['is related to']))} {obj['name']}{tail}."
+        sentence = sentence[0].upper() + sentence[1:]
+        # a running number keeps every sentence (and so every fact) distinct
+        sentence = sentence[:-1] + f", report {number}.{j + 1} says."
+        text.append(_curly(sentence, rng))
+        if rng.random() < 0.3:
+            text.append(rng.choice(FILLER).format(place=place, n=rng.randrange(2, 60)))
+        facts_yaml += [
+            f"  - subject: {subj['id']}",
+            f"    relation: {rel}",
+            f"    object: {obj['id']}",
+            f"    quote: {_yq(sentence)}",
         ]
-        text: list[str] = [f"{title}."]
-        rels = rng.choices(rel_ids, weights=rel_weights, k=k)
-        picks = rng.choices(range(len(entities)), cum_weights=cum, k=2 * k)
-        for j in range(k):
-            rel = rels[j]
-            info = rel_info[rel]
-            if info.get("acts_for"):
-                s, o = rng.choice(people), rng.choice(bodies)
-            else:
-                s, o = picks[2 * j], picks[2 * j + 1]
-            if unused:
-                s = unused.pop()
-            if s == o:
-                o = (o + 1) % len(entities)
-            subj, obj = entities[s], entities[o]
-            degree[s] += 1
-            degree[o] += 1
-            tail = rng.choice(TAILS).format(place=place, n=rng.randrange(2, 900), ord=rng.choice(ORDINALS))
-            sentence = f"{subj['name']} {rng.choice(VERBS.get(rel, ['is related to']))} {obj['name']}{tail}."
-            sentence = sentence[0].upper() + sentence[1:]
-            # a running number keeps every sentence (and so every fact) distinct
-            sentence = sentence[:-1] + f", report {n_sources}.{j + 1} says."
-            text.append(_curly(sentence, rng))
-            if rng.random() < 0.3:
-                text.append(rng.choice(FILLER).format(place=place, n=rng.randrange(2, 60)))
-            facts_yaml.append(f"  - subject: {subj['id']}")
-            facts_yaml.append(f"    relation: {rel}")
-            facts_yaml.append(f"    object: {obj['id']}")
-            facts_yaml.append(f"    quote: {_yq(sentence)}")
-            r = rng.random()
-            y, m, d = _date_before(published, rng)
-            if r < 0.45:
-                facts_yaml.append(f"    date: {y:04d}")
-            elif r < 0.7:
-                facts_yaml.append(f"    date: {y:04d}-{m:02d}")
-            elif r < 0.85:
-                facts_yaml.append(f"    date: {y:04d}-{m:02d}-{d:02d}")
-            elif r < 0.93:
-                facts_yaml.append(f"    start: {y - rng.randrange(0, 4):04d}")
-                facts_yaml.append(f"    end: {y:04d}-{m:02d}")
-            if rng.random() < 0.1:
-                facts_yaml.append(f"    according_to: {entities[rng.choice(people)]['id']}")
-            if rng.random() < 0.3:
-                key = rng.choice(["role", "over", "context", "amount"])
-                value = {
-                    "role": rng.choice(ROLES).lower(),
-                    "over": "border crisis",
-                    "context": "linked headline",
-                    "amount": f"${rng.randrange(1, 900)} million",
-                }[key]
-                facts_yaml.append(f"    qualifiers: {{{key}: {_yq(value)}}}")
-        made += k
-        # wrap the article like a newspaper export does: ~100-character lines
-        body = " ".join(text)
-        wrapped, width = [], 0
-        for word in body.split(" "):
-            if width + len(word) > 100:
-                wrapped.append("\n")
-                width = 0
-            elif width:
-                wrapped.append(" ")
-            wrapped.append(word)
-            width += len(word) + 1
-        (src_dir / f"{sid}.txt").write_text("".join(wrapped) + "\n", encoding="utf-8")
-        (src_dir / f"{sid}.yaml").write_text("\n".join(facts_yaml) + "\n", encoding="utf-8")
-        if not quiet and n_sources % 2000 == 0:
-            print(f"  {made:,} facts…", file=sys.stderr)
-    # entities to ask about: the busiest (a hub, like China in the news), and two "typical well-covered"
-    # ones ranked 10 % and 20 % from the top by number of facts, whose answers stay about the same size at any scale
+        facts_yaml += _date_lines(published, rng)
+        facts_yaml += _extra_lines(pools, rng)
+    (folder / f"{sid}.txt").write_text(_wrap(" ".join(text)), encoding="utf-8")
+    (folder / f"{sid}.yaml").write_text("\n".join(facts_yaml) + "\n", encoding="utf-8")
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _stats(size: int, n_facts: int, n_sources: int, pools: _Pools) -> dict[str, object]:
+    """Sizes, and the entities to ask about: the busiest (a hub, like China in the news), and two
+    "typical well-covered" ones ranked 10 % and 20 % from the top by number of facts, whose answers stay
+    about the same size at any scale."""
+    entities, degree = pools.entities, pools.degree
     ranked = sorted(range(len(entities)), key=lambda i: (-degree[i], i))
     probe, probe2 = ranked[len(ranked) // 10], ranked[len(ranked) // 5]
-    stats: dict[str, object] = {
+    return {
         "facts": n_facts,
         "entities": len(entities),
         "sources": n_sources,
-        "bytes": sum(p.stat().st_size for p in out.rglob("*") if p.is_file()),
+        "bytes": size,
         "hub": entities[ranked[0]]["id"],
         "hub_facts": degree[ranked[0]],
         "probe": entities[probe]["id"],
@@ -757,10 +832,35 @@ def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> 
         "probe2": entities[probe2]["id"],
         "probe2_facts": degree[probe2],
     }
+
+
+def generate(n_facts: int, out: Path, seed: int = 1, *, quiet: bool = False) -> dict[str, object]:
+    """Write a dataset of ``n_facts`` facts into ``out`` (created, or emptied of old kgraph files)."""
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    src_dir = out / "sources"
+    if src_dir.exists():
+        shutil.rmtree(src_dir)
+    src_dir.mkdir()
+    shutil.copyfile(BUNDLED / "relations.yaml", out / "relations.yaml")
+    entities = _entities(max(40, n_facts // 20), rng)
+    _write_entities(out / "entities.yaml", entities)
+    pools = _pools(entities, rng)
+    made = n_sources = 0
+    while made < n_facts:
+        n_sources += 1
+        k = min(n_facts - made, rng.randrange(40, 81))
+        _write_source(src_dir, n_sources, k, pools, rng)
+        made += k
+        if not quiet and n_sources % 2000 == 0:
+            print(f"  {made:,} facts…", file=sys.stderr)
+    size = _folder_bytes(out)
+    stats = _stats(size, n_facts, n_sources, pools)
     if not quiet:
         print(
             f"{out}: {n_facts:,} facts, {len(entities):,} entities, {n_sources:,} sources, "
-            f"{int(stats['bytes']) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s",
+            f"{size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s",
             file=sys.stderr,
         )
     return stats
