@@ -48,10 +48,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
+# bench/ is on sys.path as the folder of the script run (`python bench/run.py`)
 from generate import generate, parse_size
+
+HERE = Path(__file__).resolve().parent
 
 FLOOR_SCRIPT = """
 import sys, yaml
@@ -148,7 +148,7 @@ def measure(
     walls: list[float] = []
     peaks: list[int] = []
     codes: list[int] = []
-    for i in range(repeat):
+    for _ in range(repeat):
         if before is not None:
             before()
         wall, rss, code = run_once(cmd, env, timeout)
@@ -185,7 +185,7 @@ def dataset(work: Path, n: int, seed: int) -> tuple[Path, dict[str, Any]]:
 
 def exponent(sizes: list[int], seconds: list[float]) -> float | None:
     """Least-squares slope of log(time) against log(size): 1 is linear."""
-    pts = [(math.log(n), math.log(t)) for n, t in zip(sizes, seconds) if t and t > 0]
+    pts = [(math.log(n), math.log(t)) for n, t in zip(sizes, seconds, strict=True) if t and t > 0]
     if len(pts) < 2:
         return None
     mx = sum(x for x, _ in pts) / len(pts)
@@ -202,7 +202,7 @@ def human(n: int) -> str:
     return str(n)
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -225,10 +225,108 @@ def main() -> None:
     ap.add_argument(
         "--live", action="store_true", help="run the working tree's code instead of a snapshot of it taken at the start"
     )
-    args = ap.parse_args()
+    return ap.parse_args()
 
+
+def startup(kg: list[str], env: dict[str, str], reps: int, timeout: float) -> dict[str, Any]:
+    """Start-up times against the floor of any Python CLI built on networkx, Typer and PyYAML."""
+    bundled = ["who-supports", "belarus", "--format", "json"]
+    for warm_up in (kg + ["--version"], kg + ["--help"], kg + bundled):
+        run_once(warm_up, env, timeout)  # compile bytecode, fill the cache of the bundled data
+    # interleave the measures so that a burst of machine load hits all of them alike
+    cmds = {
+        "floor": [sys.executable, "-c", "import networkx, typer, yaml"],
+        "version": kg + ["--version"],
+        "help": kg + ["--help"],
+        "who_supports_bundled": kg + bundled,
+    }
+    series: dict[str, list[float]] = {k: [] for k in cmds}
+    peaks: dict[str, int] = {k: 0 for k in cmds}
+    for _ in range(reps):
+        for name, cmd in cmds.items():
+            wall, rss, _code = run_once(cmd, env, timeout)
+            series[name].append(wall)
+            peaks[name] = max(peaks[name], rss)
+    return {
+        name: {
+            "seconds": statistics.median(walls),
+            "runs": walls,
+            "peak_rss_mb": peaks[name] / 2**20,
+            "cmd": cmds[name],
+        }
+        for name, walls in series.items()
+    }
+
+
+def size_row(n: int, args: argparse.Namespace, kg: list[str], env: dict[str, str], has_export: bool) -> dict[str, Any]:
+    """Every measure at one dataset size (the cache is in ``args.work``/cache)."""
+    work: Path = args.work
+    cache = work / "cache"
+    root, meta = dataset(work, n, args.seed)
+    print(f"{human(n)} facts …", file=sys.stderr)
+    d = ["--data", str(root)]
+    py = [sys.executable]
+    opts = {"slow": args.slow, "timeout": args.timeout}
+    row: dict[str, Any] = {"dataset": meta}
+
+    def drop_entry() -> None:
+        for p in cache.glob("*.kgc") if cache.is_dir() else []:
+            p.unlink()
+
+    def measure_kg(*argv: str, before: Any = None) -> dict[str, Any]:
+        return measure(kg + list(argv), env, args.repeat, before=before, **opts)
+
+    row["floor"] = measure(py + ["-c", FLOOR_SCRIPT, str(root)], env, args.repeat, **opts)
+    if n <= parse_size(args.hand_max):
+        row["by_hand"] = measure(py + ["-c", HAND_SCRIPT, str(root)], env, args.repeat, **opts)
+    row["cold"] = measure_kg(*d, "stats", "--format", "json", before=drop_entry)
+    row["no_cache"] = measure_kg("--no-cache", *d, "stats", "--format", "json")
+    run_once(kg + d + ["stats", "--format", "json"], env, args.timeout)  # make sure the entry exists
+    row["cache_mb"] = sum(p.stat().st_size for p in sorted(cache.glob("*.kgc"))) / 1e6
+    row["warm"] = measure_kg(*d, "stats", "--format", "json")
+    probe, probe2, hub = str(meta["probe"]), str(meta["probe2"]), str(meta["hub"])
+    row["who_supports"] = measure_kg(*d, "who-supports", probe, "--format", "json")
+    row["who_supports_hub"] = measure_kg(*d, "who-supports", hub, "--format", "json")
+    row["path"] = measure_kg(*d, "path", probe, probe2, "--format", "json")
+    row["neighbours"] = measure_kg(*d, "neighbours", probe, "--format", "json")
+    if has_export and n <= parse_size(args.export_max):
+        target = work / f"export-{n}.graphml"
+        row["export_graphml"] = measure_kg(*d, "export", "graphml", "-o", str(target))
+        if target.exists():
+            row["export_mb"] = target.stat().st_size / 1e6
+            target.unlink()
+    return row
+
+
+FITTED = (
+    "floor",
+    "by_hand",
+    "cold",
+    "no_cache",
+    "warm",
+    "who_supports",
+    "who_supports_hub",
+    "path",
+    "neighbours",
+    "export_graphml",
+)
+
+
+def exponents(sizes: dict[str, dict[str, Any]]) -> dict[str, float | None]:
+    """For each measure, how its time grows with the size, fitted on the sizes of 10k facts and more."""
+    measured = [int(n) for n in sizes]
+    fit_sizes = [n for n in measured if n >= 10_000] or measured
+    out: dict[str, float | None] = {}
+    for key in FITTED:
+        pts = [(n, sizes[str(n)][key]["seconds"]) for n in fit_sizes if key in sizes[str(n)]]
+        if len(pts) >= 2:
+            out[key] = exponent([p[0] for p in pts], [p[1] for p in pts])
+    return out
+
+
+def main() -> None:
+    args = _arguments()
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    hand_max, export_max = parse_size(args.hand_max), parse_size(args.export_max)
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     cache = work / "cache"
@@ -236,9 +334,7 @@ def main() -> None:
         shutil.rmtree(cache)
     env = child_env(cache, None if args.live else snapshot_code(work))
     kg = kgraph_cmd()
-    py = [sys.executable]
     has_export = subprocess.run(kg + ["export", "--help"], env=env, capture_output=True, check=False).returncode == 0
-    opts = {"slow": args.slow, "timeout": args.timeout}
 
     results: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -253,85 +349,12 @@ def main() -> None:
         "startup": {},
         "sizes": {},
     }
-
     if not args.quick:
         print("start-up …", file=sys.stderr)
-        reps = args.startup_repeat
-        bundled = ["who-supports", "belarus", "--format", "json"]
-        for warm_up in (kg + ["--version"], kg + ["--help"], kg + bundled):
-            run_once(warm_up, env, args.timeout)  # compile bytecode, fill the cache of the bundled data
-        # interleave the measures so that a burst of machine load hits all of them alike
-        series: dict[str, list[float]] = {"floor": [], "version": [], "help": [], "who_supports_bundled": []}
-        peaks: dict[str, int] = {k: 0 for k in series}
-        cmds = {
-            "floor": py + ["-c", "import networkx, typer, yaml"],
-            "version": kg + ["--version"],
-            "help": kg + ["--help"],
-            "who_supports_bundled": kg + bundled,
-        }
-        for _ in range(reps):
-            for name, cmd in cmds.items():
-                wall, rss, _code = run_once(cmd, env, args.timeout)
-                series[name].append(wall)
-                peaks[name] = max(peaks[name], rss)
-        for name, walls in series.items():
-            results["startup"][name] = {
-                "seconds": statistics.median(walls),
-                "runs": walls,
-                "peak_rss_mb": peaks[name] / 2**20,
-                "cmd": cmds[name],
-            }
-
+        results["startup"] = startup(kg, env, args.startup_repeat, args.timeout)
     for n in sizes:
-        root, meta = dataset(work, n, args.seed)
-        print(f"{human(n)} facts …", file=sys.stderr)
-        d = ["--data", str(root)]
-        row: dict[str, Any] = {"dataset": meta}
-        entry = None
-
-        def drop_entry() -> None:
-            for p in cache.glob("*.kgc") if cache.is_dir() else []:
-                p.unlink()
-
-        row["floor"] = measure(py + ["-c", FLOOR_SCRIPT, str(root)], env, args.repeat, **opts)
-        if n <= hand_max:
-            row["by_hand"] = measure(py + ["-c", HAND_SCRIPT, str(root)], env, args.repeat, **opts)
-        row["cold"] = measure(kg + d + ["stats", "--format", "json"], env, args.repeat, before=drop_entry, **opts)
-        row["no_cache"] = measure(kg + ["--no-cache"] + d + ["stats", "--format", "json"], env, args.repeat, **opts)
-        run_once(kg + d + ["stats", "--format", "json"], env, args.timeout)  # make sure the entry exists
-        entry = sorted(cache.glob("*.kgc"))
-        row["cache_mb"] = sum(p.stat().st_size for p in entry) / 1e6
-        row["warm"] = measure(kg + d + ["stats", "--format", "json"], env, args.repeat, **opts)
-        probe, probe2, hub = str(meta["probe"]), str(meta["probe2"]), str(meta["hub"])
-        row["who_supports"] = measure(kg + d + ["who-supports", probe, "--format", "json"], env, args.repeat, **opts)
-        row["who_supports_hub"] = measure(kg + d + ["who-supports", hub, "--format", "json"], env, args.repeat, **opts)
-        row["path"] = measure(kg + d + ["path", probe, probe2, "--format", "json"], env, args.repeat, **opts)
-        row["neighbours"] = measure(kg + d + ["neighbours", probe, "--format", "json"], env, args.repeat, **opts)
-        if has_export and n <= export_max:
-            target = work / f"export-{n}.graphml"
-            row["export_graphml"] = measure(kg + d + ["export", "graphml", "-o", str(target)], env, args.repeat, **opts)
-            if target.exists():
-                row["export_mb"] = target.stat().st_size / 1e6
-                target.unlink()
-        results["sizes"][str(n)] = row
-
-    fit_sizes = [n for n in sizes if n >= 10_000] or sizes
-    results["exponents"] = {}
-    for key in (
-        "floor",
-        "by_hand",
-        "cold",
-        "no_cache",
-        "warm",
-        "who_supports",
-        "who_supports_hub",
-        "path",
-        "neighbours",
-        "export_graphml",
-    ):
-        pts = [(n, results["sizes"][str(n)][key]["seconds"]) for n in fit_sizes if key in results["sizes"][str(n)]]
-        if len(pts) >= 2:
-            results["exponents"][key] = exponent([p[0] for p in pts], [p[1] for p in pts])
+        results["sizes"][str(n)] = size_row(n, args, kg, env, has_export)
+    results["exponents"] = exponents(results["sizes"])
     results["targets"] = targets(results)
 
     args.out.mkdir(parents=True, exist_ok=True)
