@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -303,9 +304,13 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def generate_dataset(facts: int, root: Path, seed: int) -> Path:
     """A synthetic dataset of ``facts`` facts written to ``root`` by the benchmark's generator."""
-    spec = importlib.util.spec_from_file_location("kgraph_bench_generate", REPO / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    name = "kgraph_bench_generate"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "generate.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # registered before it runs, as dataclasses look their module up there
+        spec.loader.exec_module(module)
     module.generate(facts, root, seed=seed, quiet=True)
     return root
