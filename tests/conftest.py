@@ -111,6 +111,9 @@ FACTS = """\
 
 MakeDataset = Callable[..., Path]
 
+# Under CI a skipped test fails with its reason (see ci_skips.py): CI has every reader installed.
+pytest_plugins = ["ci_skips"]
+
 # Hypothesis profiles. `default` keeps the property and fuzz tests quick and reproducible (a fixed seed);
 # `fuzz` is the long run: HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py tests/test_properties.py
 # Tests that set max_examples themselves keep it; hangs are caught by the tests' own time limits, not deadlines.
