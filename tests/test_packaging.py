@@ -106,9 +106,17 @@ def test_the_sdist_holds_what_the_tests_need(dist: Path) -> None:
 
 
 def fresh_venv(folder: Path) -> Path:
-    """A venv without pip that imports this environment's packages after its own; returns its python."""
+    """A venv without pip; returns its python."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
-    python = folder / "bin" / "python"
+    return folder / "bin" / "python"
+
+
+def lend_dependencies(python: Path) -> None:
+    """Let the venv of ``python`` import this environment's packages, after its own.
+
+    Only once kgraph is installed there: pip would otherwise find this environment's kgraph
+    through the link, call it installed, and install nothing.
+    """
     own = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         capture_output=True,
@@ -120,7 +128,6 @@ def fresh_venv(folder: Path) -> Path:
     # A plain path line appends the folder to sys.path; the .pth files inside it (an editable kgraph's
     # among them) are not read, and the venv's own site-packages comes first.
     Path(own, "_kgraph_test_deps.pth").write_text("\n".join(dict.fromkeys(here)) + "\n", encoding="utf-8")
-    return python
 
 
 def test_the_wheel_answers_from_another_folder(dist: Path, tmp_path: Path) -> None:
@@ -134,6 +141,8 @@ def test_the_wheel_answers_from_another_folder(dist: Path, tmp_path: Path) -> No
         check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert "Successfully installed kgraph" in installed.stdout, installed.stdout
+    lend_dependencies(python)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("KGRAPH_DATA", "PYTHONPATH", "VIRTUAL_ENV")}
