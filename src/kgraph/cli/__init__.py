@@ -21,7 +21,7 @@ from importlib import import_module
 from .app import app, main
 
 # Importing a command module registers its commands; this order is the order of `kgraph --help`.
-COMMAND_MODULES = ("core", "export", "analysis", "draw", "view", "cache", "edit", "completion")
+COMMAND_MODULES = ("core", "export", "analysis", "draw", "view", "cache", "curate", "edit", "completion")
 for _module in COMMAND_MODULES:
     import_module(f"{__name__}.{_module}")
 
