@@ -13,7 +13,7 @@ Candidate new entities come from a heuristic, no language model:
   (``Ministry of Defence``, ``Centre for Studies``; never ``and``, which joins two names more often
   than it sits inside one);
 - words leading a run are dropped when they are stop words or common openers (``The``, ``But``, ``It``),
-  titles (``President``, ``Minister``), or months and days; and the first word of a sentence is dropped
+  words of web-page furniture (``Photo``, ``Related``), titles (``President``, ``Minister``), or months and days; and the first word of a sentence is dropped
   when the text also uses it in lowercase elsewhere (``Earlier``, ``Last``);
 - a single capitalised word that the text also uses in lowercase (``Last`` after a pasted headline) is
   not a name.
@@ -36,11 +36,14 @@ from .sentences import OPENERS
 __all__ = ["mentions"]
 
 _WORD = re.compile(r"\w+(?:[-'.]\w+)*")
+_PIECE = re.compile(r"[^-]+")
 CONNECTORS = frozenset({"of", "for", "de", "del", "da", "di", "van", "von", "der", "bin", "al", "el", "la", "le"})
 STOP = OPENERS | frozenset(
     "i me my mine us our ours you your he him she her they them who whom what which why how is are was were be "
     "been has have had do does did not no yes all any some many most more each every both either neither one "
-    "two three first second new old mr mrs ms dr sir".split()
+    "two three first second new old mr mrs ms dr sir "
+    # the furniture of pasted web pages: "Photo: …", "Read more", "Related: …"
+    "photo photos picture image video file caption credit read more related advertisement watch".split()
 )
 TITLES = frozenset(
     "president vice prime minister foreign deputy ambassador professor prof director dean chairman chairwoman "
@@ -89,8 +92,10 @@ class _Known:
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, entity id) of each known name in ``text``, longest first, not overlapping."""
         parts: list[tuple[int, int, str, str]] = []  # (start, end, folded part, raw word)
-        for start, end, word in _words(text):
-            parts += [(start, end, p, word) for p in _key(word)]
+        for start, _, word in _words(text):
+            for piece in _PIECE.finditer(word):  # "Russia-Belarus" names Russia and Belarus
+                a, b = start + piece.start(), start + piece.end()
+                parts += [(a, b, p, piece.group()) for p in _key(piece.group())]
         found: list[tuple[int, int, str]] = []
         end = 0  # parts before this one are taken
         for i in range(len(parts)):
