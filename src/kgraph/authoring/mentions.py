@@ -13,8 +13,9 @@ Candidate new entities come from a heuristic, no language model:
   (``Ministry of Defence``, ``Centre for Studies``; never ``and``, which joins two names more often
   than it sits inside one);
 - words leading a run are dropped when they are stop words or common openers (``The``, ``But``, ``It``),
-  words of web-page furniture (``Photo``, ``Related``), titles (``President``, ``Minister``), or months and days; and the first word of a sentence is dropped
-  when the text also uses it in lowercase elsewhere (``Earlier``, ``Last``);
+  words of web-page furniture (``Photo``, ``Related``), titles (``President``, ``Minister``), or months
+  and days; and the first word of a sentence is dropped when the text also uses it in lowercase
+  elsewhere (``Earlier``, ``Last``);
 - a single capitalised word that the text also uses in lowercase (``Last`` after a pasted headline) is
   not a name.
 
@@ -31,28 +32,28 @@ from typing import Any
 from ..knowledge import KnowledgeGraph
 from ..resolve import fold
 from .article import article
-from .sentences import OPENERS
+from .sentences import OPENERS, wordset
 
 __all__ = ["mentions"]
 
 _WORD = re.compile(r"\w+(?:[-'.]\w+)*")
 _PIECE = re.compile(r"[^-]+")
 CONNECTORS = frozenset({"of", "for", "de", "del", "da", "di", "van", "von", "der", "bin", "al", "el", "la", "le"})
-STOP = OPENERS | frozenset(
+STOP = OPENERS | wordset(
     "i me my mine us our ours you your he him she her they them who whom what which why how is are was were be "
     "been has have had do does did not no yes all any some many most more each every both either neither one "
     "two three first second new old mr mrs ms dr sir "
     # the furniture of pasted web pages: "Photo: …", "Read more", "Related: …"
-    "photo photos picture image video file caption credit read more related advertisement watch".split()
+    "photo photos picture image video file caption credit read more related advertisement watch"
 )
-TITLES = frozenset(
+TITLES = wordset(
     "president vice prime minister foreign deputy ambassador professor prof director dean chairman chairwoman "
     "chair secretary general chancellor king queen prince princess senator governor mayor pope judge leader "
-    "spokesman spokeswoman spokesperson officer commander colonel captain lieutenant sergeant".split()
+    "spokesman spokeswoman spokesperson officer commander colonel captain lieutenant sergeant"
 )
-CALENDAR = frozenset(
+CALENDAR = wordset(
     "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday".split()
+    "wednesday thursday friday saturday sunday"
 )
 
 
@@ -147,10 +148,28 @@ def _candidates(text: str, known: list[tuple[int, int, str]], lowercase: set[str
     """The candidate names of one sentence, as written."""
     taken = [(a, b) for a, b, _ in known]
     words = [(a, b, w) for a, b, w in _words(text) if not any(a < kb and ka < b for ka, kb in taken)]
-    first_at = words[0][0] if words else -1
-    sentence_start = min([first_at, *(a for a, _ in taken)]) if (words or taken) else -1
-    runs: list[list[tuple[int, int, str]]] = []
-    current: list[tuple[int, int, str]] = []
+    starts = [w[0] for w in words[:1]] + [a for a, _ in taken]
+    sentence_start = min(starts) if starts else -1
+    out = []
+    for run in _runs(text, words):
+        while run and run[-1][2] in CONNECTORS:
+            run = run[:-1]
+        while run and _not_a_name_start(run[0], sentence_start, lowercase):
+            run = run[1:]
+            while run and run[0][2] in CONNECTORS:
+                run = run[1:]
+        if run and not (len(run) == 1 and run[0][2].lower() in lowercase):
+            out.append(text[run[0][0] : run[-1][1]])
+    return out
+
+
+Word = tuple[int, int, str]
+
+
+def _runs(text: str, words: list[Word]) -> list[list[Word]]:
+    """Runs of capitalised words one space apart, a lowercase connector allowed after a capitalised word."""
+    runs: list[list[Word]] = []
+    current: list[Word] = []
     for a, b, w in words:
         joined = bool(current) and text[current[-1][1] : a] == " "
         if w[0].isupper():
@@ -165,19 +184,7 @@ def _candidates(text: str, known: list[tuple[int, int, str]], lowercase: set[str
             current = []
     if current:
         runs.append(current)
-    out = []
-    for run in runs:
-        while run and run[-1][2] in CONNECTORS:
-            run = run[:-1]
-        while run and _not_a_name_start(run[0], sentence_start, lowercase):
-            run = run[1:]
-            while run and run[0][2] in CONNECTORS:
-                run = run[1:]
-        if len(run) == 1 and run[0][2].lower() in lowercase:
-            continue
-        if run:
-            out.append(text[run[0][0] : run[-1][1]])
-    return out
+    return runs
 
 
 def _not_a_name_start(word: tuple[int, int, str], sentence_start: int, lowercase: set[str]) -> bool:

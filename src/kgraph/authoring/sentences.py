@@ -25,7 +25,12 @@ from dataclasses import dataclass
 
 from ..validate import normalise_text
 
-__all__ = ["Sentence", "locate", "split_sentences"]
+__all__ = ["Sentence", "covering", "locate", "split_sentences", "wordset"]
+
+
+def wordset(words: str) -> frozenset[str]:
+    """The words of a space-separated list, as a set (word lists read best as running text)."""
+    return frozenset(words.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,21 +43,21 @@ class Sentence:
     text: str
 
 
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = wordset(
     "mr mrs ms dr prof st mt gen col lt sgt capt cmdr adm gov sen rep rev fr jr sr vs etc eg ie cf al inc ltd co "
-    "corp no nos fig vol pp jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    "corp no nos fig vol pp jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 # capitalised words that open a sentence far more often than they continue a name
-OPENERS = frozenset(
+OPENERS = wordset(
     "the a an in on at as by for from to of with without after before during since until while when where "
     "last next this that these those it its he she they we you there here his her their our but and or so yet "
     "however meanwhile earlier later also still now then today yesterday tomorrow according although though "
-    "if despite under over among".split()
+    "if despite under over among"
 )
 # words that end a headline far more rarely than they continue a sentence
-FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = wordset(
     "the a an and or but of in on at to for from by with as than that which who whom whose its his her their "
-    "our my your this these those is are was were be been being has have had said says told".split()
+    "our my your this these those is are was were be been being has have had said says told"
 )
 
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+")
@@ -122,7 +127,7 @@ def _split_block(block: str) -> list[tuple[int, int]]:
             cuts.append(m.end())
     cuts = sorted(set(cuts))
     spans = []
-    for start, end in zip(cuts, [*cuts[1:], len(block)]):
+    for start, end in zip(cuts, [*cuts[1:], len(block)], strict=True):
         text = block[start:end].rstrip()
         if text:
             spans.append((start, start + len(text)))

@@ -181,7 +181,8 @@ def _check_text(text: bytes, label: str) -> None:
 def writable_root(root: Path, explicit: bool) -> Path:
     """The data folder to write into; UsageError for the bundled data or a folder inside the installed package."""
     package = os.path.realpath(Path(__file__).resolve().parent.parent)
-    if not explicit or inside(os.path.realpath(root), package):
+    real = os.path.realpath(root)
+    if not explicit or real == package or inside(real, package):
         raise UsageError(
             "kgraph does not write into its bundled data (it belongs to the installed package); "
             "give your own data folder with --data PATH or KGRAPH_DATA"
@@ -216,4 +217,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-

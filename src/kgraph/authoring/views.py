@@ -55,7 +55,9 @@ def _mentions_view(result: dict[str, Any]) -> View:
     rows: list[dict[str, Any]] = []
     for s in result["sentences"]:
         for m in s["known"]:
-            rows.append({"kind": "known", "sentence": s["number"], "text": m["text"], "entity": m["entity"], "count": 1})
+            rows.append(
+                {"kind": "known", "sentence": s["number"], "text": m["text"], "entity": m["entity"], "count": 1}
+            )
     for c in result["candidates"]:
         rows.append({"kind": "candidate", "sentence": c["first_sentence"], "text": c["name"], "entity": "", **c})
     return View(

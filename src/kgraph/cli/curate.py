@@ -50,7 +50,9 @@ def sources(ctx: typer.Context, data: DataOpt = None, fmt: FormatOpt = None) -> 
 @sources_app.command("add")
 def sources_add(
     text_file: Annotated[str, typer.Argument(help="The article text, a UTF-8 file ('-' reads standard input).")],
-    ident: Annotated[str, typer.Option("--id", help="The new source's id, a lowercase slug (e.g. scmp-2021-12-belarus).")],
+    ident: Annotated[
+        str, typer.Option("--id", help="The new source's id, a lowercase slug (e.g. scmp-2021-12-belarus).")
+    ],
     title: Annotated[str, typer.Option("--title", help="The article's title.")],
     published: Annotated[
         str | None, typer.Option("--published", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
