@@ -564,9 +564,17 @@ def _change_big(data: Path) -> None:
 
 ENTITY_ARGS = ["belarus", "china"]
 SUFFIX = {"draw": ".svg", "view": ".html"}
-NON_ENTITY_ARGS = {"shell": "bash"}  # arguments that are not entities (kgraph completion SHELL)
+# arguments that are not entities (kgraph completion SHELL, kgraph sentences SOURCE)
+NON_ENTITY_ARGS = {"shell": "bash", "source_id": "belarus-china-ironclad-friend"}
 # the commands whose job is to edit the data folder (tests/test_edit_*.py check how they write)
-EDITING = {("add",), ("entities", "add"), ("entities", "rename"), ("entities", "merge"), ("relations", "add")}
+EDITING = {
+    ("add",),
+    ("entities", "add"),
+    ("entities", "rename"),
+    ("entities", "merge"),
+    ("relations", "add"),
+    ("sources", "add"),  # (tests/test_authoring_sources.py)
+}
 
 
 def _commands() -> list[tuple[str, ...]]:

@@ -85,20 +85,19 @@ def read_skips(source: Source) -> list[tuple[str, str]]:
     return out
 
 
-def article(kg: KnowledgeGraph, ident: str, *, with_skips: bool = True) -> Article:
+def article(kg: KnowledgeGraph, ident: str, *, with_skips: bool = True, facts: list[Fact] | None = None) -> Article:
     """Source ``ident`` split into sentences, with the facts and skips that quote each.
 
     A quote counts where it first occurs in the text (the loader only checks that it occurs): a short quote
     found in many sentences would otherwise cover them all. A quote running over several sentences covers
-    each of them.
+    each of them. ``facts``: the source's facts when the caller has them grouped (else they are looked up).
     """
     src = source_of(kg, ident)
     raw = read_text(src)
     art = Article(src, raw, normalise_text(raw), split_sentences(raw))
-    for f in kg.facts:
-        if f.source == src.id:
-            for n in _where(art, f.quote):
-                art.facts.setdefault(n, []).append(f)
+    for f in facts if facts is not None else [f for f in kg.facts if f.source == src.id]:
+        for n in _where(art, f.quote):
+            art.facts.setdefault(n, []).append(f)
     if with_skips:
         for quote, reason in read_skips(src):
             skip = Skip(quote, reason, tuple(_where(art, quote)))

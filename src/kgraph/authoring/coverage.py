@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..knowledge import KnowledgeGraph
+from ..model import Fact
 from .article import Article, article
 
 __all__ = ["coverage", "sentences"]
@@ -35,8 +36,12 @@ def sentences(kg: KnowledgeGraph, source: str) -> dict[str, Any]:
 
 def coverage(kg: KnowledgeGraph, source: str | None = None, *, uncovered: bool = False) -> dict[str, Any]:
     """Per source (or the one named): sentences, covered, skipped, share; ``uncovered`` lists the rest."""
-    ids = [article(kg, source).source.id] if source is not None else list(kg.sources)
-    return {"sources": [_one(article(kg, sid), uncovered) for sid in ids]}
+    if source is not None:
+        return {"sources": [_one(article(kg, source), uncovered)]}
+    by_source: dict[str, list[Fact]] = {sid: [] for sid in kg.sources}
+    for f in kg.facts:  # grouped once, not once per source
+        by_source[f.source].append(f)
+    return {"sources": [_one(article(kg, sid, facts=by_source[sid]), uncovered) for sid in kg.sources]}
 
 
 def _one(art: Article, uncovered: bool) -> dict[str, Any]:

@@ -20,6 +20,7 @@ Where a sentence ends:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -160,4 +161,10 @@ def locate(normalised: str, quote: str) -> tuple[int, int] | None:
 def covering(sentences: list[Sentence], span: tuple[int, int]) -> list[int]:
     """The numbers of the sentences a span of the normalised text overlaps."""
     start, end = span
-    return [s.number for s in sentences if s.start < end and start < s.end]
+    first = bisect.bisect_right([s.end for s in sentences], start)  # the first sentence ending after start
+    out = []
+    for s in sentences[first:]:
+        if s.start >= end:
+            break
+        out.append(s.number)
+    return out

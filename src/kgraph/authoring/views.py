@@ -41,10 +41,10 @@ def _added_view(result: dict[str, Any]) -> View:
 
 @register_view("sentences")
 def _sentences_view(result: dict[str, Any]) -> View:
-    rows = [{**s, "facts": s["facts"], "fact_list": " ".join(s["facts"])} for s in result["sentences"]]
+    rows = result["sentences"]
     return View(
         title=f"{result['source']}: {len(rows)} sentences",
-        csv_columns=["number", "text", "fact_list"],
+        csv_columns=["number", "text", "facts"],
         table_columns=[("number", "#"), ("text", "text"), ("facts", "facts")],
         rows=rows,
     )

@@ -17,7 +17,8 @@ import typer
 from ..errors import UsageError
 from .app import DataOpt, FormatOpt, _errors, app, command, load_graph, output, state
 
-SourceArg = Annotated[str, typer.Argument(help="A source id (`kgraph sources` lists them).")]
+# (named source_id, not source: `path` and `explain` have a `source` argument that is an entity)
+SourceArg = Annotated[str, typer.Argument(metavar="SOURCE", help="A source id (`kgraph sources` lists them).")]
 
 sources_app = typer.Typer(
     name="sources",
@@ -100,7 +101,7 @@ def sources_add(
 
 
 @command("sentences")
-def sentences(source: SourceArg, data: DataOpt = None, fmt: FormatOpt = None) -> None:
+def sentences(source_id: SourceArg, data: DataOpt = None, fmt: FormatOpt = None) -> None:
     """An article as numbered sentences, each with the ids of the facts that quote it.
 
     The sentences are those the quote checker uses; their numbers stay the same while the text does.
@@ -108,11 +109,11 @@ def sentences(source: SourceArg, data: DataOpt = None, fmt: FormatOpt = None) ->
     from ..authoring import views  # noqa: F401
     from ..authoring.coverage import sentences as numbered
 
-    output(numbered(load_graph(data), source), fmt, "sentences")
+    output(numbered(load_graph(data), source_id), fmt, "sentences")
 
 
 @command("mentions")
-def mentions(source: SourceArg, data: DataOpt = None, fmt: FormatOpt = None) -> None:
+def mentions(source_id: SourceArg, data: DataOpt = None, fmt: FormatOpt = None) -> None:
     """The known entities each sentence of an article names, then capitalised names no entity has yet.
 
     Names and aliases match whole words, case and accents ignored, possessives too ("Belarus's").
@@ -122,12 +123,14 @@ def mentions(source: SourceArg, data: DataOpt = None, fmt: FormatOpt = None) -> 
     from ..authoring import views  # noqa: F401
     from ..authoring.mentions import mentions as find
 
-    output(find(load_graph(data), source), fmt, "mentions")
+    output(find(load_graph(data), source_id), fmt, "mentions")
 
 
 @command("coverage")
 def coverage(
-    source: Annotated[str | None, typer.Argument(help="One source id (default: every source).")] = None,
+    source_id: Annotated[
+        str | None, typer.Argument(metavar="SOURCE", help="One source id (default: every source).")
+    ] = None,
     uncovered: Annotated[
         bool, typer.Option("--uncovered", help="List the sentences no fact quotes and no skip covers.")
     ] = False,
@@ -138,4 +141,4 @@ def coverage(
     from ..authoring import views  # noqa: F401
     from ..authoring.coverage import coverage as measure
 
-    output(measure(load_graph(data), source, uncovered=uncovered), fmt, "coverage")
+    output(measure(load_graph(data), source_id, uncovered=uncovered), fmt, "coverage")
