@@ -189,7 +189,8 @@ def test_add_refuses_a_folder_that_does_not_validate(tmp_path: Path, article: Pa
     assert result.exit_code == 3
     assert result.stderr.count("\n") == 1
     assert "unknown entity 'nobody'" in result.stderr
-    assert "fix them first ('kgraph validate')" in result.stderr
+    assert result.stderr.startswith("error: the data folder does not validate: ")
+    assert result.stderr.endswith("; fix it first ('kgraph validate'), then add the source\n")
     assert snapshot(data) == before
     nowhere = run("sources", "add", str(article), "--id", "p", "--title", "T", "--data", str(tmp_path / "none"))
     assert nowhere.exit_code == 2
@@ -202,7 +203,7 @@ def test_a_failing_write_leaves_nothing(data: Path, article: Path, monkeypatch: 
     real_link = os.link
     calls = []
 
-    def full_disk(src: str, dst: str) -> None:
+    def full_disk(src: str, dst: Path) -> None:
         calls.append(dst)
         if len(calls) == 2:  # the text is in place; the YAML file fails
             raise OSError(errno.ENOSPC, "No space left on device")
@@ -218,7 +219,7 @@ def test_a_failing_write_leaves_nothing(data: Path, article: Path, monkeypatch: 
     assert snapshot(data) == before  # the text written first is gone again, and no temporary file is left
 
 
-def test_a_written_pair_that_does_not_load_is_removed(
+def test_a_pair_that_would_not_load_is_refused_before_writing(
     data: Path, article: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kgraph.authoring import sources
@@ -283,3 +284,23 @@ def test_curating_a_fictional_article_end_to_end(data: Path, tmp_path: Path) -> 
     assert run("validate", "--strict", "--data", str(data)).exit_code == 0
     backers = as_json("who-supports", "Alphaland", "--data", str(data))
     assert "ona-brisk" in json.dumps(backers)
+
+
+def test_a_source_added_meanwhile_is_never_replaced(data: Path, article: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another `sources add` of the same id lands between the checks and the write: one of them refuses."""
+    real_link = os.link
+
+    def racing(src: str, dst: Path) -> None:
+        if str(dst).endswith("pact.txt") and not os.path.exists(dst):
+            Path(dst).write_bytes(b"the other writer's text\n")
+        real_link(src, dst)
+
+    monkeypatch.setattr(os, "link", racing)
+    result = run("sources", "add", str(article), "--id", "pact", "--title", "T", "--data", str(data))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {data}/sources/pact.txt appeared while the source was being added; nothing was replaced\n"
+    )
+    assert (data / "sources" / "pact.txt").read_bytes() == b"the other writer's text\n"
+    assert not (data / "sources" / "pact.yaml").exists()
+    assert sorted(p.name for p in (data / "sources").iterdir()) == ["art.txt", "art.yaml", "pact.txt"]

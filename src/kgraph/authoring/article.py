@@ -76,6 +76,8 @@ def read_skips(source: Source) -> list[tuple[str, str]]:
             data = fh.read(current().max_file_bytes + 1)
     except OSError as e:
         raise DataError(f"{source.path}: cannot read the source file: {(e.strerror or str(e)).lower()}") from e
+    if b"skip" not in data:  # (no key can be `skip` then: spares parsing every source file again)
+        return []
     doc, _ = read_yaml(data, os.fspath(source.path), current())
     items = doc.get("skip") if isinstance(doc, YMap) else None
     out = []

@@ -147,7 +147,7 @@ def mentions(kg: KnowledgeGraph, source: str) -> dict[str, Any]:
 def _candidates(text: str, known: list[tuple[int, int, str]], lowercase: set[str]) -> list[str]:
     """The candidate names of one sentence, as written."""
     taken = [(a, b) for a, b, _ in known]
-    words = [(a, b, w) for a, b, w in _words(text) if not any(a < kb and ka < b for ka, kb in taken)]
+    words = _outside(_words(text), taken)
     starts = [w[0] for w in words[:1]] + [a for a, _ in taken]
     sentence_start = min(starts) if starts else -1
     out = []
@@ -164,6 +164,18 @@ def _candidates(text: str, known: list[tuple[int, int, str]], lowercase: set[str
 
 
 Word = tuple[int, int, str]
+
+
+def _outside(words: list[Word], taken: list[tuple[int, int]]) -> list[Word]:
+    """The words that overlap no taken span (both lists in text order: one pass, not words × spans)."""
+    out = []
+    i = 0
+    for a, b, w in words:
+        while i < len(taken) and taken[i][1] <= a:
+            i += 1
+        if i == len(taken) or b <= taken[i][0]:
+            out.append((a, b, w))
+    return out
 
 
 def _runs(text: str, words: list[Word]) -> list[list[Word]]:

@@ -4,8 +4,8 @@
 (the text, byte for byte) and ``sources/ID.yaml`` (the source's fields, a commented template, ``facts: []``),
 and never replaces a file: each is written to a temporary file, flushed, and hard-linked to its name, which
 fails if the name exists (so two runs adding the same id cannot overwrite each other). Everything is checked
-before the first byte is written, and the dataset is validated again afterwards: should the new pair not
-load, both files are removed and the problem reported.
+before the first byte is written, the new pair included (validated against the folder's relations and
+entities in a scratch folder); should a write fail, what was written is removed again.
 """
 
 from __future__ import annotations
@@ -96,40 +96,69 @@ def add_source(
     url: str | None = None,
     author: str | None = None,
     text_label: str = "the text",
+    cache: bool = True,
 ) -> dict[str, Any]:
-    """Write ``sources/ID.txt`` and ``sources/ID.yaml`` into the dataset folder ``root``; nothing on refusal."""
-    from ..loader import check
+    """Write ``sources/ID.txt`` and ``sources/ID.yaml`` into the dataset folder ``root``; nothing on refusal.
+
+    The dataset must validate first (answered from the cache when it is fresh: ``cache``). The new pair is
+    validated before it is written, in a scratch dataset holding copies of the folder's relations.yaml and
+    entities.yaml and the pair alone, so a large dataset is not read twice.
+    """
+    from .. import load
 
     fields = _fields(ident, title, published, publisher, url, author)
     _check_text(text, text_label)
-    _, before = check(root)
-    if before.errors:
-        n = len(before.errors)
+    try:
+        load(root, cache=cache)
+    except DataError as e:
         raise DataError(
-            f"{before.errors[0].brief()} — the data folder has {n} problem{'s' * (n != 1)}; "
-            "fix them first ('kgraph validate'), then add the source",
-            before.errors,
-        )
+            f"the data folder does not validate: {e}; fix it first ('kgraph validate'), then add the source",
+            e.problems,
+        ) from None
     folder = root / "sources"
     names = [folder / f"{ident}{ext}" for ext in (".yaml", ".yml", ".txt")]
     existing = next((p for p in names if os.path.lexists(p)), None)
     if existing is not None:
         raise UsageError(f"source {ident!r} already exists ({existing}); choose another --id")
+    pair = [(folder / f"{ident}.txt", text), (folder / f"{ident}.yaml", template(fields))]
+    _validate_pair(root, pair)
     written: list[Path] = []
     try:
-        for path, data in ((folder / f"{ident}.txt", text), (folder / f"{ident}.yaml", template(fields))):
+        for path, data in pair:
             _create(path, data)
             written.append(path)
-        _, after = check(root)
-        mine = [p for p in after.errors if Path(p.path).name in (f"{ident}.txt", f"{ident}.yaml")]
-        if after.errors and mine:
-            raise DataError(f"the new source does not load: {mine[0].brief()}", mine)
     except BaseException:
         for path in written:
             with contextlib.suppress(OSError):
                 os.unlink(path)
         raise
     return {"id": ident, "written": [str(p) for p in written]}
+
+
+def _validate_pair(root: Path, pair: list[tuple[Path, bytes]]) -> None:
+    """DataError, at the place in the file to be written, when the new source would not load."""
+    import dataclasses
+    import shutil
+
+    from ..loader import check
+
+    with tempfile.TemporaryDirectory(prefix="kgraph-new-source-") as scratch:
+        tmp = Path(scratch)
+        (tmp / "sources").mkdir()
+        try:
+            for name in ("relations.yaml", "entities.yaml"):
+                shutil.copyfile(root / name, tmp / name)
+        except OSError as e:
+            raise DataError(f"cannot read {e.filename}: {(e.strerror or str(e)).lower()}") from e
+        for path, data in pair:
+            (tmp / "sources" / path.name).write_bytes(data)
+        _, report = check(tmp)
+    real = {path.name: path for path, _ in pair}
+    mine = [
+        dataclasses.replace(p, path=str(real[Path(p.path).name])) for p in report.errors if Path(p.path).name in real
+    ]
+    if mine:
+        raise DataError(f"the new source does not load: {mine[0].brief()}", mine)
 
 
 def _fields(

@@ -96,6 +96,7 @@ def sources_add(
             url=url,
             author=author,
             text_label=label,
+            cache=not state.no_cache,
         )
         output(result, fmt, "source-added")
 
