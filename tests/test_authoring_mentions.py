@@ -113,6 +113,9 @@ def test_bundled_article() -> None:
     assert by_number[1] == {"lukashenko", "china"}
     assert by_number[2] == {"china", "belarus"}  # Beijing, Minsk's
     assert "xi-jinping" in by_number[7]
+    nine = next(s for s in out["sentences"] if s["number"] == 9)
+    assert nine["text"].startswith("China is now Belarus's second-largest")
+    assert [(m["entity"], m["text"]) for m in nine["known"]] == [("china", "China"), ("belarus", "Belarus")]
     seven = next(s for s in out["sentences"] if s["number"] == 7)
     assert ("xi-jinping", "President Xi Jinping") in [(m["entity"], m["text"]) for m in seven["known"]]
     names = [c["name"] for c in out["candidates"]]

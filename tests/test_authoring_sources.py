@@ -166,6 +166,18 @@ def test_add_refuses_text_that_is_not_utf8(data: Path, tmp_path: Path) -> None:
     assert snapshot(data) == before
 
 
+def test_add_reads_no_more_than_the_text_limit(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KGRAPH_MAX_TEXT_BYTES", "1000")
+    before = snapshot(data)
+    result = run("sources", "add", "/dev/zero", "--id", "zero", "--title", "T", "--data", str(data))
+    assert (result.exit_code, result.stderr) == (
+        3,
+        "error: /dev/zero is more than 1,000 bytes, too big "
+        "(the limit is 1,000 bytes; set KGRAPH_MAX_TEXT_BYTES to raise it)\n",
+    )
+    assert snapshot(data) == before
+
+
 def test_add_refuses_the_bundled_data(article: Path) -> None:
     before = snapshot(BUNDLED)
     message = (

@@ -41,6 +41,7 @@ class Article:
     facts: dict[int, list[Fact]] = field(default_factory=dict)
     skips: dict[int, list[Skip]] = field(default_factory=dict)
     skip_list: list[Skip] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)  # where each sentence ends, to place quotes by bisection
 
 
 def source_of(kg: KnowledgeGraph, ident: str) -> Source:
@@ -96,7 +97,8 @@ def article(kg: KnowledgeGraph, ident: str, *, with_skips: bool = True, facts: l
     """
     src = source_of(kg, ident)
     raw = read_text(src)
-    art = Article(src, raw, normalise_text(raw), split_sentences(raw))
+    numbered = split_sentences(raw)
+    art = Article(src, raw, normalise_text(raw), numbered, ends=[s.end for s in numbered])
     for f in facts if facts is not None else [f for f in kg.facts if f.source == src.id]:
         for n in _where(art, f.quote):
             art.facts.setdefault(n, []).append(f)
@@ -111,4 +113,4 @@ def article(kg: KnowledgeGraph, ident: str, *, with_skips: bool = True, facts: l
 
 def _where(art: Article, quote: str) -> list[int]:
     span = locate(art.normalised, normalise_text(quote))
-    return covering(art.sentences, span) if span is not None else []
+    return covering(art.sentences, span, art.ends) if span is not None else []

@@ -158,10 +158,12 @@ def locate(normalised: str, quote: str) -> tuple[int, int] | None:
     return None if at < 0 else (at, at + len(quote))
 
 
-def covering(sentences: list[Sentence], span: tuple[int, int]) -> list[int]:
-    """The numbers of the sentences a span of the normalised text overlaps."""
+def covering(sentences: list[Sentence], span: tuple[int, int], ends: list[int] | None = None) -> list[int]:
+    """The numbers of the sentences a span of the normalised text overlaps (``ends``: each sentence's end)."""
     start, end = span
-    first = bisect.bisect_right([s.end for s in sentences], start)  # the first sentence ending after start
+    if ends is None:
+        ends = [s.end for s in sentences]
+    first = bisect.bisect_right(ends, start)  # the first sentence ending after start
     out = []
     for s in sentences[first:]:
         if s.start >= end:

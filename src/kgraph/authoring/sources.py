@@ -192,7 +192,9 @@ def _check_text(text: bytes, label: str) -> None:
     """The article text must be UTF-8, not blank, within the size limit (the loader's rules)."""
     lim = current()
     if len(text) > lim.max_text_bytes:
-        raise DataError(f"{label} is {len(text):,} bytes, too big ({lim.hint('max_text_bytes', ' bytes')})")
+        raise DataError(
+            f"{label} is more than {lim.max_text_bytes:,} bytes, too big ({lim.hint('max_text_bytes', ' bytes')})"
+        )
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -72,18 +72,20 @@ def sources_add(
     with _errors():
         from ..authoring import views  # noqa: F401
         from ..authoring.sources import add_source, writable_root
+        from ..limits import current
 
         given = data if data is not None else state.data
         if given is None and os.environ.get("KGRAPH_DATA"):
             given = Path(os.environ["KGRAPH_DATA"])
         root = writable_root(given if given is not None else Path("."), explicit=given is not None)
+        most = current().max_text_bytes + 1  # (enough to refuse an over-long text, or /dev/zero, in time)
         if text_file == "-":
-            text, label = sys.stdin.buffer.read(), "<stdin>"
+            text, label = sys.stdin.buffer.read(most), "<stdin>"
         else:
             label = text_file
             try:
                 with open(text_file, "rb") as fh:
-                    text = fh.read()
+                    text = fh.read(most)
             except OSError as e:
                 raise UsageError(f"cannot read {text_file}: {(e.strerror or str(e)).lower()}") from None
         result = add_source(
