@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import DataError, UnknownSource
 from ..knowledge import KnowledgeGraph
-from ..limits import current
+from ..limits import current, read_inside
 from ..model import Fact, Source
 from ..resolve import suggest
 from ..validate import normalise_text
@@ -52,31 +52,32 @@ def source_of(kg: KnowledgeGraph, ident: str) -> Source:
     return found
 
 
-def read_text(source: Source) -> str:
-    """The article text of a source, decoded; DataError when it cannot be read as the loader read it."""
-    limit = current().max_text_bytes
+def _read(path: str, root: str | None, max_bytes: int, what: str) -> bytes:
+    """A file of the dataset read as the cache's freshness check reads it: regular, inside, within the limit.
+
+    (The loader checked it; it may have changed since: a FIFO swapped in must not block the command.)
+    """
+    real_root = os.path.realpath(root) if root else os.path.dirname(os.path.realpath(path))
     try:
-        with open(source.text_path, "rb") as fh:
-            data = fh.read(limit + 1)
+        return read_inside(path, real_root, max_bytes)
     except OSError as e:
-        raise DataError(f"{source.text_path}: cannot read the article text: {(e.strerror or str(e)).lower()}") from e
-    if len(data) > limit:
-        raise DataError(f"{source.text_path}: the article text is over {limit:,} bytes")
+        raise DataError(f"{path}: cannot read {what}: {(e.strerror or str(e)).lower()} (run 'kgraph validate')") from e
+
+
+def read_text(source: Source, root: str | None = None) -> str:
+    """The article text of a source, decoded; DataError when it cannot be read as the loader read it."""
+    data = _read(source.text_path, root, current().max_text_bytes, "the article text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise DataError(f"{source.text_path}: the article text is not UTF-8 (run 'kgraph validate')") from e
 
 
-def read_skips(source: Source) -> list[tuple[str, str]]:
+def read_skips(source: Source, root: str | None = None) -> list[tuple[str, str]]:
     """The (quote, reason) of each ``skip:`` entry of the source's YAML file (validated by the loader)."""
     from ..yamlread import YList, YMap, read_yaml
 
-    try:
-        with open(source.path, "rb") as fh:
-            data = fh.read(current().max_file_bytes + 1)
-    except OSError as e:
-        raise DataError(f"{source.path}: cannot read the source file: {(e.strerror or str(e)).lower()}") from e
+    data = _read(source.path, root, current().max_file_bytes, "the source file")
     if b"skip" not in data:  # (no key can be `skip` then: spares parsing every source file again)
         return []
     doc, _ = read_yaml(data, os.fspath(source.path), current())
@@ -96,14 +97,14 @@ def article(kg: KnowledgeGraph, ident: str, *, with_skips: bool = True, facts: l
     each of them. ``facts``: the source's facts when the caller has them grouped (else they are looked up).
     """
     src = source_of(kg, ident)
-    raw = read_text(src)
+    raw = read_text(src, kg.data_dir)
     numbered = split_sentences(raw)
     art = Article(src, raw, normalise_text(raw), numbered, ends=[s.end for s in numbered])
     for f in facts if facts is not None else [f for f in kg.facts if f.source == src.id]:
         for n in _where(art, f.quote):
             art.facts.setdefault(n, []).append(f)
     if with_skips:
-        for quote, reason in read_skips(src):
+        for quote, reason in read_skips(src, kg.data_dir):
             skip = Skip(quote, reason, tuple(_where(art, quote)))
             art.skip_list.append(skip)
             for n in skip.sentences:

@@ -1,4 +1,4 @@
-"""The curating commands that read: ``sources`` (and ``sources add``), ``sentences``, ``mentions``, ``coverage``.
+"""The curating commands: ``sources`` (and ``sources add``), ``sentences``, ``mentions``, ``coverage``.
 
 They help turn an article into facts: bring its text in, number its sentences, see which names in it are
 known entities and which are not, and see which sentences still have no fact. Only ``sources add`` writes,
@@ -29,7 +29,7 @@ sources_app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(sources_app)
+app.add_typer(sources_app)  # (a group: bare `kgraph sources` lists, `kgraph sources add` writes)
 
 
 @sources_app.callback()
@@ -41,8 +41,7 @@ def sources(ctx: typer.Context, data: DataOpt = None, fmt: FormatOpt = None) -> 
     if ctx.invoked_subcommand is not None:
         return
     with _errors():
-        from .. import authoring  # noqa: F401  (the views)
-        from ..authoring import views  # noqa: F401
+        from ..authoring import views  # noqa: F401  (registers the tables)
         from ..authoring.sources import list_sources
 
         output(list_sources(load_graph(data)), fmt, "sources")
