@@ -13,7 +13,7 @@ from conftest import BUNDLED
 from typer.testing import CliRunner
 
 import kgraph
-from kgraph.authoring.sentences import split_sentences
+from kgraph.authoring.sentences import number_sentences
 from kgraph.cli import app
 
 runner = CliRunner()
@@ -96,7 +96,7 @@ def test_bundled_data_counts_agree_with_sentences() -> None:
     quoted = {f for s in numbered for f in s["facts"]}
     assert quoted == {f.id for f in kg.facts}
     text = (BUNDLED / "sources" / "belarus-china-ironclad-friend.txt").read_text(encoding="utf-8")
-    assert row["sentences"] == len(split_sentences(text))
+    assert row["sentences"] == len(number_sentences(text))
 
 
 def test_table_shows_share(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from conftest import BUNDLED
 from typer.testing import CliRunner
 
 import kgraph
-from kgraph.authoring.sentences import split_sentences
+from kgraph.authoring.sentences import number_sentences
 from kgraph.cli import app
-from kgraph.validate import normalise_text
+from kgraph.loading.quotes import normalise_text
 
 runner = CliRunner()
 
@@ -34,12 +34,12 @@ def as_json(*args: str) -> Any:
 
 
 def test_fixture_article_splits_at_headlines_captions_and_sentence_ends_only() -> None:
-    assert [s.text for s in split_sentences(TEXT)] == SENTENCES
+    assert [s.text for s in number_sentences(TEXT)] == SENTENCES
 
 
 def test_sentences_are_slices_of_the_normalised_text() -> None:
     normalised = normalise_text(TEXT)
-    spans = split_sentences(TEXT)
+    spans = number_sentences(TEXT)
     assert [s.number for s in spans] == list(range(1, len(spans) + 1))
     for s in spans:
         assert normalised[s.start : s.end] == s.text
@@ -69,12 +69,12 @@ def test_sentences_are_slices_of_the_normalised_text() -> None:
     ],
 )
 def test_split_rules(text: str, expected: list[str]) -> None:
-    assert [s.text for s in split_sentences(text)] == expected
+    assert [s.text for s in number_sentences(text)] == expected
 
 
 def test_bundled_article_headlines_are_their_own_sentences() -> None:
     text = (BUNDLED / "sources" / "belarus-china-ironclad-friend.txt").read_text(encoding="utf-8")
-    got = [s.text for s in split_sentences(text)]
+    got = [s.text for s in number_sentences(text)]
     assert "Belarus leader accuses Lithuania of dumping bodies of migrants" in got
     assert any(s.startswith("Last month the Russian and Belarusian leaders agreed") for s in got)
     # the quotation that runs over a paragraph keeps its closing quote with its sentence

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from ..errors import DataError, UnknownSource
 from ..knowledge import KnowledgeGraph
 from ..limits import current, read_inside
+from ..loading.quotes import normalise_text
 from ..model import Fact, Source
 from ..resolve import suggest
-from ..validate import normalise_text
-from .sentences import Sentence, covering, locate, split_sentences
+from .sentences import Sentence, covering, locate, number_sentences
 
 __all__ = ["Article", "Skip", "article", "source_of"]
 
@@ -98,7 +98,7 @@ def article(kg: KnowledgeGraph, ident: str, *, with_skips: bool = True, facts: l
     """
     src = source_of(kg, ident)
     raw = read_text(src, kg.data_dir)
-    numbered = split_sentences(raw)
+    numbered = number_sentences(raw)
     art = Article(src, raw, normalise_text(raw), numbered, ends=[s.end for s in numbered])
     for f in facts if facts is not None else [f for f in kg.facts if f.source == src.id]:
         for n in _where(art, f.quote):

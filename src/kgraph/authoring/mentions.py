@@ -30,9 +30,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..knowledge import KnowledgeGraph
+from ..loading.quotes import OPENERS, wordset
 from ..resolve import fold
 from .article import article
-from .sentences import OPENERS, wordset
 
 __all__ = ["mentions"]
 

@@ -28,6 +28,7 @@ __all__ = [
     "normalise_text",
     "sentences",
     "split_sentences",
+    "wordset",
 ]
 
 MAX_SENTENCES_SEARCHED = 5_000
@@ -90,39 +91,142 @@ def normalise_text(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip()
 
 
-# a sentence ends at . ! or ? (perhaps followed by a closing quote) followed by whitespace
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+")
+def wordset(words: str) -> frozenset[str]:
+    """The words of a space-separated list, as a set (word lists read best as running text)."""
+    return frozenset(words.split())
+
+
+_ABBREVIATIONS = wordset(
+    "mr mrs ms dr prof st mt gen col lt sgt capt cmdr adm gov sen rep rev fr jr sr vs etc eg ie cf al inc ltd co "
+    "corp fig vol pp jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+OPENERS = wordset(
+    "the a an in on at as by for from to of with without after before during since until while when where "
+    "last next this that these those it its he she they we you there here his her their our but and or so yet "
+    "however meanwhile earlier later also still now then today yesterday tomorrow according although though "
+    "if despite under over among"
+)
+"""Capitalised, these words open a sentence far more often than they continue a name."""
+FUNCTION_WORDS = wordset(
+    "the a an and or but of in on at to for from by with as than that which who whom whose its his her their "
+    "our my your this these those is are was were be been being has have had said says told"
+)
+"""Words that end a headline far more rarely than they continue a sentence."""
+
+# every character that normalises to a straight quote: a text as read splits as its normalised form does
+_QUOTE_MARKS = "\"'" + "".join(chr(c) for c, to in _QUOTES.items() if to in ('"', "'"))
+_BOUNDARY = re.compile(rf"([.!?\u2026]+)[{re.escape(_QUOTE_MARKS)})\]]*\s+")
+_OPENING = _QUOTE_MARKS + "(["
+_CLOSING = _QUOTE_MARKS + ")]"
+_INLINE_HEAD = re.compile(r"(?<=[a-z0-9])\s+(?=([A-Z][a-z]+)\b)")
+_LINE = re.compile(r"[^\r\n\u2028\u2029\x85\x0b\x0c]+")
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n|\r\n[^\S\r\n]*\r\n|\r[^\S\r]*\r|[\u2029\x0c]")
+_CLOSES = (".", "!", "?", ":", ";", '"', "'", ")", "]", "\u2026", "\u201d", "\u2019", "\u00bb")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Where the sentences of ``text`` are: ``(start, end)`` offsets, ``text[start:end]`` each one, in order.
 
-    A sentence ends after ``.``, ``!`` or ``?`` (and a closing quote, if
-    any) where whitespace follows. Whitespace around sentences belongs to
-    none of them, so no sentence starts or ends with it, and a text of
-    whitespace only has none. There are no rules for abbreviations: "Dr."
-    ends a sentence. The quote checker splits the normalised text
-    (:func:`normalise_text`) this way to suggest the passage a quote not
-    found was meant to be.
+    ``text`` may be an article as read from its file (its line breaks then mark headlines and captions) or
+    normalised (:func:`normalise_text`). Whitespace around sentences belongs to none of them, so no sentence
+    starts or ends with it, and a text of whitespace only has none. A sentence ends:
 
-    >>> text = 'He said "no." Then he left!  Did he?'
+    - after ``.``, ``!`` or ``?`` (and any closing quotes or brackets) followed by whitespace and a capital
+      letter, a digit or an opening quote or bracket; so a quotation inside a sentence (``"Why?" she
+      asked``) does not end it, and a quotation that ends one stays with it (``…independence." But``);
+    - not after an abbreviation (``Mr.``, ``Dr.``, ``St.``, ``e.g.``) or an initial (``J. K.``, ``U.S.``);
+    - at a paragraph break (a blank line), and at a line break after a line without closing punctuation
+      (a headline, a photo caption), unless the text is hard-wrapped (most lines end mid-sentence);
+    - before a headline pasted into the running text, when it can be told: a capitalised common opener
+      (``The``, ``Last``, ``In``, …: :data:`OPENERS`) right after a lowercase word that is not a function
+      word (``…bodies of migrants Last month the Russian…``). A headline followed by a name (``…jailed for
+      18 years Lukashenko, who…``) cannot be told from running text and stays joined.
+
+    The quote checker suggests passages from these sentences, and ``kgraph sentences`` numbers them.
+
+    >>> text = 'Envoy leaves\\n\\nMr. Smith said "no." Then he left!  "Why?" she asked.'
     >>> [text[a:b] for a, b in split_sentences(text)]
-    ['He said "no."', 'Then he left!', 'Did he?']
+    ['Envoy leaves', 'Mr. Smith said "no."', 'Then he left!', '"Why?" she asked.']
     >>> split_sentences(" Hello. ")
     [(1, 7)]
     """
+    spans: list[tuple[int, int]] = []
+    for b_start, b_end in _blocks(text):
+        spans += [(b_start + a, b_start + b) for a, b in _split_block(text[b_start:b_end])]
+    return spans
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraphs, headlines and captions: the stretches that line breaks alone delimit, as (start, end)."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if text[m.start() : m.end()].strip()]
+    if len(lines) <= 1:
+        return [(0, len(text))] if text.strip() else []
+    filled = [text[a:b].rstrip() for a, b in lines[:-1]]
+    open_ended = sum(1 for ln in filled if not ln.endswith(_CLOSES))
+    hard_wrapped = len(filled) >= 3 and open_ended * 2 > len(filled)
+    paragraph_at = [m.start() for m in _PARAGRAPH.finditer(text)]
+    blocks: list[tuple[int, int]] = []
+    start = lines[0][0]
+    p = 0
+    for i, (a, b) in enumerate(lines):
+        last = i == len(lines) - 1
+        nxt = lines[i + 1][0] if not last else len(text)
+        while p < len(paragraph_at) and paragraph_at[p] < b:
+            p += 1
+        para = p < len(paragraph_at) and paragraph_at[p] < nxt
+        head = not hard_wrapped and not text[a:b].rstrip().endswith(_CLOSES)
+        if last or para or head:
+            blocks.append((start, b))
+            if not last:
+                start = nxt
+    return blocks
+
+
+def _split_block(block: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of one block, whitespace trimmed."""
+    cuts = [0]
+    for m in _BOUNDARY.finditer(block):
+        nxt = block[m.end() : m.end() + 2]
+        if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or (nxt[0] in _OPENING and nxt[1:].strip())):
+            continue
+        if _abbreviation(_word_before(block, m.end(1))):
+            continue
+        cuts.append(m.end())
+    for m in _INLINE_HEAD.finditer(block):
+        prev = _word_before(block, m.start())
+        if m.group(1).lower() in OPENERS and (prev.islower() or prev.isdigit()) and prev not in FUNCTION_WORDS:
+            cuts.append(m.end())
+    cuts = sorted(set(cuts))
     spans = []
-    start = 0
-    for gap in [*_SENTENCE_BREAK.finditer(text), None]:
-        end = len(text) if gap is None else gap.start()
-        piece = text[start:end]
+    for start, end in zip(cuts, [*cuts[1:], len(block)], strict=True):
+        piece = block[start:end]
         stripped = piece.strip()
         if stripped:
             first = start + len(piece) - len(piece.lstrip())
             spans.append((first, first + len(stripped)))
-        if gap is not None:
-            start = gap.end()
     return spans
+
+
+def _word_before(block: str, end: int) -> str:
+    """The word (run of non-whitespace) that ends at ``end``."""
+    start = end
+    while start > 0 and not block[start - 1].isspace():
+        start -= 1
+    return block[start:end]
+
+
+def _abbreviation(word: str) -> bool:
+    """Whether the word a full stop follows is an abbreviation or an initial (``Dr.``, ``U.S.``, ``J.``)."""
+    bare = word.rstrip(_CLOSING)
+    core = bare.rstrip(".!?\u2026")
+    if bare[len(core) :] != ".":  # one full stop: "Dr." is an abbreviation, "B..." or "B?." are not
+        return False
+    core = core.lstrip(_OPENING)
+    if len(core) == 1 and core.isalpha() and core.isupper():
+        return True
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", core):  # U.S, e.g, i.e
+        return True
+    return core.lower() in _ABBREVIATIONS
 
 
 def sentences(text: str) -> list[str]:
@@ -164,10 +268,11 @@ class Passages:
     reported.
     """
 
-    __slots__ = ("_sentences", "allowance", "checked", "text")
+    __slots__ = ("_sentences", "allowance", "checked", "raw", "text")
 
-    def __init__(self, text: str, allowance: QuoteAllowance) -> None:
+    def __init__(self, text: str, allowance: QuoteAllowance, raw: str | None = None) -> None:
         self.text = text
+        self.raw = raw  # the text as read, when known: its line breaks mark headlines and captions
         self.allowance = allowance  # shared by every source of one load
         self.checked: dict[str, bool] = {}  # quote -> found (a quote repeated is searched once)
         self._sentences: list[str] | None = None
@@ -187,8 +292,9 @@ class Passages:
         """The sentence most like ``quote`` (shortened to 160 characters, quoted), or None."""
         import difflib
 
-        if self._sentences is None:  # not at a mid-sentence quote
-            self._sentences = sentences(self.text)
+        if self._sentences is None:  # the sentences `kgraph sentences` numbers
+            raw = self.raw
+            self._sentences = sentences(self.text) if raw is None else [normalise_text(s) for s in sentences(raw)]
         found = self._sentences
         if len(found) > MAX_SENTENCES_SEARCHED or not self.allowance.passages.spend(len(found)):
             return None

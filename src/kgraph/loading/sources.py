@@ -13,6 +13,7 @@ from ..yamlread import YMap
 from .facts import SourceFacts
 from .files import DataFolder
 from .quotes import Passages, normalise_text
+from .skips import check_skips
 
 __all__ = ["SOURCE_FIELDS", "load_source"]
 
@@ -36,24 +37,27 @@ def load_source(
     top = at.mapping(doc, (1, 1), "a source file")
     if top is None:
         return
-    at.fields(top, "a source file", ("source", "facts"), ())
+    at.fields(top, "a source file", ("source", "facts"), ("skip",))
     meta = at.mapping(top["source"], top.value_at("source"), "'source'") if "source" in top else None
     if meta is None:
         return
-    source, text = _source(folder, at, meta, file, real)
+    source, texts = _source(folder, at, meta, file, real)
     sources.append(source)
+    passages = Passages(texts[1], folder.quotes, raw=texts[0]) if texts is not None else None
+    check_skips(at, top, source.id, passages)
     items = top.get("facts")
     if items is None:
         return
     items = at.sequence(items, top.value_at("facts"), "'facts'")
     if items is None:
         return
-    passages = Passages(text, folder.quotes) if text is not None else None
     SourceFacts(at, source.id, relations, entities, passages, source.published).read_all(items, facts)
 
 
-def _source(folder: DataFolder, at: FileReport, meta: YMap, file: Path, real: str) -> tuple[Source, str | None]:
-    """The source described by ``meta``, and its article text normalised (None when it cannot be read)."""
+def _source(
+    folder: DataFolder, at: FileReport, meta: YMap, file: Path, real: str
+) -> tuple[Source, tuple[str, str] | None]:
+    """The source described by ``meta``, and its article text as read and normalised (None when unreadable)."""
     at.fields(meta, "'source'", *SOURCE_FIELDS)
     sid = at.text(meta, "id", "'source'") or file.stem
     if sid != file.stem:
@@ -79,8 +83,8 @@ def _source(folder: DataFolder, at: FileReport, meta: YMap, file: Path, real: st
 
 def _article(
     folder: DataFolder, at: FileReport, meta: YMap, file: Path, real: str, text_name: str
-) -> tuple[str | None, str]:
-    """The article text ``text_name`` names, normalised (or None once why is reported), and the path to record.
+) -> tuple[tuple[str, str] | None, str]:
+    """The article text ``text_name`` names, as read and normalised (or None once why is reported), and its path.
 
     It must be inside the data folder, symlinks followed, as every file read is.
     """
@@ -109,10 +113,11 @@ def _article(
     return _decoded(data, folder.report.file(str(text_path))), real_text
 
 
-def _decoded(data: bytes, at: FileReport) -> str | None:
-    """The article text normalised for comparing quotes; None (and where, reported) when it is not UTF-8."""
+def _decoded(data: bytes, at: FileReport) -> tuple[str, str] | None:
+    """The article text, and that text normalised for comparing quotes; None (and where, reported) if not UTF-8."""
     try:
-        return normalise_text(data.decode("utf-8"))
+        raw = data.decode("utf-8")
+        return raw, normalise_text(raw)
     except UnicodeDecodeError as err:
         head = data[: err.start]
         where = (head.count(b"\n") + 1, len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1)
