@@ -140,3 +140,23 @@ def test_table_and_csv_show_every_sentence(tmp_path: Path, fmt: str) -> None:
     assert result.exit_code == 0, result.stderr
     for sentence in SENTENCES:
         assert sentence.replace('"', '""' if fmt == "csv" else '"') in result.stdout
+
+
+def test_a_text_too_long_to_split_gets_no_suggestion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splitting is charged: a text over MAX_TEXT_SEARCHED characters is not split to suggest a passage."""
+    from kgraph.loading import quotes
+
+    root = pact_dataset(tmp_path / "d")
+    yaml = root / "sources" / "pact.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8")
+        + "  - subject: gamma-leader\n    relation: leads\n    object: alphaland\n"
+        + "    quote: Photo of Gamma Leader at the signing in Port Velm\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(quotes, "MAX_TEXT_SEARCHED", len(TEXT) - 1)
+    [problem] = kgraph.check(root)[1].errors
+    assert (problem.message, problem.suggestion) == ("quote not found in the article text of 'pact'", None)
+    monkeypatch.setattr(quotes, "MAX_TEXT_SEARCHED", len(TEXT))
+    [problem] = kgraph.check(root)[1].errors
+    assert problem.suggestion == repr(SENTENCES[1])

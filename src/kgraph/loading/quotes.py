@@ -9,7 +9,8 @@ quote checker does.
 
 Checking is bounded for hostile datasets: scanning texts by the
 :class:`QuoteAllowance` of a load, suggesting passages by
-:data:`MAX_SENTENCES_SEARCHED` and :data:`PASSAGE_BUDGET`.
+:data:`MAX_TEXT_SEARCHED`, :data:`MAX_SENTENCES_SEARCHED` and :data:`PASSAGE_BUDGET` (splitting a text
+is charged to the budget too).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..suggest import Budget
 
 __all__ = [
     "MAX_SENTENCES_SEARCHED",
+    "MAX_TEXT_SEARCHED",
     "PASSAGE_BUDGET",
     "Passages",
     "QuoteAllowance",
@@ -35,6 +37,11 @@ MAX_SENTENCES_SEARCHED = 5_000
 """A text of more sentences than this (an article has tens) gets no closest-passage suggestions."""
 PASSAGE_BUDGET = 100_000
 """Sentences compared, over a whole load, to suggest passages for quotes not found (~10 s at most)."""
+MAX_TEXT_SEARCHED = 1_000_000
+"""A text of more characters than this gets no closest-passage suggestions (an article has tens of thousands)."""
+CHARACTERS_PER_PASSAGE = 100
+"""Splitting a text into sentences is charged to the passage budget: one passage per this many characters
+(splitting hostile text costs up to ~3.5 µs a character, comparing a passage ~0.1 ms)."""
 SCAN_ALLOWANCE_BASE = 10 << 20
 """Bytes of YAML a load is credited with before it reads any (see :class:`QuoteAllowance`)."""
 
@@ -293,6 +300,10 @@ class Passages:
         import difflib
 
         if self._sentences is None:  # the sentences `kgraph sentences` numbers
+            text = self.raw if self.raw is not None else self.text
+            if len(text) > MAX_TEXT_SEARCHED or not self.allowance.passages.spend(len(text) // CHARACTERS_PER_PASSAGE):
+                self._sentences = []  # (too long to split for a suggestion: the error is reported without one)
+                return None
             raw = self.raw
             self._sentences = sentences(self.text) if raw is None else [normalise_text(s) for s in sentences(raw)]
         found = self._sentences
