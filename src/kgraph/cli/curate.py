@@ -41,7 +41,6 @@ def sources(ctx: typer.Context, data: DataOpt = None, fmt: FormatOpt = None) -> 
     if ctx.invoked_subcommand is not None:
         return
     with _errors():
-        from ..authoring import views  # noqa: F401  (registers the tables)
         from ..authoring.sources import list_sources
 
         output(list_sources(load_graph(data)), fmt, "sources")
@@ -69,7 +68,6 @@ def sources_add(
     validate; writes nothing then. Writes only into --data PATH or KGRAPH_DATA, never the bundled data.
     """
     with _errors():
-        from ..authoring import views  # noqa: F401
         from ..authoring.sources import add_source, writable_root
         from ..limits import current
 
@@ -108,7 +106,6 @@ def sentences(source_id: SourceArg, data: DataOpt = None, fmt: FormatOpt = None)
 
     The sentences are those the quote checker uses; their numbers stay the same while the text does.
     """
-    from ..authoring import views  # noqa: F401
     from ..authoring.coverage import sentences as numbered
 
     output(numbered(load_graph(data), source_id), fmt, "sentences")
@@ -122,7 +119,6 @@ def mentions(source_id: SourceArg, data: DataOpt = None, fmt: FormatOpt = None) 
     Candidates come from a heuristic (capitalised runs, minus sentence openers, titles, months),
     most frequent first.
     """
-    from ..authoring import views  # noqa: F401
     from ..authoring.mentions import mentions as find
 
     output(find(load_graph(data), source_id), fmt, "mentions")
@@ -140,7 +136,6 @@ def coverage(
     fmt: FormatOpt = None,
 ) -> None:
     """How much of each article the facts quote: sentences, covered, skipped (skip: entries), share."""
-    from ..authoring import views  # noqa: F401
     from ..authoring.coverage import coverage as measure
 
     output(measure(load_graph(data), source_id, uncovered=uncovered), fmt, "coverage")

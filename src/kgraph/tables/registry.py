@@ -1,14 +1,14 @@
 """Which table shows which answer: the one list of every table, by the name the CLI asks for.
 
 To add a table: write its function (answer -> :class:`~.table.Table`) in the
-module of its kind (:mod:`.queries`, :mod:`.analysis`, :mod:`.cache`, or a
+module of its kind (:mod:`.queries`, :mod:`.analysis`, :mod:`.cache`, :mod:`.curate`, or a
 new one) and add a line here; the command passes the name to
 :func:`kgraph.tables.emit`. Nothing registers itself on import.
 """
 
 from __future__ import annotations
 
-from . import analysis, authoring, cache, queries
+from . import analysis, authoring, cache, curate, queries
 from .table import TableFn
 
 __all__ = ["TABLES"]
@@ -36,4 +36,9 @@ TABLES: dict[str, TableFn] = {
     "cache-clear": cache.cache_clear_table,
     # kgraph.authoring
     "entities": authoring.entities_table,
+    "sources": curate.sources_table,
+    "source-added": curate.source_added_table,
+    "sentences": curate.sentences_table,
+    "mentions": curate.mentions_table,
+    "coverage": curate.coverage_table,
 }

@@ -1,18 +1,17 @@
-"""How the curating commands' answers look as tables and CSV (registered with :mod:`kgraph.render`)."""
+"""Tables of the curating commands: ``sources`` (and ``sources add``), ``sentences``, ``mentions``, ``coverage``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..render import View, register_view
+from .table import Row, Table
 
-__all__: list[str] = []
+__all__ = ["coverage_table", "mentions_table", "sentences_table", "source_added_table", "sources_table"]
 
 
-@register_view("sources")
-def _sources_view(result: dict[str, Any]) -> View:
+def sources_table(result: dict[str, Any]) -> Table:
     n = len(result["sources"])
-    return View(
+    return Table(
         title=f"{n} source{'s' * (n != 1)}",
         csv_columns=["id", "title", "publisher", "published", "facts", "entities"],
         table_columns=[
@@ -31,18 +30,16 @@ def _sources_view(result: dict[str, Any]) -> View:
     )
 
 
-@register_view("source-added")
-def _added_view(result: dict[str, Any]) -> View:
+def source_added_table(result: dict[str, Any]) -> Table:
     rows = [{"file": path} for path in result["written"]]
-    return View(
+    return Table(
         title=f"source {result['id']!r} added", csv_columns=["file"], table_columns=[("file", "written")], rows=rows
     )
 
 
-@register_view("sentences")
-def _sentences_view(result: dict[str, Any]) -> View:
+def sentences_table(result: dict[str, Any]) -> Table:
     rows = result["sentences"]
-    return View(
+    return Table(
         title=f"{result['source']}: {len(rows)} sentences",
         csv_columns=["number", "text", "facts"],
         table_columns=[("number", "#"), ("text", "text"), ("facts", "facts")],
@@ -50,9 +47,8 @@ def _sentences_view(result: dict[str, Any]) -> View:
     )
 
 
-@register_view("mentions")
-def _mentions_view(result: dict[str, Any]) -> View:
-    rows: list[dict[str, Any]] = []
+def mentions_table(result: dict[str, Any]) -> Table:
+    rows: list[Row] = []
     for s in result["sentences"]:
         for m in s["known"]:
             rows.append(
@@ -60,7 +56,7 @@ def _mentions_view(result: dict[str, Any]) -> View:
             )
     for c in result["candidates"]:
         rows.append({"kind": "candidate", "sentence": c["first_sentence"], "text": c["name"], "entity": "", **c})
-    return View(
+    return Table(
         title=f"{result['source']}: names in {len(result['sentences'])} sentences",
         caption="candidate: a capitalised name that is no known entity name or alias (count, first sentence)",
         csv_columns=["kind", "sentence", "text", "entity", "count"],
@@ -69,9 +65,8 @@ def _mentions_view(result: dict[str, Any]) -> View:
     )
 
 
-@register_view("coverage")
-def _coverage_view(result: dict[str, Any]) -> View:
-    rows: list[dict[str, Any]] = []
+def coverage_table(result: dict[str, Any]) -> Table:
+    rows: list[Row] = []
     for s in result["sources"]:
         row = {**s, "percent": f"{100 * s['share']:.0f} %"}
         rows.append(row)
@@ -79,13 +74,13 @@ def _coverage_view(result: dict[str, Any]) -> View:
             rows.append({"source": s["source"], "number": u["number"], "text": u["text"]})
     uncovered = any("uncovered" in s for s in result["sources"])
     if uncovered:
-        return View(
+        return Table(
             title="Sentences no fact quotes and no skip covers",
             csv_columns=["source", "number", "text"],
             table_columns=[("source", "source"), ("number", "#"), ("text", "sentence")],
             rows=[r for r in rows if "number" in r],
         )
-    return View(
+    return Table(
         title="Coverage: sentences some fact quotes (or a skip covers)",
         csv_columns=["source", "sentences", "covered", "skipped", "share"],
         table_columns=[
