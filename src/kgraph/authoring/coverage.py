@@ -8,16 +8,15 @@ encoded or deliberately left out.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..knowledge import KnowledgeGraph
 from ..model import Fact
+from .answers import CoverageAnswer, CoverageRow, SentencesAnswer
 from .article import Article, article
 
 __all__ = ["coverage", "sentences"]
 
 
-def sentences(kg: KnowledgeGraph, source: str) -> dict[str, Any]:
+def sentences(kg: KnowledgeGraph, source: str) -> SentencesAnswer:
     """The article of ``source`` as numbered sentences, each with the ids of the facts that quote it."""
     art = article(kg, source)
     return {
@@ -34,7 +33,7 @@ def sentences(kg: KnowledgeGraph, source: str) -> dict[str, Any]:
     }
 
 
-def coverage(kg: KnowledgeGraph, source: str | None = None, *, uncovered: bool = False) -> dict[str, Any]:
+def coverage(kg: KnowledgeGraph, source: str | None = None, *, uncovered: bool = False) -> CoverageAnswer:
     """Per source (or the one named): sentences, covered, skipped, share; ``uncovered`` lists the rest."""
     if source is not None:
         return {"sources": [_one(article(kg, source), uncovered)]}
@@ -44,11 +43,11 @@ def coverage(kg: KnowledgeGraph, source: str | None = None, *, uncovered: bool =
     return {"sources": [_one(article(kg, sid, facts=by_source[sid]), uncovered) for sid in kg.sources]}
 
 
-def _one(art: Article, uncovered: bool) -> dict[str, Any]:
+def _one(art: Article, uncovered: bool) -> CoverageRow:
     total = len(art.sentences)
     covered = sum(1 for s in art.sentences if s.number in art.facts)
     skipped = sum(1 for s in art.sentences if s.number in art.skips and s.number not in art.facts)
-    out: dict[str, Any] = {
+    out: CoverageRow = {
         "source": art.source.id,
         "sentences": total,
         "covered": covered,

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from ..knowledge import KnowledgeGraph
 from ..loading.quotes import OPENERS, wordset
 from ..resolve import fold
+from .answers import Candidate, MentionsAnswer, MentionsSentence
 from .article import article
 
 __all__ = ["mentions"]
@@ -121,13 +121,13 @@ class _Known:
         return None
 
 
-def mentions(kg: KnowledgeGraph, source: str) -> dict[str, Any]:
+def mentions(kg: KnowledgeGraph, source: str) -> MentionsAnswer:
     """Per sentence, the known entities named; then the candidate new entities, most frequent first."""
     art = article(kg, source, with_skips=False)
     known = _Known((e.id, n) for e in kg.entities.values() for n in (e.name, *e.aliases))
     lowercase = {w for _, _, w in _words(art.normalised) if w.islower()}
-    per_sentence = []
-    candidates: dict[str, dict[str, Any]] = {}
+    per_sentence: list[MentionsSentence] = []
+    candidates: dict[str, Candidate] = {}
     for s in art.sentences:
         hits = known.find(s.text)
         per_sentence.append(

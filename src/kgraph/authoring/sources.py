@@ -14,18 +14,18 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from .. import dates
 from ..errors import DataError, ExportError, UsageError
 from ..knowledge import KnowledgeGraph
 from ..limits import current, inside
 from ..validate import SLUG
+from .answers import SourceAddedAnswer, SourcesAnswer
 
 __all__ = ["add_source", "list_sources", "template", "writable_root"]
 
 
-def list_sources(kg: KnowledgeGraph) -> dict[str, Any]:
+def list_sources(kg: KnowledgeGraph) -> SourcesAnswer:
     """Every source: id, title, publisher, published, how many facts and entities it holds."""
     facts: dict[str, int] = {}
     entities: dict[str, set[str]] = {}
@@ -97,7 +97,7 @@ def add_source(
     author: str | None = None,
     text_label: str = "the text",
     cache: bool = True,
-) -> dict[str, Any]:
+) -> SourceAddedAnswer:
     """Write ``sources/ID.txt`` and ``sources/ID.yaml`` into the dataset folder ``root``; nothing on refusal.
 
     The dataset must validate first (answered from the cache when it is fresh: ``cache``). The new pair is

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .table import Row, Table
+
+if TYPE_CHECKING:
+    from ..authoring.answers import (
+        CoverageAnswer,
+        MentionsAnswer,
+        SentencesAnswer,
+        SourceAddedAnswer,
+        SourcesAnswer,
+    )
 
 __all__ = ["coverage_table", "mentions_table", "sentences_table", "source_added_table", "sources_table"]
 
 
-def sources_table(result: dict[str, Any]) -> Table:
+def sources_table(result: SourcesAnswer) -> Table:
     n = len(result["sources"])
     return Table(
         title=f"{n} source{'s' * (n != 1)}",
@@ -30,15 +39,15 @@ def sources_table(result: dict[str, Any]) -> Table:
     )
 
 
-def source_added_table(result: dict[str, Any]) -> Table:
+def source_added_table(result: SourceAddedAnswer) -> Table:
     rows = [{"file": path} for path in result["written"]]
     return Table(
         title=f"source {result['id']!r} added", csv_columns=["file"], table_columns=[("file", "written")], rows=rows
     )
 
 
-def sentences_table(result: dict[str, Any]) -> Table:
-    rows = result["sentences"]
+def sentences_table(result: SentencesAnswer) -> Table:
+    rows: list[Row] = [dict(s) for s in result["sentences"]]
     return Table(
         title=f"{result['source']}: {len(rows)} sentences",
         csv_columns=["number", "text", "facts"],
@@ -47,7 +56,7 @@ def sentences_table(result: dict[str, Any]) -> Table:
     )
 
 
-def mentions_table(result: dict[str, Any]) -> Table:
+def mentions_table(result: MentionsAnswer) -> Table:
     rows: list[Row] = []
     for s in result["sentences"]:
         for m in s["known"]:
@@ -65,7 +74,7 @@ def mentions_table(result: dict[str, Any]) -> Table:
     )
 
 
-def coverage_table(result: dict[str, Any]) -> Table:
+def coverage_table(result: CoverageAnswer) -> Table:
     rows: list[Row] = []
     for s in result["sources"]:
         row = {**s, "percent": f"{100 * s['share']:.0f} %"}
