@@ -61,22 +61,15 @@ class AddResult:
 
 
 def sentences(text: str) -> list[str]:
-    """The article's sentences, numbered from 1 in this order.
+    """The article's sentences, numbered from 1 in this order: ``kgraph sentences``'s numbering.
 
-    Each line of the text (a paragraph, a headline, a caption) is split by the
-    loader's sentence splitter (:func:`kgraph.loading.quotes.split_sentences`,
-    the one the quote checker suggests passages with), on the checker's
-    normalised text, so each sentence is found in the text as a quote.
-    (Interim: once ``kgraph sentences`` exists, ``--sentence N`` will use its
-    numbering, so that both commands count alike.)
+    (:func:`kgraph.authoring.sentences.number_sentences`: the quote checker's splitting, normalised, so
+    each sentence is found in the text as a quote, and ``--sentence N`` is sentence N of ``kgraph
+    sentences``.)
     """
-    from ..loading.quotes import split_sentences
+    from .sentences import number_sentences
 
-    out: list[str] = []
-    for line in text.splitlines():
-        norm = normalise_text(line)
-        out += [norm[a:b] for a, b in split_sentences(norm)]
-    return out
+    return [s.text for s in number_sentences(text)]
 
 
 def closest_passage(quote: str, text: str) -> str | None:
