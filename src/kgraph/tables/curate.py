@@ -40,9 +40,9 @@ def sources_table(result: SourcesAnswer) -> Table:
 
 
 def source_added_table(result: SourceAddedAnswer) -> Table:
-    rows = [{"file": path} for path in result["written"]]
+    rows: list[Row] = [{"file": path, "path": path} for path in result["written"]]  # ("path" never wraps)
     return Table(
-        title=f"source {result['id']!r} added", csv_columns=["file"], table_columns=[("file", "written")], rows=rows
+        title=f"source {result['id']!r} added", csv_columns=["file"], table_columns=[("path", "written")], rows=rows
     )
 
 
