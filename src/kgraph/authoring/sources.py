@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .. import dates
+from ..atomic import file_mode, temp_prefix
 from ..errors import DataError, ExportError, UsageError
 from ..knowledge import KnowledgeGraph
 from ..limits import current, inside
@@ -224,15 +225,19 @@ def writable_root(root: Path, explicit: bool) -> Path:
 
 
 def _create(path: Path, data: bytes) -> None:
-    """Create ``path`` with ``data``, all or nothing, never replacing a file that exists (ExportError)."""
+    """Create ``path`` with ``data``, all or nothing, never replacing a file that exists (ExportError).
+
+    Like :mod:`kgraph.atomic` (same temporary names, same permissions), but linked into place instead of
+    renamed: ``os.replace`` would overwrite a file of that name created meanwhile, ``os.link`` refuses.
+    """
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, file_mode(path))  # (a new file: the umask's permissions, as kgraph.atomic gives)
         os.link(tmp, path)  # fails if the name was taken meanwhile: no file is ever replaced
     except FileExistsError:
         raise UsageError(f"{path} appeared while the source was being added; nothing was replaced") from None
@@ -242,9 +247,3 @@ def _create(path: Path, data: bytes) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
