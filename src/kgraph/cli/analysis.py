@@ -9,7 +9,7 @@ import typer
 
 from .. import analysis
 from ..defaults import EXPLAIN_LIMIT, EXPLAIN_MAX_HOPS, RANK_BY, RANK_LIMIT
-from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, UntilOpt, command, load_graph, output
+from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, SourceOpt, UntilOpt, command, load_graph, output
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
 FoldOpt = Annotated[
@@ -48,6 +48,7 @@ def explain(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Why the data relates A to B: a verdict and every chain of facts linking them.
 
@@ -57,7 +58,7 @@ def explain(
     for their country). Then every chain of up to --max-hops facts between
     them, each hop with its relation, direction, quote and source.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(analysis.explain(kg, source, target, max_hops=max_hops, limit=limit), fmt, "explain")
 
 
@@ -72,13 +73,14 @@ def timeline(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """An entity's facts in date order, dates as curated; undated facts last, marked.
 
     Partial dates stand for their whole period: `2021` sorts before
     `2021-01-01` (it is not known to be later), and is shown as `2021`.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(analysis.timeline(kg, name, with_representatives=representatives), fmt, "timeline")
 
 
@@ -94,6 +96,7 @@ def blocs(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Groups of actors held together by cooperative ties, and the conflicts between them.
 
@@ -101,7 +104,7 @@ def blocs(
     across blocs, the ties that contradict the split, the modularity and the
     share of ties consistent with the split.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(analysis.blocs(kg, fold=fold, seed=seed, resolution=resolution), fmt, "blocs")
 
 
@@ -113,13 +116,14 @@ def balance(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Structural balance: triads whose signs do not balance, with their evidence, and the share that do.
 
     A triad of three signed ties balances when the product of its signs is +
     (the friend of my friend is my friend; the enemy of my enemy is my friend).
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(analysis.balance(kg, fold=fold), fmt, "balance")
 
 
@@ -131,9 +135,10 @@ def ambivalent(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Pairs tied by both cooperative and conflictual facts, with both sides of the evidence."""
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(analysis.ambivalent(kg, fold=fold), fmt, "ambivalent")
 
 
@@ -156,6 +161,7 @@ def rank(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """The most central entities by degree, PageRank or betweenness (networkx).
 
@@ -163,5 +169,5 @@ def rank(
     facts (symmetric relations both ways); betweenness: how often it lies on
     the shortest connections between others.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(analysis.rank(kg, by=by.value, polarity=polarity, fold=fold, limit=limit, types=entity_type), fmt, "rank")

@@ -22,6 +22,7 @@ __all__ = [
     "FormatOpt",
     "RelationOpt",
     "SinceOpt",
+    "SourceOpt",
     "UntilOpt",
     "app",
     "command",
@@ -135,16 +136,50 @@ UntilOpt = Annotated[
 ]
 
 
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        help="Only facts from this source (its id, see `kgraph sources`); repeatable.",
+        rich_help_panel="Scope",
+    ),
+]
+
+
 def load_graph(
-    data: Path | None, *, as_of: str | None = None, since: str | None = None, until: str | None = None
+    data: Path | None,
+    *,
+    as_of: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    sources: list[str] | None = None,
 ) -> Any:
-    """The dataset to answer from (cached when the cache is available)."""
+    """The dataset to answer from (cached when the cache is available), scoped to ``sources``, then windowed.
+
+    The one place the shared --source and time options are applied, so every
+    command reads them the same way: the source scope first, so the time
+    window's note counts the facts of those sources.
+    """
     from .. import load
     from .cache import load_progress
 
     with load_progress() as progress:
         kg = load(data if data is not None else state.data, cache=not state.no_cache, progress=progress)
-    return _in_window(kg, as_of, since, until)
+    return _in_window(_in_scope(kg, sources), as_of, since, until)
+
+
+def _in_scope(kg: Any, sources: list[str] | None) -> Any:
+    """The facts of ``kg`` from ``sources``, with a note on stderr about what was kept."""
+    if not sources:
+        return kg
+    from ..scope import restrict
+
+    kg = restrict(kg, sources)
+    s = kg.scope
+    sys.stderr.write(
+        f"note: sources kept {s['kept']} of {s['kept'] + s['dropped']} facts (from {', '.join(s['sources'])})\n"
+    )
+    return kg
 
 
 def _in_window(kg: Any, as_of: str | None, since: str | None, until: str | None) -> Any:

@@ -15,7 +15,19 @@ from ..tables import Format, choose_format, emit
 if TYPE_CHECKING:
     from ..answers import ValidateAnswer
 
-from .app import AsOfOpt, DataOpt, FormatOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph, output, state
+from .app import (
+    AsOfOpt,
+    DataOpt,
+    FormatOpt,
+    RelationOpt,
+    SinceOpt,
+    SourceOpt,
+    UntilOpt,
+    command,
+    load_graph,
+    output,
+    state,
+)
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
 DirectOpt = Annotated[
@@ -32,6 +44,7 @@ def who_supports(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Who backs an entity: cooperative facts toward it, ranked, each with its evidence.
 
@@ -40,7 +53,7 @@ def who_supports(
     minister does counts for their country, and what is done toward a
     country's leader counts toward the country.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(query.who_supports(kg, name, direct=direct), fmt, "who-supports")
 
 
@@ -53,9 +66,10 @@ def who_opposes(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Who acts against an entity: conflictual facts toward it, ranked, each with its evidence."""
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(query.who_opposes(kg, name, direct=direct), fmt, "who-opposes")
 
 
@@ -77,13 +91,14 @@ def path(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """How two entities are connected, step by step, each step with its fact.
 
     Steps may follow a fact either way: `forward` from subject to object, or
     `backward`. Exit code 5 when they are not connected.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(
         query.paths(kg, source, target, all_paths=all_paths, max_hops=max_hops, relations=relation, limit=limit),
         fmt,
@@ -104,18 +119,24 @@ def neighbours(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """What is one step (or --depth N steps) away from an entity, and how."""
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     output(query.neighbours(kg, name, depth=depth, relations=relation, direction=direction), fmt, "neighbours")
 
 
 # (the `relations` group of cli/edit.py runs this when no subcommand is given)
 def relations(
-    data: DataOpt = None, fmt: FormatOpt = None, as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """The relation vocabulary as a tree: polarity, inverse names, flags and fact counts."""
-    output(query.relations(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "relations")
+    output(query.relations(load_graph(data, as_of=as_of, since=since, until=until, sources=sources)), fmt, "relations")
 
 
 @command("facts")
@@ -123,19 +144,17 @@ def facts(
     subject: Annotated[str | None, typer.Option("--subject", "-s", help="Facts whose subject is this entity.")] = None,
     object: Annotated[str | None, typer.Option("--object", "-o", help="Facts whose object is this entity.")] = None,
     relation: RelationOpt = None,
-    source: Annotated[str | None, typer.Option("--source", help="Facts from this source (its id).")] = None,
     entity: Annotated[str | None, typer.Option("--entity", "-e", help="Facts with this entity at either end.")] = None,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
-    """List facts, filtered by subject, object, relation (with sub-relations), source."""
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
-    output(
-        query.facts(kg, subject=subject, object=object, relation=relation, source=source, entity=entity), fmt, "facts"
-    )
+    """List facts, filtered by subject, object, relation (with sub-relations), source (--source, as every query)."""
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    output(query.facts(kg, subject=subject, object=object, relation=relation, entity=entity), fmt, "facts")
 
 
 @command("entity")
@@ -146,17 +165,23 @@ def entity(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """One entity: its names, description and every fact it takes part in."""
-    output(query.entity(load_graph(data, as_of=as_of, since=since, until=until), name), fmt, "entity")
+    output(query.entity(load_graph(data, as_of=as_of, since=since, until=until, sources=sources), name), fmt, "entity")
 
 
 @command("stats")
 def stats(
-    data: DataOpt = None, fmt: FormatOpt = None, as_of: AsOfOpt = None, since: SinceOpt = None, until: UntilOpt = None
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """How many entities, facts, relations and sources the dataset holds."""
-    output(query.stats(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "stats")
+    output(query.stats(load_graph(data, as_of=as_of, since=since, until=until, sources=sources)), fmt, "stats")
 
 
 @command("validate")

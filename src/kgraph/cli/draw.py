@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..defaults import DRAW_DPI, DRAW_MAX_NODES, DRAW_MAX_NODES_LIMIT, DRAW_SIZE
-from .app import AsOfOpt, DataOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph
+from .app import AsOfOpt, DataOpt, RelationOpt, SinceOpt, SourceOpt, UntilOpt, command, load_graph
 
 _DEFAULT_PIXELS = f"{DRAW_DPI * DRAW_SIZE[0]:g} x {DRAW_DPI * DRAW_SIZE[1]:g}"
 
@@ -66,6 +66,7 @@ def draw(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Draw the graph as a picture: entities coloured by type, facts as arrows coloured by polarity.
 
@@ -87,7 +88,7 @@ def draw(
     fmt = "svg" if to_stdout else drawing.format_for(output)  # a bad suffix fails before the data is read
     dimensions = drawing.parse_size(size) if size is not None else DRAW_SIZE
     drawing.require_matplotlib()  # a missing extra fails before the data is read, too
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     target = sys.stdout if to_stdout else output
     done = drawing.draw(
         kg,

@@ -16,7 +16,20 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, UntilOpt, _errors, app, command, load_graph, output, state
+from .app import (
+    AsOfOpt,
+    DataOpt,
+    FormatOpt,
+    SinceOpt,
+    SourceOpt,
+    UntilOpt,
+    _errors,
+    app,
+    command,
+    load_graph,
+    output,
+    state,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -202,6 +215,7 @@ def entities(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """The entities: id, name, type, aliases and how many facts each is in (`entities add|rename|merge` edit them)."""
     if ctx.invoked_subcommand is not None:
@@ -209,7 +223,7 @@ def entities(
     from ..authoring.entities import listing
 
     with _errors():
-        output(listing(load_graph(data, as_of=as_of, since=since, until=until)), fmt, "entities")
+        output(listing(load_graph(data, as_of=as_of, since=since, until=until, sources=sources)), fmt, "entities")
 
 
 @_sub(entities_app, "add")
@@ -285,6 +299,7 @@ def relations(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """The relation vocabulary as a tree: polarity, inverse names, flags and fact counts (`relations add` adds one)."""
     if ctx.invoked_subcommand is not None:
@@ -292,7 +307,7 @@ def relations(
     from .core import relations as listing
 
     with _errors():
-        listing(data=data, fmt=fmt, as_of=as_of, since=since, until=until)
+        listing(data=data, fmt=fmt, as_of=as_of, since=since, until=until, sources=sources)
 
 
 @_sub(relations_app, "add")

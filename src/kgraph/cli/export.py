@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
-from .app import DataOpt, RelationOpt, command, load_graph
+from .app import DataOpt, RelationOpt, SourceOpt, command, load_graph
 
 # Format names, kept here (not imported from kgraph.exporters) so `kgraph --help` imports nothing more.
 FORMATS = "graphml, gexf, json, cytoscape, csv, dot, rdf, neo4j"
@@ -43,6 +43,7 @@ def export(
     ] = None,
     base: Annotated[str | None, typer.Option("--base", help="rdf: base IRI of the minted namespaces.")] = None,
     data: DataOpt = None,
+    sources: SourceOpt = None,
 ) -> None:
     """Write the graph for other tools: Gephi (graphml, gexf, csv), Cytoscape, Graphviz (dot), RDF, Neo4j.
 
@@ -75,7 +76,7 @@ def export(
             options["base"] = base
     if output is None and chosen.several_files:
         raise UsageError(f"{chosen.name} writes several files: give -o FOLDER or -o FILE.zip")
-    kg = load_graph(data)
+    kg = load_graph(data, sources=sources)
     target: Any = output if output is not None else sys.stdout
     written = exporters.export(kg, chosen.name, target, around=around, depth=depth, relations=relation, **options)
     if output is not None:

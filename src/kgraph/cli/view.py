@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..defaults import VIEW_MAX_NODES, VIEW_OUTPUT
-from .app import AsOfOpt, DataOpt, RelationOpt, SinceOpt, UntilOpt, command, load_graph
+from .app import AsOfOpt, DataOpt, RelationOpt, SinceOpt, SourceOpt, UntilOpt, command, load_graph
 
 
 def _size(n: int) -> str:
@@ -41,6 +41,7 @@ def view(
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    sources: SourceOpt = None,
     data: DataOpt = None,
 ) -> None:
     """Write an interactive HTML page of the graph: search, filters, click for facts; works offline.
@@ -56,7 +57,7 @@ def view(
     from .. import view as kview
 
     kview._require_bokeh()
-    kg = load_graph(data, as_of=as_of, since=since, until=until)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
     if str(output) == "-":
         html, summary = kview.view_html(kg, entity, depth=depth, relations=relation, max_nodes=max_nodes, title=title)
         sys.stdout.write(html)
