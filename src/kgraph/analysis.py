@@ -50,6 +50,7 @@ from .model import Fact
 from .query import fact_order, facts_between
 from .reasoning import acts_for, reading, represented_by, stances_toward
 from .records import entity_record, fact_record
+from .timefilter import known_by
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -277,8 +278,21 @@ def _precision(f: Fact) -> str | None:
     return None
 
 
+def _timeline_order(f: Fact, known_by: str | None) -> tuple[object, ...]:
+    """Sort key of a timeline: a fact's date, or the date it is known by (after the facts dated then)."""
+    if known_by is None:
+        return (*fact_order(f)[:1], 0, *fact_order(f)[1:])
+    return (dates.sort_key(known_by), 1, *fact_order(f)[1:])
+
+
 def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = False) -> TimelineAnswer:
-    """The entity's facts in date order, as dated; undated facts last, marked ``dated: false``.
+    """The entity's facts in date order, as dated; an undated fact at the date it is known by, else last.
+
+    An undated fact of a source with a ``published`` date is known by that
+    date (:func:`kgraph.timefilter.known_by`): its ``when`` stays null, its
+    ``known_by`` is the published date, and it sorts there, after the facts
+    dated in the same period. Undated facts of a source with no date come
+    last, ``known_by`` null; every undated fact is marked ``dated: false``.
 
     Facts sort by their first possible day (a ``start`` for intervals); at
     the same first day the less precise date comes first (``2021`` before
@@ -307,6 +321,7 @@ def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = Fals
                 "when": f.when,
                 "precision": _precision(f),
                 "dated": f.when is not None,
+                "known_by": known_by(kg, f),
                 "entity": entity_record(kg, member),
                 "relation": rel,
                 "direction": "out" if direction == "forward" else "in",
@@ -315,7 +330,7 @@ def timeline(kg: KnowledgeGraph, name: str, *, with_representatives: bool = Fals
                 "fact": fact_record(kg, f),
             }
             order.append(f)
-    events = [rows[f.id] for f in sorted(order, key=fact_order)]
+    events = [rows[f.id] for f in sorted(order, key=lambda f: _timeline_order(f, rows[f.id]["known_by"]))]
     answer: TimelineAnswer = {
         "entity": entity_record(kg, e.id),
         "events": events,

@@ -99,7 +99,8 @@ class Window(TypedDict):
     until: str | None
     kept: int
     dropped: int
-    undated: int
+    undated: int  # undated facts kept
+    undated_dropped: int  # undated facts left out: their source was published after the window's end
     undated_facts: list[str]
     overlapping_facts: list[str]
 
@@ -304,6 +305,7 @@ class TimelineEvent(TypedDict):
     when: str | None
     precision: str | None
     dated: bool
+    known_by: str | None  # an undated fact: its source's published date (it was known by then)
     entity: EntityRef
     relation: str
     direction: str

@@ -29,15 +29,25 @@ June or later) and marked ``overlaps``; a fact dated ``2021-12-02`` is
 dropped by ``until=2021-11``; ``as_of=2020`` keeps an interval ``2013/..``
 but not one ``2013/2019``.
 
-Undated facts (no ``date``, ``start`` or ``end``) cannot be placed in time:
-they are always kept, and :func:`classify` marks them ``undated`` so answers
-can say so.
+Undated facts (no ``date``, ``start`` or ``end``) cannot be placed in
+time, but they are *known no later than* their source's ``published`` date
+(:func:`known_by`): the article reported them then. So ``until=D`` and
+``as_of=D`` leave out an undated fact whose source was published after the
+last day of ``D`` (an article of December 2021 is no evidence of what was
+known in 2020), while ``since=D`` keeps it (it may well hold after ``D``).
+Every other undated fact is kept (a source with no ``published`` date
+bounds nothing), and :func:`classify` marks it ``undated`` so answers can
+say so; ``kgraph timeline`` places it at "by <published>".
+
+Examples: with a source published ``2021-12``, an undated fact of it is
+dropped by ``until=2021-11`` and by ``as_of=2020``, kept by ``until=2021``,
+``until=2021-12`` and ``since=2022``.
 
 >>> from kgraph import load
 >>> kg = load()
->>> w = window(kg, until="2020")
->>> len(w.facts) < len(kg.facts), w.window["undated"] > 0
-(True, True)
+>>> w = window(kg, until="2020")  # the bundled article was published in December 2021
+>>> len(w.facts) < len(kg.facts), w.window["undated"], w.window["undated_dropped"] > 0
+(True, 0, True)
 """
 
 from __future__ import annotations
@@ -61,6 +71,7 @@ __all__ = [
     "Window",
     "WindowedGraph",
     "classify",
+    "known_by",
     "parse_date",
     "span",
     "window",
@@ -172,14 +183,26 @@ class Window:
         return {"as_of": self.as_of, "since": self.since, "until": self.until}
 
 
-def classify(f: Fact, w: Window) -> str:
+def known_by(kg: KnowledgeGraph, f: Fact) -> str | None:
+    """The date an undated fact is known by: its source's ``published`` date; None for a dated fact or none known."""
+    if span(f) is not None:
+        return None
+    source = kg.sources.get(f.source)
+    return source.published if source is not None and source.published else None
+
+
+def classify(f: Fact, w: Window, published: str | None = None) -> str:
     """Where a fact stands with respect to a window: INSIDE, OVERLAPS, OUTSIDE or UNDATED.
 
     ``OVERLAPS`` means the fact may or may not fall in the window, because
     it is less precise than the window's bounds (``2021`` against
-    ``--since 2021-06``); such facts are kept.
+    ``--since 2021-06``); such facts are kept. ``published`` is the date
+    of the fact's source: an undated fact is OUTSIDE when the window ends
+    (``until`` or ``as_of``) before that date begins, UNDATED otherwise.
     """
     if span(f) is None:
+        if published and not w.empty and w.bounds()[1] < dates.period(published)[0]:
+            return OUTSIDE
         return UNDATED
     if w.empty:
         return INSIDE
@@ -222,13 +245,14 @@ class WindowedGraph(KnowledgeGraph):
 def window(
     kg: KnowledgeGraph, as_of: str | None = None, since: str | None = None, until: str | None = None
 ) -> KnowledgeGraph:
-    """A new KnowledgeGraph holding only the facts in the time window (undated facts kept).
+    """A new KnowledgeGraph holding only the facts in the time window (undated facts bounded by publication).
 
     With no bound given, ``kg`` itself is returned. Otherwise the result is a
     :class:`WindowedGraph` whose ``window`` attribute is a JSON-ready summary
     (:class:`kgraph.answers.Window`): ``as_of``, ``since``, ``until``, ``kept``,
-    ``dropped``, ``undated`` (count), ``undated_facts`` and
-    ``overlapping_facts`` (ids). Dates must be valid partial ISO 8601 dates
+    ``dropped``, ``undated`` (undated facts kept), ``undated_dropped``
+    (undated facts left out because their source was published after the
+    window ends), ``undated_facts`` and ``overlapping_facts`` (ids). Dates must be valid partial ISO 8601 dates
     (UsageError otherwise, with a suggestion).
     """
     w = Window(as_of=as_of, since=since, until=until)
@@ -237,9 +261,11 @@ def window(
     kept: list[Fact] = []
     undated: list[str] = []
     overlapping: list[str] = []
+    undated_dropped = 0
     for f in kg.facts:
-        where = classify(f, w)
+        where = classify(f, w, known_by(kg, f))
         if where == OUTSIDE:
+            undated_dropped += span(f) is None
             continue
         kept.append(f)
         if where == UNDATED:
@@ -253,6 +279,7 @@ def window(
         kept=len(kept),
         dropped=len(kg.facts) - len(kept),
         undated=len(undated),
+        undated_dropped=undated_dropped,
         undated_facts=undated,
         overlapping_facts=overlapping,
     )

@@ -75,7 +75,7 @@ def timeline(
     until: UntilOpt = None,
     sources: SourceOpt = None,
 ) -> None:
-    """An entity's facts in date order, dates as curated; undated facts last, marked.
+    """An entity's facts in date order, dates as curated; an undated fact "by" its source's publication.
 
     Partial dates stand for their whole period: `2021` sorts before
     `2021-01-01` (it is not known to be later), and is shown as `2021`.

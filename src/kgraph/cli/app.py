@@ -190,10 +190,13 @@ def _in_window(kg: Any, as_of: str | None, since: str | None, until: str | None)
 
     kg = window(kg, as_of=as_of, since=since, until=until)
     w = kg.window
-    sys.stderr.write(
-        f"note: time window kept {w['kept']} of {w['kept'] + w['dropped']} facts"
-        f" ({w['undated']} undated, kept and shown without a date)\n"
-    )
+    undated = f"{w['undated']} undated, kept and shown without a date"
+    if w["undated_dropped"]:
+        undated = (
+            f"{w['undated_dropped']} undated left out: their source was published after the window;"
+            f" {w['undated']} undated kept"
+        )
+    sys.stderr.write(f"note: time window kept {w['kept']} of {w['kept'] + w['dropped']} facts ({undated})\n")
     return kg
 
 

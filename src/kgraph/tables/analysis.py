@@ -134,8 +134,9 @@ def timeline_table(result: TimelineAnswer) -> Table:
         via = r["via"]
         rows.append(
             {
-                "when": r["when"] or "undated",
+                "when": r["when"] or (f"by {r['known_by']}" if r["known_by"] else "undated"),
                 "precision": r["precision"],
+                "known_by": r["known_by"],
                 "entity": r["entity"]["id"],
                 "direction": r["direction"],
                 "reads": r["relation"],
@@ -148,11 +149,14 @@ def timeline_table(result: TimelineAnswer) -> Table:
     e = result["entity"]
     return Table(
         title=f"Timeline of {e['name']} ({len(rows)} facts, {result['undated']} undated)",
-        csv_columns=["when", "precision", "entity", "direction", "reads", "other", "via", *FACT_CSV],
+        csv_columns=["when", "precision", "known_by", "entity", "direction", "reads", "other", "via", *FACT_CSV],
         table_columns=[("when", "when"), ("statement", "fact"), ("quote", "quote"), ("source", "source")],
         rows=rows,
         caption=caption(
             "dates as curated; an imprecise date sorts before precise ones of the same period",
+            "by D: undated, known by its source's publication"
+            if any(r["known_by"] for r in result["events"])
+            else None,
             window_note(result.get("window")),
         ),
     )

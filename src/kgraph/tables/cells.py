@@ -61,7 +61,8 @@ def window_note(w: Window | None) -> str | None:
         for k, v in (("as_of", w["as_of"]), ("since", w["since"]), ("until", w["until"]))
         if v
     )
-    return f"time window ({bounds}): {w['kept']} facts kept, {w['undated']} of them undated"
+    left_out = f", {w['undated_dropped']} undated left out (published later)" if w["undated_dropped"] else ""
+    return f"time window ({bounds}): {w['kept']} facts kept, {w['undated']} of them undated{left_out}"
 
 
 def caption(*parts: str | None) -> str | None:
