@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .cells import FACT_CSV, caption, fact_cells, window_note
+from .cells import FACT_CSV, caption, fact_cells, source_column, window_note
 from .table import Row, Table
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def explain_table(result: ExplainAnswer) -> Table:
         if f["id"] in quoted:
             return "(quoted above)"
         quoted.add(f["id"])
-        return str(f["quote"])
+        return str(_fact(f)["quoted"])
 
     for side, sign in ((result["stance"]["supports"], "+"), (result["stance"]["opposes"], "−")):
         for f in side["evidence"]:
@@ -150,7 +150,7 @@ def timeline_table(result: TimelineAnswer) -> Table:
     return Table(
         title=f"Timeline of {e['name']} ({len(rows)} facts, {result['undated']} undated)",
         csv_columns=["when", "precision", "known_by", "entity", "direction", "reads", "other", "via", *FACT_CSV],
-        table_columns=[("when", "when"), ("statement", "fact"), ("quote", "quote"), ("source", "source")],
+        table_columns=[("when", "when"), ("statement", "fact"), ("quoted", "quote"), ("source", "source")],
         rows=rows,
         caption=caption(
             "dates as curated; an imprecise date sorts before precise ones of the same period",
@@ -227,16 +227,19 @@ def blocs_table(result: BlocsAnswer) -> Table:
     for t in result["frustrated"]:
         rows.extend(_tie_rows(t, "against the split", {"kind": "frustrated"}))
     n_ties, bad = result["ties"], len(result["frustrated"])
+    columns = [("part", "part"), ("pair", "who"), ("side", "±"), ("statement", "evidence"), ("date", "date")]
+    one_source = source_column(columns, rows)
     return Table(
         title=f"Blocs: {len(result['blocs'])} blocs, {len(result['unaligned'])} unaligned actors",
         csv_columns=["kind", "bloc", "a", "b", "sign", "side", *FACT_CSV],
-        table_columns=[("part", "part"), ("pair", "who"), ("side", "±"), ("statement", "evidence"), ("date", "date")],
+        table_columns=columns,
         rows=rows,
         group_key="group",
         caption=caption(
             f"modularity {result['modularity']}; consistency {result['consistency']} "
             f"({n_ties - bad} of {n_ties} signed ties agree with the split)",
             "quotes: --format csv or json",
+            one_source,
             "persons folded into whom they act for" if result["fold"] else None,
             window_note(result.get("window")),
         ),
@@ -266,24 +269,27 @@ def balance_table(result: BalanceAnswer) -> Table:
         rows.extend(_tie_rows(t, "unsigned tie (not counted)", {"kind": "unsigned"}))
     share = result["share_balanced"]
     pct = "no triads" if share is None else f"{share:.0%} balanced"
+    columns = [
+        ("part", "triad"),
+        ("pair", "tie"),
+        ("side", "±"),
+        ("statement", "evidence"),
+        ("date", "date"),
+        ("quoted", "quote"),
+    ]
+    one_source = source_column(columns, rows)
     return Table(
         title=(
             f"Structural balance: {result['balanced_count']} of {result['triads']} triads balanced ({pct}), "
             f"{result['unbalanced_count']} unbalanced"
         ),
         csv_columns=["kind", "triad", "a", "b", "sign", "side", *FACT_CSV],
-        table_columns=[
-            ("part", "triad"),
-            ("pair", "tie"),
-            ("side", "±"),
-            ("statement", "evidence"),
-            ("date", "date"),
-            ("quote", "quote"),
-        ],
+        table_columns=columns,
         rows=rows,
         group_key="group",
         caption=caption(
             "a triad balances when the product of its three signs is +",
+            one_source,
             "persons folded into whom they act for" if result["fold"] else None,
             window_note(result.get("window")),
         ),
@@ -295,20 +301,24 @@ def ambivalent_table(result: AmbivalentAnswer) -> Table:
     rows: list[Row] = []
     for t in result["pairs"]:
         rows.extend(_tie_rows(t, _pair(t), {"net": t["net"]}))
+    columns = [
+        ("part", "pair"),
+        ("side", "±"),
+        ("statement", "evidence"),
+        ("date", "date"),
+        ("quoted", "quote"),
+    ]
+    one_source = source_column(columns, rows)
     return Table(
         title=f"Ambivalent pairs: {len(result['pairs'])} tied by both cooperative and conflictual facts",
         csv_columns=["a", "b", "net", "side", *FACT_CSV],
-        table_columns=[
-            ("part", "pair"),
-            ("side", "±"),
-            ("statement", "evidence"),
-            ("date", "date"),
-            ("quote", "quote"),
-        ],
+        table_columns=columns,
         rows=rows,
         group_key="part",
         caption=caption(
-            "persons folded into whom they act for" if result["fold"] else None, window_note(result.get("window"))
+            "persons folded into whom they act for" if result["fold"] else None,
+            one_source,
+            window_note(result.get("window")),
         ),
     )
 

@@ -9,10 +9,19 @@ from .table import Row
 if TYPE_CHECKING:
     from ..answers import EntityRef, FactRecord, Window
 
-__all__ = ["FACT_CSV", "caption", "fact_cells", "name", "statement", "when", "window_note"]
+__all__ = [
+    "FACT_CSV",
+    "caption",
+    "fact_cells",
+    "name",
+    "source_column",
+    "statement",
+    "when",
+    "window_note",
+]
 
 # the columns of a fact in CSV, where a table lists facts
-FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "quote"]
+FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "according_to", "quote"]
 
 
 def name(e: EntityRef | None) -> str:
@@ -34,8 +43,14 @@ def when(f: FactRecord, undated: str | None = None) -> str | None:
 
 
 def fact_cells(f: FactRecord, undated: str | None = None) -> Row:
-    """A fact as row cells: ids for CSV, names for the terminal (``statement``), ``undated`` for no date."""
+    """A fact as row cells: ids for CSV, names for the terminal (``statement``), ``undated`` for no date.
+
+    ``quote`` is the quote as curated (CSV); ``quoted`` is what a table shows:
+    the quote, then "(according to NAME)" when the fact reports someone's
+    claim, so a reader never takes an attributed statement for the article's.
+    """
     according_to = f["according_to"]
+    quoted = f["quote"] + (f" (according to {according_to['name']})" if according_to else "")
     return {
         "fact_id": f["id"],
         "subject": f["subject"]["id"],
@@ -48,8 +63,25 @@ def fact_cells(f: FactRecord, undated: str | None = None) -> Row:
         "source": f["source"],
         "quote": f["quote"],
         "according_to": according_to["id"] if according_to else None,
+        "quoted": quoted,
         "statement": statement(f),
     }
+
+
+def source_column(columns: list[tuple[str, str]], rows: list[Row]) -> str | None:
+    """Show where the rows' facts come from: a ``source`` column, or a caption part when all share one.
+
+    With facts from several sources each row names its own (the column is
+    appended to ``columns``); when every fact comes from one source, a column
+    repeating it on every row would take a third of an 80-column terminal, so
+    the caption names it once instead (returned: ``source: ID``). None when no
+    row holds a fact.
+    """
+    sources = sorted({r["source"] for r in rows if r.get("source")})
+    if len(sources) > 1:
+        columns.append(("source", "source"))
+        return None
+    return f"source: {sources[0]}" if sources else None
 
 
 def window_note(w: Window | None) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cells import fact_cells, statement
+from .cells import caption, fact_cells, source_column, statement
 from .table import Row, Table
 
 if TYPE_CHECKING:
@@ -78,20 +78,24 @@ def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
                         **cells,
                     }
                 )
+        columns = [
+            ("rank", "#"),
+            ("entity_name", "entity"),
+            ("score", "score"),
+            ("statement", "evidence"),
+            ("date", "date"),
+            ("quoted", "quote"),
+        ]
+        one_source = source_column(columns, rows)
         return Table(
             title=f"{title} {answer['target']['name']}",
             csv_columns=_STANCE_CSV,
-            table_columns=[
-                ("rank", "#"),
-                ("entity_name", "entity"),
-                ("score", "score"),
-                ("statement", "evidence"),
-                ("date", "date"),
-                ("quote", "quote"),
-            ],
+            table_columns=columns,
             rows=rows,
             group_key="entity",
-            caption="score: facts of evidence; (via A leads B): the acts-for link that makes the fact count",
+            caption=caption(
+                "score: facts of evidence; (via A leads B): the acts-for link that makes the fact count", one_source
+            ),
         )
 
     return table
@@ -114,6 +118,15 @@ def path_table(answer: PathsAnswer) -> Table:
                 }
             )
     more = " (more paths exist; raise --limit)" if answer["truncated"] else ""
+    columns = [
+        ("path", "path"),
+        ("step", "step"),
+        ("statement", "fact"),
+        ("arrow", "dir"),
+        ("date", "date"),
+        ("quoted", "quote"),
+    ]
+    one_source = source_column(columns, rows)
     return Table(
         title=f"Paths from {answer['from']['name']} to {answer['to']['name']}{more}",
         csv_columns=[
@@ -128,17 +141,12 @@ def path_table(answer: PathsAnswer) -> Table:
             "source",
             "quote",
             "alternatives",
+            "according_to",
         ],
-        table_columns=[
-            ("path", "path"),
-            ("step", "step"),
-            ("statement", "fact"),
-            ("arrow", "dir"),
-            ("date", "date"),
-            ("quote", "quote"),
-        ],
+        table_columns=columns,
         rows=rows,
         group_key="path",
+        caption=one_source,
     )
 
 
@@ -158,6 +166,16 @@ def neighbours_table(answer: NeighboursAnswer) -> Table:
         }
         for r in answer["neighbours"]
     ]
+    columns = [
+        ("depth", "depth"),
+        ("neighbour_name", "neighbour"),
+        ("reads", "relation"),
+        ("direction", "dir"),
+        ("from_name", "from"),
+        ("date", "date"),
+        ("quoted", "quote"),
+    ]
+    one_source = source_column(columns, rows)
     return Table(
         title=f"Neighbours of {answer['entity']['name']}",
         csv_columns=[
@@ -174,17 +192,11 @@ def neighbours_table(answer: NeighboursAnswer) -> Table:
             "date",
             "source",
             "quote",
+            "according_to",
         ],
-        table_columns=[
-            ("depth", "depth"),
-            ("neighbour_name", "neighbour"),
-            ("reads", "relation"),
-            ("direction", "dir"),
-            ("from_name", "from"),
-            ("date", "date"),
-            ("quote", "quote"),
-        ],
+        table_columns=columns,
         rows=rows,
+        caption=one_source,
     )
 
 
@@ -223,20 +235,24 @@ def relations_table(answer: RelationsAnswer) -> Table:
 
 
 _FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "according_to", "quote"]
-_FACT_TABLE = [("statement", "fact"), ("date", "date"), ("quote", "quote"), ("fact_id", "id")]
 
 
-def _fact_rows(facts: list[FactRecord]) -> list[Row]:
-    return [fact_cells(f) for f in facts]
+def _fact_table(facts: list[FactRecord]) -> tuple[list[Row], list[tuple[str, str]], str | None]:
+    """Rows of facts, their columns (with a source column when they come from several), the caption part."""
+    rows = [fact_cells(f) for f in facts]
+    columns = [("statement", "fact"), ("date", "date"), ("quoted", "quote"), ("fact_id", "id")]
+    return rows, columns, source_column(columns, rows)
 
 
 def facts_table(answer: FactsAnswer) -> Table:
     """One row per fact."""
+    rows, columns, one_source = _fact_table(answer["facts"])
     return Table(
         title=f"{len(answer['facts'])} facts",
         csv_columns=_FACT_CSV,
-        table_columns=_FACT_TABLE,
-        rows=_fact_rows(answer["facts"]),
+        table_columns=columns,
+        rows=rows,
+        caption=one_source,
     )
 
 
@@ -244,12 +260,13 @@ def entity_table(answer: EntityAnswer) -> Table:
     """The entity's facts, under its names; its description as the caption."""
     e = answer["entity"]
     aka = f" — also {', '.join(e['aliases'])}" if e["aliases"] else ""
+    rows, columns, one_source = _fact_table(answer["facts"])
     return Table(
         title=f"{e['name']} ({e['type']}, id {e['id']}){aka}",
-        caption=e["description"] or None,
+        caption=caption(e["description"] or None, one_source),
         csv_columns=_FACT_CSV,
-        table_columns=_FACT_TABLE,
-        rows=_fact_rows(answer["facts"]),
+        table_columns=columns,
+        rows=rows,
     )
 
 
