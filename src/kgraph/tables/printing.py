@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 
 __all__ = ["print_table"]
 
-_FOLD = {"quote": 4, "description": 3, "text": 3, "statement": 2}
+_FOLD = {
+    "quote": 4,
+    "quoted": 4,
+    "description": 3,
+    "text": 3,
+    "statement": 2,
+}  # quoted: a quote with its "(according to …)"
 _NO_WRAP = frozenset(
     {
         "rank",
