@@ -167,15 +167,27 @@ def test_window_without_bounds_is_the_graph(bundled: KnowledgeGraph) -> None:
 
 
 def test_window_keeps_undated_and_says_so(bundled: KnowledgeGraph) -> None:
-    w = window(bundled, until="2020")
+    w = window(bundled, until="2021-12")  # the bundled article's publication: its undated facts were known by then
     info = w.window  # type: ignore[attr-defined]
     undated = {f.id for f in bundled.facts if f.when is None}
     kept = {f.id for f in w.facts}
     assert undated <= kept
     assert set(info["undated_facts"]) == undated and info["undated"] == len(undated)
+    assert info["undated_dropped"] == 0
+
+
+def test_window_before_publication_leaves_undated_out(bundled: KnowledgeGraph) -> None:
+    w = window(bundled, until="2020")  # the bundled article was published in 2021-12
+    info = w.window  # type: ignore[attr-defined]
+    undated = {f.id for f in bundled.facts if f.when is None}
+    kept = {f.id for f in w.facts}
+    assert undated and not undated & kept
+    assert info["undated"] == 0 and info["undated_facts"] == [] and info["undated_dropped"] == len(undated)
     assert info["kept"] == len(kept) and info["kept"] + info["dropped"] == len(bundled.facts)
     for f in bundled.facts:
-        assert (f.id in kept) == (classify(f, Window(until="2020")) != OUTSIDE)
+        published = bundled.sources[f.source].published
+        assert (f.id in kept) == (classify(f, Window(until="2020"), published) != OUTSIDE)
+        assert classify(f, Window(until="2020")) != OUTSIDE or f.when is not None  # without it: kept
     assert all(dates.period(f.date)[0].year <= 2020 for f in w.facts if f.date)
     assert len(w.entities) == len(bundled.entities)  # entities stay: only facts are in time
 
@@ -202,10 +214,14 @@ def test_timeline_order_and_dates_as_given(bundled: KnowledgeGraph) -> None:
         )
         for e in events
     ]
-    keys = [dates.sort_key(e["fact"]["date"] or e["fact"]["start"] or e["fact"]["end"]) for e in events]
+    # an undated fact sorts at the date its source was published (known by then), after the facts dated then
+    keys = [
+        (dates.sort_key(e["fact"]["date"] or e["fact"]["start"] or e["fact"]["end"] or e["known_by"]), not e["dated"])
+        for e in events
+    ]
     assert keys == sorted(keys)
     dated = [e["dated"] for e in events]
-    assert dated == sorted(dated, reverse=True)  # undated last
+    assert all(e["known_by"] == ("2021-12" if not e["dated"] else None) for e in events)
     assert r["undated"] == dated.count(False) > 0
     assert {e["precision"] for e in events} <= {"year", "month", "day", "interval", None}
     assert "2021" in whens and "2021-12-02" in whens  # as curated: no invented precision
@@ -265,7 +281,7 @@ def test_every_query_takes_the_time_options(command: list[str], no_kgraph_env: N
     )
     assert result.exit_code == 0, result.output
     json.loads(result.stdout)
-    assert "undated" in result.stderr  # the note says undated facts were kept
+    assert "undated" in result.stderr  # the note says undated facts were kept (published 2021-12: known by then)
 
 
 def test_who_supports_until(no_kgraph_env: None) -> None:
@@ -301,5 +317,5 @@ def test_timeline_table_shows_dates_as_given(no_kgraph_env: None) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("when,precision,")
     whens = [line.split(",")[0] for line in lines[1:]]
-    assert "2021" in whens and "2021-12-02" in whens and "undated" in whens
+    assert "2021" in whens and "2021-12-02" in whens and "by 2021-12" in whens and "undated" not in whens
     assert "2021-01-01" not in whens
