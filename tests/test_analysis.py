@@ -46,7 +46,7 @@ SIGNED = [
     ("x", "sanctions", "y", None),
     ("y", "sanctions", "z", None),
     ("z", "sanctions", "x", None),
-    ("pc", "leads", "c", None),
+    ("pc", "leads", "c", "2018"),  # dated: an undated fact of this 2022-12 article would be left out by --until 2021
     ("pc", "supports", "a1", "2020"),
     ("a1", "supports", "c", "2019/2021"),
     ("c", "sanctions", "a1", "2022-03"),
