@@ -169,9 +169,8 @@ NOT_SCOPED = {
     "entities rename",
     "entities merge",
     "relations add",
-    "sources",  # the listing of sources (curate-read): every source, by design
+    "sources",  # the listing of sources: every source, by design
     "sources add",
-    "sources list",
     "sentences",
     "mentions",
     "coverage",
