@@ -146,6 +146,21 @@ class KnowledgeGraph:
     def facts_by_id(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}
 
+    @cached_property
+    def _disputed_by(self) -> dict[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for f in self.facts:
+            for target in f.disputes:
+                index.setdefault(target, []).append(f.id)
+        return {target: tuple(ids) for target, ids in index.items()}
+
+    def disputed_by(self, fact_id: str) -> tuple[str, ...]:
+        """Ids of the facts that dispute this one, in dataset order (the reverse of ``Fact.disputes``).
+
+        Built on first use, so graphs that never ask pay nothing.
+        """
+        return self._disputed_by.get(fact_id, ())
+
     def entity(self, name: str) -> Entity:
         """The entity ``name`` stands for (id, name or alias, folded); UnknownEntity otherwise.
 

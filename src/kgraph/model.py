@@ -8,7 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Entity", "Fact", "Relation", "Source"]
+__all__ = ["MODALITIES", "MODALITY_MEANINGS", "Entity", "Fact", "Relation", "Source"]
+
+#: What a fact's ``modality`` may say, and what each value means. Only
+#: ``asserted`` facts are evidence by default; the hedged ones (intended …
+#: predicted) count only when asked for; ``denied`` never counts as support or
+#: opposition. The vocabulary is closed so that every answer can mark it.
+MODALITY_MEANINGS: dict[str, str] = {
+    "asserted": "the source states it as having happened or being so (the default)",
+    "intended": "the subject wants or means to do it, but has not (yet) done it",
+    "proposed": "the subject has put it forward as a proposal",
+    "considered": "the subject is weighing or pondering it",
+    "threatened": "the subject has threatened to do it",
+    "predicted": "someone forecasts that it will happen or be so",
+    "denied": "the source or the subject says it did not happen or is not so",
+}
+
+#: The modality values, in their documented order (``asserted`` first).
+MODALITIES: tuple[str, ...] = tuple(MODALITY_MEANINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +83,10 @@ class Fact:
     end: str | None = None
     according_to: str | None = None
     qualifiers: tuple[tuple[str, str], ...] = field(default=())
+    modality: str = "asserted"  # one of MODALITIES: how firmly the source states it
+    disputes: tuple[str, ...] = ()  # ids of the facts this fact contradicts
+    same_as: tuple[str, ...] = ()  # ids of facts reporting the same claim in other words
+    implicit: str | None = None  # "subject", "object" or "both": the end(s) the quote does not name
     line: int = 0  # where the fact starts in its source file (1-based)
 
     @property
