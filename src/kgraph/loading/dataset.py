@@ -20,6 +20,8 @@ from ..model import Entity, Fact, Source
 from ..validate import FileReport, Report
 from .entities import load_entities
 from .files import DataFolder, reason
+from .naming import Naming
+from .refs import FactRefs
 from .sources import load_source
 from .vocabulary import load_relations
 
@@ -119,8 +121,9 @@ def check(
     src_dir = root / "sources"
     files = folder.source_files(src_dir)
     max_facts = folder.limits.max_facts
+    refs, naming = FactRefs(), Naming(entities, relations)
     for done, (file, real) in enumerate(files, 1):
-        load_source(folder, file, real, relations, entities, sources, facts)
+        load_source(folder, file, real, relations, entities, sources, facts, refs, naming)
         if len(facts) > max_facts:
             report.error(
                 str(file),
@@ -131,6 +134,8 @@ def check(
             break
         if progress is not None:
             progress(done, len(files))
+    refs.resolve(facts, report)  # (references may point into any file: checked once all are read)
+    naming.finish(facts)
     if not report.errors:  # facts with errors were not kept: don't blame their entities
         _warn_unused(entities, entity_pos, facts, report.file(str(root / "entities.yaml")))
     if not facts and not report.errors:

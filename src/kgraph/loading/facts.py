@@ -9,18 +9,30 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
 from collections.abc import Mapping
 
 from .. import dates
-from ..model import Entity, Fact, Relation
-from ..validate import FileReport, show
-from ..yamlread import YList, YMap
+from ..model import MODALITIES, Entity, Fact, Relation
+from ..validate import SLUG, FileReport, describe, show
+from ..yamlread import Value, YList, YMap
 from .quotes import Passages, normalise_text
+from .refs import FactRefs, Ref
+from .naming import Naming
 
-__all__ = ["FACT_FIELDS", "SourceFacts", "fact_id"]
+__all__ = ["COMPUTED_ID", "FACT_FIELDS", "IMPLICIT", "SourceFacts", "fact_id"]
 
-FACT_FIELDS = ("subject", "relation", "object", "quote"), ("date", "start", "end", "according_to", "qualifiers")
+FACT_FIELDS = (
+    ("subject", "relation", "object", "quote"),
+    ("id", "date", "start", "end", "according_to", "qualifiers", "modality", "disputes", "same_as", "implicit"),
+)
 """The required and the optional fields of a fact."""
+
+IMPLICIT = ("subject", "object", "both")
+"""What ``implicit:`` may say: the end (or ends) of the fact that its quote does not name."""
+
+COMPUTED_ID = re.compile(r"^f-[0-9a-f]{16}$")
+"""The form of the ids kgraph computes (:func:`fact_id`); a curator's ``id:`` may not take it."""
 
 
 def fact_id(source: str, subject: str, relation: str, obj: str, when: str, quote: str) -> str:
@@ -48,7 +60,7 @@ def _fact_id(source: str, subject: str, relation: str, obj: str, when: str, norm
 class SourceFacts:
     """Reads the ``facts:`` of one source file against the vocabulary and the entities."""
 
-    __slots__ = ("at", "entities", "passages", "published_end", "relations", "source")
+    __slots__ = ("at", "entities", "naming", "passages", "published_end", "refs", "relations", "source")
 
     def __init__(
         self,
@@ -58,6 +70,8 @@ class SourceFacts:
         entities: Mapping[str, Entity],
         passages: Passages | None,
         published: str | None,
+        refs: FactRefs | None = None,
+        naming: Naming | None = None,
     ) -> None:
         self.at = at
         self.source = source
@@ -65,6 +79,8 @@ class SourceFacts:
         self.entities = entities
         self.passages = passages  # None when the article text could not be read (that is reported)
         self.published_end: _dt.date | None = dates.period(published)[1] if published else None
+        self.refs = refs if refs is not None else FactRefs()  # ids and references, checked once every source is read
+        self.naming = naming  # None: quotes are not checked for naming the fact's ends
 
     def read_all(self, items: YList, into: list[Fact]) -> None:
         """Every fact of ``items`` that has nothing wrong with it, appended to ``into``; the same fact twice is not."""
@@ -74,19 +90,28 @@ class SourceFacts:
             m = at.mapping(item, pos, "a fact")
             if m is None:
                 continue
-            f = self.read(m)
-            if f is None:
+            read = self.read(m)
+            if read is None:
                 continue
-            if f.id in seen:
+            f, computed, refs = read
+            if computed in seen:
                 at.error(
-                    (m.line, m.column), f"the same fact as line {seen[f.id]} (same ends, relation, time and quote)"
+                    (m.line, m.column), f"the same fact as line {seen[computed]} (same ends, relation, time and quote)"
                 )
                 continue
-            seen[f.id] = m.line
+            seen[computed] = m.line
+            self.refs.keep(len(into), refs, at)
+            if self.naming is not None and f.implicit is None:
+                self.naming.check(f, at, m.value_at("quote"))
             into.append(f)
 
-    def read(self, m: YMap) -> Fact | None:
-        """One fact read and checked; None when anything in it is wrong (every problem reported)."""
+    def read(self, m: YMap) -> tuple[Fact, str, list[Ref]] | None:
+        """One fact read and checked, with its computed id and its references; None when anything in it is wrong (all reported).
+
+        The fact's id is the curator's ``id:`` when it has one, else the
+        computed id. Its ``disputes`` and ``same_as`` are kept as written here;
+        :class:`~kgraph.loading.refs.FactRefs` checks them once every source is read.
+        """
         at = self.at
         errors_before = len(at.report.errors)
         what = f"the fact at line {m.line}"
@@ -102,6 +127,10 @@ class SourceFacts:
         relation = self._relation(m, rel_id, subject, obj)
         date, start, end = self._time(m, what)
         qualifiers = self._qualifiers(m)
+        curator_id = self._curator_id(m, what)
+        modality = self._choice(m, "modality", what, MODALITIES) or "asserted"
+        implicit = self._choice(m, "implicit", what, IMPLICIT)
+        disputes, same_as = self._refs(m, "disputes", what), self._refs(m, "same_as", what)
         normalised_quote = normalise_text(quote) if quote is not None else ""  # once: checked here, hashed below
         if quote is not None:
             self._check_quote(m, quote, normalised_quote)
@@ -112,8 +141,9 @@ class SourceFacts:
         self._warn(m, what, subject, obj, date or start, "date" if date else "start")
         a, b = sorted((subject, obj)) if relation.symmetric else (subject, obj)
         when = date or (f"{start or ''}/{end or ''}" if (start or end) else "")
-        return Fact(
-            id=_fact_id(self.source, a, rel_id, b, when, normalised_quote),
+        computed = _fact_id(self.source, a, rel_id, b, when, normalised_quote)
+        fact = Fact(
+            id=curator_id or computed,
             subject=subject,
             relation=rel_id,
             object=obj,
@@ -125,8 +155,13 @@ class SourceFacts:
             end=end,
             according_to=according,
             qualifiers=qualifiers,
+            modality=modality,
+            disputes=tuple(r.ref for r in disputes),
+            same_as=tuple(r.ref for r in same_as),
+            implicit=implicit,
             line=m.line,
         )
+        return fact, computed, [*disputes, *same_as]
 
     def _entities_unreadable(self) -> bool:
         """An unreadable entities.yaml is reported once, not once per fact."""
@@ -170,11 +205,71 @@ class SourceFacts:
             return ()
         pairs = []
         for k, v in q.items():
-            if not isinstance(v, str):
+            if k == "modality":
+                value = v if isinstance(v, str) else "…"
+                self.at.error(q.key_at(k), f"modality is a field of its own now: write `modality: {value}`")
+            elif not isinstance(v, str):
                 self.at.error(q.value_at(k), f"qualifier {k!r} must be a plain value, not {show(v)}")
             else:
                 pairs.append((k, v))
         return tuple(pairs)
+
+    def _curator_id(self, m: YMap, what: str) -> str | None:
+        """The curator's ``id:``: a slug, not of the computed form (its uniqueness is checked across files)."""
+        ident = self.at.text(m, "id", what)
+        if ident is None:
+            return None
+        if COMPUTED_ID.match(ident):
+            self.at.error(
+                m.value_at("id"),
+                f"fact id {ident!r} has the form of a computed id (f- and 16 hex digits); choose a name of your own",
+            )
+            return None
+        if not SLUG.match(ident):
+            near = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
+            self.at.error(
+                m.value_at("id"),
+                f"fact id {ident!r} must be a lowercase slug (a-z, 0-9, single hyphens)",
+                repr(near) if near and SLUG.match(near) else None,
+            )
+            return None
+        self.refs.declare(ident, self.at, m.value_at("id"))
+        return ident
+
+    def _choice(self, m: YMap, key: str, what: str, allowed: tuple[str, ...]) -> str | None:
+        """A field whose value is one of ``allowed`` (absent → None); another value is reported, with the closest."""
+        value = self.at.text(m, key, what)
+        if value is None or value in allowed:
+            return value
+        near = self.at.report.suggest(value, allowed, n=1)
+        self.at.error(
+            m.value_at(key),
+            f"{key!r} of {what} must be one of {', '.join(allowed)}, not {value!r}",
+            repr(near[0]) if near else None,
+        )
+        return None
+
+    def _refs(self, m: YMap, key: str, what: str) -> list[Ref]:
+        """``disputes`` / ``same_as``: one fact id or a list of them, each with where it is written."""
+        value = m.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            items: list[tuple[Value, tuple[int, int]]] = [(value, m.value_at(key))]
+        elif isinstance(value, YList):
+            items = list(zip(value, value.pos, strict=True))
+            if not items:
+                self.at.error(m.value_at(key), f"{key!r} of {what} is an empty list; give a fact id or leave it out")
+        else:
+            self.at.error(m.value_at(key), f"{key!r} of {what} must be a fact id or a list of them, not {describe(value)}")
+            return []
+        out: list[Ref] = []
+        for item, pos in items:
+            if not isinstance(item, str) or not item.strip():
+                self.at.error(pos, f"each of {key!r} in {what} must be a fact id, not {describe(item)}")
+            else:
+                out.append(Ref(key, item, pos))
+        return out
 
     def _check_quote(self, m: YMap, quote: str, normalised_quote: str) -> None:
         """The quote must be in the article text; if not, the closest passage is suggested."""

@@ -12,7 +12,9 @@ from ..validate import FileReport
 from ..yamlread import YMap
 from .facts import SourceFacts
 from .files import DataFolder
+from .naming import Naming
 from .quotes import Passages, normalise_text
+from .refs import FactRefs
 from .skips import check_skips
 
 __all__ = ["SOURCE_FIELDS", "load_source"]
@@ -29,8 +31,14 @@ def load_source(
     entities: Mapping[str, Entity],
     sources: list[Source],
     facts: list[Fact],
+    refs: FactRefs | None = None,
+    naming: Naming | None = None,
 ) -> None:
-    """Read one source file (``real`` is where it resolves to): its source joins ``sources``, its facts ``facts``."""
+    """Read one source file (``real`` is where it resolves to): its source joins ``sources``, its facts ``facts``.
+
+    ``refs`` collects the fact ids and references to check across files, ``naming`` the quotes that do not
+    name their fact's ends directly (:mod:`kgraph.loading.refs`, :mod:`kgraph.loading.naming`).
+    """
     at, doc = folder.document(str(file), "the file went away while the dataset was read")
     if doc is None:
         return
@@ -51,7 +59,11 @@ def load_source(
     items = at.sequence(items, top.value_at("facts"), "'facts'")
     if items is None:
         return
-    SourceFacts(at, source.id, relations, entities, passages, source.published).read_all(items, facts)
+    if not items:
+        at.warn(top.value_at("facts"), f"source {source.id!r} has no facts")
+        return
+    reader = SourceFacts(at, source.id, relations, entities, passages, source.published, refs, naming)
+    reader.read_all(items, facts)
 
 
 def _source(
