@@ -6,6 +6,7 @@ a line on stderr and an exit code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -98,17 +99,26 @@ class DataError(KGraphError):
 
 
 class UnknownName(KGraphError):
-    """A name given by the user matches nothing; ``suggestions`` holds the closest known ids."""
+    """A name given by the user matches nothing; ``suggestions`` holds the closest known ids.
+
+    ``notes`` may say what each suggestion is (an entity's type and
+    description), shown after it so that look-alike names can be told apart.
+    """
 
     exit_code = ExitCode.UNKNOWN_NAME
     kind = "name"
 
-    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+    def __init__(self, name: str, suggestions: list[str] | None = None, notes: Mapping[str, str] | None = None) -> None:
         self.name = name
         self.suggestions: list[str] = list(suggestions or [])
         text = f"unknown {self.kind} {name!r}"
         if self.suggestions:
-            text += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+            notes = notes or {}
+            text += (
+                "; did you mean "
+                + " or ".join(f"{s!r} ({notes[s]})" if s in notes else repr(s) for s in self.suggestions)
+                + "?"
+            )
         super().__init__(text)
 
 

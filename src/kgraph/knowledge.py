@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from .errors import Problem, UnknownEntity, UnknownRelation
 from .model import Entity, Fact, Relation, Source
 from .resolve import NameIndex
+from .suggest import note
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -172,7 +173,10 @@ class KnowledgeGraph:
             return self.entities[name]
         ident = self.names.lookup(name)
         if ident is None:
-            raise UnknownEntity(name, self.names.suggest(name))
+            near = self.names.suggest(name)
+            raise UnknownEntity(
+                name, near, {i: note(self.entities[i].type, self.entities[i].description) for i in near}
+            )
         return self.entities[ident]
 
     def relation(self, name: str) -> Relation:

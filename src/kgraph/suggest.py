@@ -28,7 +28,18 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 
-__all__ = ["CUTOFF", "LARGE", "SUGGESTION_BUDGET", "Budget", "Candidates", "Suggester", "fold", "suggest"]
+__all__ = [
+    "CUTOFF",
+    "LARGE",
+    "NOTE_WIDTH",
+    "SUGGESTION_BUDGET",
+    "Budget",
+    "Candidates",
+    "Suggester",
+    "fold",
+    "note",
+    "suggest",
+]
 
 CUTOFF = 0.6
 """How similar (difflib's ratio, 0 to 1) a known name must be to an unknown one to be suggested."""
@@ -36,6 +47,9 @@ LARGE = 20_000
 """Above this many names, only those of the same first character and a length within 3 are compared."""
 SUGGESTION_BUDGET = 2_000_000
 """Candidate names compared, over one load, to suggest what unknown names meant (a few seconds at most)."""
+
+NOTE_WIDTH = 60
+"""At most this many characters of a description go into a suggestion's note (:func:`note`)."""
 
 _APOSTROPHES = re.compile(r"['’ʼ`´]|\.(?=\w)")  # also the dots inside abbreviations: U.S. = US
 # letters whose diacritic is part of the letter, so NFKD leaves them whole
@@ -55,6 +69,24 @@ def fold(name: str) -> str:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = _APOSTROPHES.sub("", stripped.casefold().translate(_STROKES))
     return _NON_WORD.sub(" ", stripped).strip()
+
+
+def note(kind: str, description: str) -> str:
+    """What a suggested entity is, to tell apart names that look alike: its type and description, shortened.
+
+    An unknown name can be close to several people (a husband and a wife);
+    the note shows which one a suggestion points at.
+
+    >>> note("person", "Belarusian opposition leader, jailed for 18 years.")
+    'person: Belarusian opposition leader, jailed for 18 years'
+    >>> note("document", "An order to strengthen ties with China in politics, security and economics, and more.")
+    'document: An order to strengthen ties with China in politics, security …'
+    """
+    text = " ".join(description.split()).rstrip(".")
+    if len(text) > NOTE_WIDTH:
+        cut = text[: NOTE_WIDTH + 1]
+        text = (cut[: cut.rfind(" ")] if " " in cut else text[:NOTE_WIDTH]).rstrip(" ,;:") + " …"
+    return f"{kind}: {text}" if text else kind
 
 
 class Budget:

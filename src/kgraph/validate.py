@@ -11,7 +11,7 @@ records into its :class:`FileReport`, the report bound to that file.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from . import dates
 from .errors import Problem
@@ -202,12 +202,20 @@ class FileReport:
                 out.append(item)
         return tuple(out)
 
-    def reference(self, value: str | None, known: Collection[str], at: tuple[int, int], kind: str) -> bool:
-        """``value`` must be one of ``known``; otherwise an error with the closest ids."""
+    def reference(
+        self,
+        value: str | None,
+        known: Collection[str],
+        at: tuple[int, int],
+        kind: str,
+        note: Callable[[str], str] | None = None,
+    ) -> bool:
+        """``value`` must be one of ``known``; otherwise an error with the closest ids (each with its ``note``)."""
         if value is None or value in known:
             return True
         near = self.report.suggest(value, known, n=3)
-        self.error(at, f"unknown {kind} {value!r}", " or ".join(repr(n) for n in near) if near else None)
+        shown = [f"{n!r} ({note(n)})" if note else repr(n) for n in near]
+        self.error(at, f"unknown {kind} {value!r}", " or ".join(shown) if near else None)
         return False
 
 

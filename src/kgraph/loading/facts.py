@@ -14,11 +14,12 @@ from collections.abc import Mapping
 
 from .. import dates
 from ..model import MODALITIES, Entity, Fact, Relation
+from ..suggest import note
 from ..validate import SLUG, FileReport, describe, show
 from ..yamlread import Value, YList, YMap
+from .naming import Naming
 from .quotes import Passages, normalise_text
 from .refs import FactRefs, Ref
-from .naming import Naming
 
 __all__ = ["COMPUTED_ID", "FACT_FIELDS", "IMPLICIT", "SourceFacts", "fact_id"]
 
@@ -106,7 +107,7 @@ class SourceFacts:
             into.append(f)
 
     def read(self, m: YMap) -> tuple[Fact, str, list[Ref]] | None:
-        """One fact read and checked, with its computed id and its references; None when anything in it is wrong (all reported).
+        """One fact read and checked, with its computed id and references; None when anything is wrong (all reported).
 
         The fact's id is the curator's ``id:`` when it has one, else the
         computed id. Its ``disputes`` and ``same_as`` are kept as written here;
@@ -123,7 +124,7 @@ class SourceFacts:
         if not quiet:
             for key, name in (("subject", subject), ("object", obj), ("according_to", according)):
                 if name is not None:
-                    at.reference(name, self.entities, m.value_at(key), "entity")
+                    at.reference(name, self.entities, m.value_at(key), "entity", self._note)
         relation = self._relation(m, rel_id, subject, obj)
         date, start, end = self._time(m, what)
         qualifiers = self._qualifiers(m)
@@ -162,6 +163,11 @@ class SourceFacts:
             line=m.line,
         )
         return fact, computed, [*disputes, *same_as]
+
+    def _note(self, entity_id: str) -> str:
+        """What a suggested entity is (type and description), to tell look-alike names apart."""
+        e = self.entities[entity_id]
+        return note(e.type, e.description)
 
     def _entities_unreadable(self) -> bool:
         """An unreadable entities.yaml is reported once, not once per fact."""
@@ -261,7 +267,9 @@ class SourceFacts:
             if not items:
                 self.at.error(m.value_at(key), f"{key!r} of {what} is an empty list; give a fact id or leave it out")
         else:
-            self.at.error(m.value_at(key), f"{key!r} of {what} must be a fact id or a list of them, not {describe(value)}")
+            self.at.error(
+                m.value_at(key), f"{key!r} of {what} must be a fact id or a list of them, not {describe(value)}"
+            )
             return []
         out: list[Ref] = []
         for item, pos in items:

@@ -48,9 +48,7 @@ class Naming:
     def named(self, folded_quote: str, entity_ids: Iterable[str]) -> bool:
         """Whether the folded quote holds a name of one of the entities, as whole words (possessive *s* allowed)."""
         padded = f" {folded_quote} "
-        return any(
-            f" {n} " in padded or f" {n}s " in padded for eid in entity_ids for n in self.names(eid)
-        )
+        return any(f" {n} " in padded or f" {n}s " in padded for eid in entity_ids for n in self.names(eid))
 
     def check(self, fact: Fact, at: FileReport, pos: Position) -> None:
         """Settle a fact whose quote names an end directly; keep the others for :meth:`finish`."""

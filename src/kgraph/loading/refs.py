@@ -101,9 +101,7 @@ class FactRefs:
 
 def _check_pairs(facts: list[Fact], links: dict[int, list[Ref]], ats: dict[int, FileReport]) -> None:
     """Two facts cannot both be one claim and dispute each other: the ``same_as`` link is reported and dropped."""
-    disputing = {
-        frozenset((facts[i].id, r.ref)) for i, refs in links.items() for r in refs if r.key == "disputes"
-    }
+    disputing = {frozenset((facts[i].id, r.ref)) for i, refs in links.items() for r in refs if r.key == "disputes"}
     for i, refs in links.items():
         for r in list(refs):
             if r.key == "same_as" and frozenset((facts[i].id, r.ref)) in disputing:
@@ -138,9 +136,7 @@ def _check_cycles(facts: list[Fact], links: dict[int, list[Ref]], ats: dict[int,
             nxt = index_of[r.ref]
             if state.get(nxt) == 1:
                 loop = [facts[j].id for j in path[path.index(nxt) :]] + [r.ref]
-                ats[node].error(
-                    r.pos, f"'same_as' links go round in a cycle ({' → '.join(loop)}); one link is enough"
-                )
+                ats[node].error(r.pos, f"'same_as' links go round in a cycle ({' → '.join(loop)}); one link is enough")
                 links[node].remove(r)
                 stack[-1] = (node, k)  # the list got shorter: look at the same position again
             elif nxt not in state:
