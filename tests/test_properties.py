@@ -4,7 +4,9 @@ Hypothesis builds datasets as model values: a relation vocabulary with a
 hierarchy, symmetric relations, inverse names and acts-for relations;
 entities with aliases whose names never collide; sources with an article
 text; facts whose quotes are runs of words of that text, dated by full or
-partial dates or (open) intervals, with qualifiers and ``according_to``.
+partial dates or (open) intervals, with qualifiers and ``according_to``, a
+modality, ``implicit``, sometimes a curator ``id``, and ``disputes`` and
+``same_as`` references to earlier facts (of any source).
 Free text mixes YAML look-alikes (``no``, ``2021``, ``1.0``, ``null``),
 line breaks of every kind, control characters, quotes, emoji, Cyrillic and
 right-to-left script. Each dataset is written with
@@ -30,8 +32,9 @@ from kgraph import cache, dates
 from kgraph.errors import ExportError
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.loader import fact_id
+from kgraph.loading.facts import IMPLICIT
 from kgraph.loading.quotes import normalise_text
-from kgraph.model import Entity, Fact, Relation, Source
+from kgraph.model import MODALITIES, Entity, Fact, Relation, Source
 from kgraph.suggest import fold
 from kgraph.validate import ENTITY_TYPES
 from kgraph.yamlread import read_yaml
@@ -203,6 +206,7 @@ def datasets(draw: st.DrawFn) -> tuple[KnowledgeGraph, dict[str, str]]:
     sources: list[Source] = []
     facts: list[Fact] = []
     texts: dict[str, str] = {}
+    curator_ids: set[str] = set()
     for sid in source_ids:
         words = draw(st.lists(word, min_size=1, max_size=30))
         gaps = draw(st.lists(gap, min_size=len(words), max_size=len(words)))
@@ -233,9 +237,15 @@ def datasets(draw: st.DrawFn) -> tuple[KnowledgeGraph, dict[str, str]]:
             if ident in seen:  # the loader refuses the same fact twice in one source
                 continue
             seen.add(ident)
+            curator = draw(st.none() | slug.map(lambda s: "c-" + s))  # ("c-": never the computed form)
+            if curator in curator_ids:
+                curator = None
+            if curator is not None:
+                curator_ids.add(curator)
+            disputes, same_as = draw(references([f.id for f in facts]))
             facts.append(
                 Fact(
-                    id=ident,
+                    id=curator or ident,
                     subject=subject,
                     relation=rel.id,
                     object=obj,
@@ -247,9 +257,24 @@ def datasets(draw: st.DrawFn) -> tuple[KnowledgeGraph, dict[str, str]]:
                     end=time.get("end"),
                     according_to=according,
                     qualifiers=qualifiers,
+                    modality=draw(st.sampled_from(MODALITIES)),
+                    disputes=disputes,
+                    same_as=same_as,
+                    implicit=draw(st.none() | st.sampled_from(IMPLICIT)),
                 )
             )
     return KnowledgeGraph(rels, ents, sources, facts), texts
+
+
+@st.composite
+def references(draw: st.DrawFn, earlier: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``disputes`` and ``same_as`` of a new fact: ids of earlier facts (so ``same_as`` never makes a
+    cycle), none in both (a fact cannot be the same claim as one it disputes)."""
+    if not earlier:
+        return (), ()
+    picked = draw(st.lists(st.sampled_from(earlier), max_size=3, unique=True))
+    split = draw(st.integers(0, len(picked)))
+    return tuple(picked[:split]), tuple(picked[split:])
 
 
 # -- comparing graphs field by field ------------------------------------------------------------------

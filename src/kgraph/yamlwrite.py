@@ -41,7 +41,9 @@ from typing import Any
 
 from .errors import ExportError
 from .knowledge import KnowledgeGraph
+from .loading.facts import COMPUTED_ID
 from .model import Entity, Fact, Relation, Source
+from .validate import SLUG
 
 __all__ = ["dump_dataset", "dumps"]
 
@@ -123,13 +125,23 @@ def _source(s: Source, text_name: str) -> dict[str, Any]:
 
 
 def _fact(f: Fact) -> dict[str, Any]:
-    d: dict[str, Any] = {"subject": f.subject, "relation": f.relation, "object": f.object, "quote": f.quote}
+    d: dict[str, Any] = {}
+    if SLUG.match(f.id) and not COMPUTED_ID.match(f.id):  # (the loader computes any other id again)
+        d["id"] = f.id
+    d.update(subject=f.subject, relation=f.relation, object=f.object, quote=f.quote)
     for key in ("date", "start", "end", "according_to"):
         value = getattr(f, key)
         if value is not None:
             d[key] = value
     if f.qualifiers:
         d["qualifiers"] = dict(f.qualifiers)
+    if f.modality != "asserted":
+        d["modality"] = f.modality
+    for key, refs in (("disputes", f.disputes), ("same_as", f.same_as)):
+        if refs:
+            d[key] = refs[0] if len(refs) == 1 else list(refs)
+    if f.implicit is not None:
+        d["implicit"] = f.implicit
     return d
 
 
