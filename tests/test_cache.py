@@ -73,17 +73,17 @@ def test_queries_before_and_after_every_fact_is_made_agree(data: Path, cache_dir
     warm = kgraph.load(data)
     store = warm.store
     assert isinstance(store, cache.CompiledFactStore)
-    assert store.made() == 0 and len(store) == 58 and "58 facts" in repr(warm)  # counted, not made
+    assert store.made() == 0 and len(store) == 61 and "61 facts" in repr(warm)  # counted, not made
     asked = len(warm.out_facts("belarus"))
-    assert 0 < asked < 58 and store.made() == asked  # only the facts asked for
+    assert 0 < asked < 61 and store.made() == asked  # only the facts asked for
     lazy = [list(warm.out_facts(e)) + list(warm.in_facts(e)) for e in warm.entities]
     facts = warm.facts  # makes every fact
-    assert store.made() == 58
-    assert len(facts) == 58 and warm.facts is facts  # made once, then kept
+    assert store.made() == 61
+    assert len(facts) == 61 and warm.facts is facts  # made once, then kept
     assert [list(warm.out_facts(e)) + list(warm.in_facts(e)) for e in warm.entities] == lazy
     # the same Fact objects either way, and a networkx graph from them
     assert all(any(f is g for g in facts) for group in lazy for f in group)
-    assert warm.graph.number_of_edges() == 58
+    assert warm.graph.number_of_edges() == 61
 
 
 class ListStore:
@@ -172,7 +172,7 @@ def test_a_changed_file_is_read_again(data: Path, cache_dir: Path, change: str) 
         lines = src.read_text(encoding="utf-8").rstrip("\n").split("\n")
         cut = max(i for i, line in enumerate(lines) if line.startswith("  - subject:"))
         src.write_text("\n".join(lines[:cut]) + "\n", encoding="utf-8")
-        assert len(kgraph.load(data).facts) == 57
+        assert len(kgraph.load(data).facts) == 60
     elif change == "text":  # the article no longer has the quotes: the data is now invalid
         txt.write_text("Nothing here.\n", encoding="utf-8")
         with pytest.raises(DataError, match="quote not found"):
@@ -185,7 +185,7 @@ def test_a_changed_file_is_read_again(data: Path, cache_dir: Path, change: str) 
             encoding="utf-8",
         )
         kg = kgraph.load(data)
-        assert len(kg.facts) == 59 and "second" in kg.sources
+        assert len(kg.facts) == 62 and "second" in kg.sources
     elif change == "removed source":
         src.unlink()
         kg = kgraph.load(data)
@@ -266,8 +266,8 @@ def test_an_unwritable_cache_folder_is_not_an_error(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("KGRAPH_CACHE_DIR", str(blocker / "cache"))
-    assert len(kgraph.load(data).facts) == 58
-    assert len(kgraph.load(data).facts) == 58
+    assert len(kgraph.load(data).facts) == 61
+    assert len(kgraph.load(data).facts) == 61
 
 
 def test_old_entries_are_pruned(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -326,9 +326,9 @@ def cli(*args: str) -> dict[str, object]:
 
 
 def test_no_cache_option_neither_reads_nor_writes(data: Path, cache_dir: Path) -> None:
-    assert cli("--no-cache", "stats", "--data", str(data), "--format", "json")["facts"] == 58
+    assert cli("--no-cache", "stats", "--data", str(data), "--format", "json")["facts"] == 61
     assert not cache.entry_path(data).exists()
-    assert cli("stats", "--data", str(data), "--format", "json")["facts"] == 58
+    assert cli("stats", "--data", str(data), "--format", "json")["facts"] == 61
     assert cache.entry_path(data).exists()
 
 
@@ -345,7 +345,7 @@ def test_cache_info_says_whether_the_dataset_is_current(data: Path, cache_dir: P
     info = cli("cache", "info", "--data", str(data), "--format", "json")
     entries = info["entries"]
     assert isinstance(entries, list) and len(entries) == 1
-    assert entries[0]["facts"] == 58 and entries[0]["data_dir"] == os.path.realpath(data)
+    assert entries[0]["facts"] == 61 and entries[0]["data_dir"] == os.path.realpath(data)
     assert info["dataset"]["fresh"] is True  # type: ignore[index]
     txt = data / "sources" / f"{SOURCE}.txt"
     txt.write_text(txt.read_text(encoding="utf-8") + " More.", encoding="utf-8")

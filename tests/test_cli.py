@@ -21,7 +21,7 @@ from conftest import BUNDLED, ENTITIES, REPO, MakeDataset
 from typer.testing import CliRunner, Result
 
 import kgraph
-from kgraph import query
+from kgraph import query, suggest
 from kgraph.cli import app, main
 
 runner = CliRunner()
@@ -91,7 +91,7 @@ def test_path_json(kg: kgraph.KnowledgeGraph) -> None:
         assert set(p) == {"length", "steps"}
         assert {"subject", "relation", "object", "fact", "direction"} <= set(p["steps"][0])
         visits.append([s["object"]["id"] if s["direction"] == "forward" else s["subject"]["id"] for s in p["steps"]])
-    assert ["belarus", "russia"] in visits
+    assert ["russia"] in visits  # Feng's predicted China-Russia tension (at_odds_with) is one step
     assert as_json("path", "china", "russia", "--all", "--max-hops", "3") == same(
         query.paths(kg, "china", "russia", all_paths=True, max_hops=3)
     )
@@ -259,14 +259,15 @@ def test_unknown_entity_suggests_and_exits_4(kg: kgraph.KnowledgeGraph) -> None:
     err = fails(4, "who-supports", "belaruss")
     suggestions = kg.names.suggest("belaruss")
     assert suggestions[0] == "belarus"
-    assert err == f"error: unknown entity 'belaruss'; did you mean {' or '.join(repr(s) for s in suggestions)}?\n"
+    described = [f"{s!r} ({suggest.note(kg.entities[s].type, kg.entities[s].description)})" for s in suggestions]
+    assert err == f"error: unknown entity 'belaruss'; did you mean {' or '.join(described)}?\n"
 
 
 def test_unknown_entity_exact_message_on_a_small_dataset(make_dataset: MakeDataset) -> None:
     root = str(make_dataset())
     assert (
         fails(4, "who-supports", "betalnd", "--data", root)
-        == "error: unknown entity 'betalnd'; did you mean 'betaland'?\n"
+        == "error: unknown entity 'betalnd'; did you mean 'betaland' (country: Another country)?\n"
     )
     assert fails(4, "path", "alphaland", "nowhere", "--data", root) == "error: unknown entity 'nowhere'\n"
     assert (
@@ -294,7 +295,10 @@ def test_invalid_data_exits_3_with_the_first_problem(make_dataset: MakeDataset) 
         facts="- subject: alphaland\n  relation: supports\n  object: betalnd\n  quote: Alphaland backs Betaland.\n"
     )
     err = fails(3, "who-supports", "belarus", "--data", str(root))
-    assert err == (f"error: {root}/sources/art.yaml:9:13: unknown entity 'betalnd' (did you mean 'betaland'?)\n")
+    assert err == (
+        f"error: {root}/sources/art.yaml:9:13: unknown entity 'betalnd' "
+        "(did you mean 'betaland' (country: Another country)?)\n"
+    )
     assert fails(3, "stats", "--data", str(root / "missing")) == (
         f"error: {root / 'missing'}: no such data folder (give --data PATH or set KGRAPH_DATA)\n"
     )

@@ -342,7 +342,13 @@ def _budget(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
     art.write_text(art.read_text(encoding="utf-8") + wrong, encoding="utf-8")
     return root, expect_errors(
         *(
-            err("sources/art.yaml", 18 + 5 * i, 13, "unknown entity 'betalnd'", "'betaland'" if i < 2 else None)
+            err(
+                "sources/art.yaml",
+                18 + 5 * i,
+                13,
+                "unknown entity 'betalnd'",
+                "'betaland' (country: Another country)" if i < 2 else None,
+            )
             for i in range(4)
         )
     )
@@ -386,6 +392,7 @@ def _scan(tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, Expect]:
         art.read_text(encoding="utf-8")
         + "".join(
             f"  - subject: alphaland\n    relation: supports\n    object: betaland\n    quote: Word{i} here.\n"
+            "    implicit: both\n"
             for i in range(20)
         ),
         encoding="utf-8",

@@ -311,7 +311,10 @@ def test_library_reports_the_cap(make_dataset: MakeDataset) -> None:
 def test_unknown_entity_exits_4_with_a_suggestion(tmp_path: Path) -> None:
     result = run("draw", "lukashenk", "--data", str(BUNDLED), "-o", str(tmp_path / "x.svg"))
     assert result.exit_code == 4
-    assert result.stderr == "error: unknown entity 'lukashenk'; did you mean 'lukashenko'?\n"
+    assert result.stderr == (
+        "error: unknown entity 'lukashenk'; did you mean "
+        "'lukashenko' (person: Leader (president) of Belarus, in power since 1994)?\n"
+    )
     assert not (tmp_path / "x.svg").exists()
 
 

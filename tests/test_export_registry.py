@@ -201,7 +201,7 @@ def test_cli_guesses_the_format_from_the_suffix(tmp_path: Path) -> None:
     done = runner.invoke(app, ["export", "-o", str(out), "--data", str(BUNDLED)])
     assert done.exit_code == 0, done.output
     assert out.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>\n<gexf ')
-    assert "wrote 28 entities and 58 facts" in done.stderr
+    assert "wrote 28 entities and 61 facts" in done.stderr
 
 
 def test_cli_around_depth_and_relation_select_the_same_part_as_the_library(

@@ -70,7 +70,8 @@ def test_default_dataset_is_clean(make_dataset: MakeDataset) -> None:
 def test_unknown_entity_suggests_the_closest_id(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(obj="betalnd"))
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F + 2}:13: error: unknown entity 'betalnd' (did you mean 'betaland'?)"
+        f"DATA/sources/art.yaml:{F + 2}:13: error: unknown entity 'betalnd' "
+        "(did you mean 'betaland' (country: Another country)?)"
     ]
 
 
@@ -99,7 +100,8 @@ def test_inverse_name_used_as_relation_says_how_to_turn_the_fact_round(make_data
 def test_unknown_according_to_entity(make_dataset: MakeDataset) -> None:
     root = make_dataset(facts=fact(according_to="gama-leader"))
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F + 4}:19: error: unknown entity 'gama-leader' (did you mean 'gamma-leader'?)"
+        f"DATA/sources/art.yaml:{F + 4}:19: error: unknown entity 'gama-leader' "
+        "(did you mean 'gamma-leader' (person: Leader of Alphaland)?)"
     ]
 
 
@@ -111,7 +113,8 @@ def test_unknown_fact_field_names_the_closest_allowed_key(make_dataset: MakeData
     assert errors(root) == [
         (
             f"DATA/sources/art.yaml:{F + 4}:5: error: unknown field 'dat' in the fact at line {F}; allowed: subject, "
-            "relation, object, quote, date, start, end, according_to, qualifiers (did you mean 'date'?)"
+            "relation, object, quote, id, date, start, end, according_to, qualifiers, modality, disputes, same_as, "
+            "implicit (did you mean 'date'?)"
         )
     ]
 
@@ -430,7 +433,8 @@ def test_yaml_level_problems_do_not_hide_the_rest_of_the_file(make_dataset: Make
     root = make_dataset(facts=fact(relation="supports\n  relation: sanctions", obj="betalnd"))
     assert errors(root) == [
         f"DATA/sources/art.yaml:{F + 2}:5: error: duplicate key 'relation' (first at line {F + 1})",
-        f"DATA/sources/art.yaml:{F + 3}:13: error: unknown entity 'betalnd' (did you mean 'betaland'?)",
+        f"DATA/sources/art.yaml:{F + 3}:13: error: unknown entity 'betalnd' "
+        "(did you mean 'betaland' (country: Another country)?)",
     ]
 
 
@@ -479,7 +483,8 @@ def test_merge_key_is_refused(make_dataset: MakeDataset) -> None:
     ]
     assert (
         f"DATA/sources/art.yaml:{F + 2}:5: error: unknown field '<<' in the fact at line {F + 2}; allowed: "
-        "subject, relation, object, quote, date, start, end, according_to, qualifiers" in errs
+        "subject, relation, object, quote, id, date, start, end, according_to, qualifiers, modality, disputes, "
+        "same_as, implicit" in errs
     )
 
 
@@ -651,7 +656,8 @@ def test_problems_in_several_source_files_are_all_listed(make_dataset: MakeDatas
         files={"sources/other.yaml": second, "sources/other.txt": "Alphaland backs Betaland.\n"},
     )
     assert errors(root) == [
-        f"DATA/sources/art.yaml:{F}:14: error: unknown entity 'alphalnd' (did you mean 'alphaland' or 'betaland'?)",
+        f"DATA/sources/art.yaml:{F}:14: error: unknown entity 'alphalnd' "
+        "(did you mean 'alphaland' (country: A country) or 'betaland' (country: Another country)?)",
         f"DATA/sources/other.yaml:{F + 2}:13: error: unknown entity 'gama'",
     ]
 
@@ -662,7 +668,8 @@ def test_one_problem_is_the_load_error_message(make_dataset: MakeDataset) -> Non
         DataError,
         match=r"^"
         + str(root).replace("\\", "\\\\")
-        + rf"/sources/art.yaml:{F + 2}:13: unknown entity 'betalnd' \(did you mean 'betaland'\?\)$",
+        + rf"/sources/art.yaml:{F + 2}:13: unknown entity 'betalnd' "
+        + r"\(did you mean 'betaland' \(country: Another country\)\?\)$",
     ):
         kgraph.load(root)
 

@@ -171,7 +171,7 @@ def test_every_entity_and_fact_is_in_the_page(kg: kgraph.KnowledgeGraph, page: t
     assert sorted(nodes["name"]) == sorted(e.name for e in kg.entities.values())
     assert sorted(facts["id"]) == sorted(f.id for f in kg.facts)
     assert sorted(facts["quote"]) == sorted(f.quote for f in kg.facts)
-    assert (summary["entities"], summary["facts"], summary["capped"], summary["note"]) == (28, 58, False, None)
+    assert (summary["entities"], summary["facts"], summary["capped"], summary["note"]) == (28, 61, False, None)
     # every node has a position, and the search completes every name and alias
     assert len(set(zip(nodes["x"], nodes["y"], strict=True))) == len(nodes["x"])
     completions = set(models(text)["kgraph-search"]["completions"])
@@ -259,7 +259,7 @@ def test_command_writes_the_page_and_says_where(tmp_path: Path) -> None:
     size = out.stat().st_size
     assert result.stdout == ""
     assert re.fullmatch(
-        rf"wrote {re.escape(str(out))} \({size / 1e6:.2f} MB\): 28 entities, \d+ edges, 58 facts\n", result.stderr
+        rf"wrote {re.escape(str(out))} \({size / 1e6:.2f} MB\): 28 entities, \d+ edges, 61 facts\n", result.stderr
     )
     assert [p.name for p in tmp_path.iterdir()] == ["g.html"]  # no temporary file left behind
 
@@ -306,7 +306,7 @@ def test_time_window(tmp_path: Path, kg: kgraph.KnowledgeGraph) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("note: time window kept ")
     facts = columns(out.read_text(encoding="utf-8"), "kgraph-facts-data")
-    assert 0 < len(facts["id"]) < 58
+    assert 0 < len(facts["id"]) < 61
     assert sorted(facts["id"]) == sorted(f.id for f in window(kg, since="2021-12").facts)
 
 
@@ -314,7 +314,10 @@ def test_unknown_entity_exits_4_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "x.html"
     result = run("view", "lukashenkoo", "-o", str(out))
     assert result.exit_code == 4
-    assert result.stderr == "error: unknown entity 'lukashenkoo'; did you mean 'lukashenko'?\n"
+    assert result.stderr == (
+        "error: unknown entity 'lukashenkoo'; did you mean "
+        "'lukashenko' (person: Leader (president) of Belarus, in power since 1994)?\n"
+    )
     assert not out.exists()
 
 
@@ -335,7 +338,7 @@ def test_cap_keeps_the_most_connected_and_says_so(tmp_path: Path) -> None:
     result = run("view", "--max-nodes", "5", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     note = (
-        "Showing the 5 most connected of 28 entities, and the {} of 58 facts among them "
+        "Showing the 5 most connected of 28 entities, and the {} of 61 facts among them "
         "(kgraph view --max-nodes N, or name an entity to see its neighbourhood)."
     )
     text = out.read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ only when used. Each module has ``export(kg, stream_or_path, **options)``:
 >>> from kgraph import exporters
 >>> buffer = io.StringIO()
 >>> exporters.export(kgraph.load(), "json", buffer)["facts"]
-58
+61
 >>> '"directed": true' in buffer.getvalue()
 True
 >>> exporters.format_for("graph.gexf"), exporters.format_for("graph.ttl")
