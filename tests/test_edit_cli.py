@@ -174,7 +174,7 @@ BAD = [
     (["china", "supports", "belarus", "--sentence", "1", "--date", "2021/12"], 2, "is not a date"),
     (["china", "supports", "belarus", "--sentence", "1", "--quote", "x"], 2, "not both"),
     (["china", "supports", "belarus"], 2, "missing --quote or --sentence"),
-    (["china", "supports", "belarus", "--sentence", "1", "--id", "f-1"], 2, "facts have no id field"),
+    (["china", "supports", "belarus", "--sentence", "1", "--id", "Not A Slug"], 3, "must be a lowercase slug"),
     (["china", "supports", "belarus", "--sentence", "1", "--qualifier", "novalue"], 2, "is not KEY=VALUE"),
 ]
 

@@ -364,3 +364,17 @@ def test_an_unknown_entity_on_the_command_line_tells_look_alikes_apart() -> None
     assert str(caught.value).startswith(
         "unknown entity 'tsikhanouskaya'; did you mean 'tikhanovsky' (person: Belarusian opposition leader, "
     )
+
+
+def test_kgraph_add_writes_a_curator_id_the_loader_then_uses(trust_copy: Path) -> None:
+    args = ["add", "osterlich", "supports", "sylvania", "--source", "fenwick-gazette", "--sentence", "6"]
+    result = runner.invoke(app, [*args, "--id", "osterlich-backing-again", "--data", str(trust_copy)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "  - id: osterlich-backing-again\n    subject: osterlich\n" in (
+        trust_copy / "sources" / "fenwick-gazette.yaml"
+    ).read_text(encoding="utf-8")
+    kg = kgraph.load(trust_copy, cache=False)
+    assert kg.facts_by_id["osterlich-backing-again"].quote.startswith("Osterlich has backed Sylvania")
+    again = runner.invoke(app, [*args, "--id", "osterlich-backing-again", "--data", str(trust_copy)])
+    assert again.exit_code == 3
+    assert "duplicate fact id 'osterlich-backing-again'" in again.stderr

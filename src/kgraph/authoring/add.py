@@ -47,6 +47,7 @@ class FactSpec:
     end: str | None = None
     according_to: str | None = None
     qualifiers: list[tuple[str, str]] = field(default_factory=list)
+    id: str | None = None  # the curator's id for the fact (checked by the loader: a slug, unique)
 
 
 @dataclass
@@ -149,7 +150,8 @@ def fields_of(kg: Any, spec: FactSpec, text: str, sid: str) -> list[tuple[str, s
     obj = kg.entity(spec.object).id
     relation = resolve_relation(kg, spec.relation, subject, obj).id
     quote = _quote(spec, text, sid)
-    fields = [("subject", subject), ("relation", relation), ("object", obj), ("quote", quoted(quote))]
+    fields = [("id", scalar(spec.id))] if spec.id is not None else []
+    fields += [("subject", subject), ("relation", relation), ("object", obj), ("quote", quoted(quote))]
     fields += _dates(spec)
     if spec.according_to is not None:
         fields.append(("according_to", kg.entity(spec.according_to).id))

@@ -120,7 +120,7 @@ def add(
         list[str] | None, typer.Option("--qualifier", help="KEY=VALUE detail of the fact; repeatable.")
     ] = None,
     fact_id: Annotated[
-        str | None, typer.Option("--id", help="An id for the fact, if the data format gives facts one.")
+        str | None, typer.Option("--id", help="An id of your own for the fact (a slug, unique in the dataset).")
     ] = None,
     dry_run: DryRunOpt = False,
     data: DataOpt = None,
@@ -136,14 +136,6 @@ def add(
     from ..errors import UsageError
 
     root = _root(data)
-    if fact_id is not None:
-        from ..loading.facts import FACT_FIELDS
-
-        if "id" not in FACT_FIELDS[0] + FACT_FIELDS[1]:
-            raise UsageError(
-                "--id: facts have no id field in this data format; their id is computed from what they "
-                "state (shown once the fact is added)"
-            )
     if None in (subject, relation, object, source) or (quote is None and sentence is None):
         subject, relation, object, source, quote = _missing(root, subject, relation, object, source, quote, sentence)
     assert subject is not None and relation is not None and object is not None and source is not None
@@ -165,6 +157,7 @@ def add(
         end=end,
         according_to=according_to,
         qualifiers=pairs,
+        id=fact_id,
     )
     result = add_fact(root, spec, dry_run=dry_run, cache=not state.no_cache)
     if dry_run:
