@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FACTS_LINE, REPO, MakeDataset
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import kgraph
@@ -24,6 +26,7 @@ from kgraph import cache
 from kgraph.cli import app
 from kgraph.errors import UnknownEntity
 from kgraph.model import MODALITIES, MODALITY_MEANINGS, Fact
+from kgraph.suggest import fold
 
 TRUST = REPO / "tests" / "fixtures" / "trust"
 F = FACTS_LINE
@@ -378,3 +381,9 @@ def test_kgraph_add_writes_a_curator_id_the_loader_then_uses(trust_copy: Path) -
     again = runner.invoke(app, [*args, "--id", "osterlich-backing-again", "--data", str(trust_copy)])
     assert again.exit_code == 3
     assert "duplicate fact id 'osterlich-backing-again'" in again.stderr
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_folding_ascii_text_quickly_gives_what_the_general_path_gives(text: str) -> None:
+    # (" é" sends the text down the general path, and adds " e" to what it folds to)
+    assert (fold(text) + " e").strip() == fold(text + " é")

@@ -55,6 +55,9 @@ _APOSTROPHES = re.compile(r"['’ʼ`´]|\.(?=\w)")  # also the dots inside abbre
 # letters whose diacritic is part of the letter, so NFKD leaves them whole
 _STROKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe"})
 _NON_WORD = re.compile(r"[\W_]+")
+# fold's quick path for ASCII text (quotes are checked against names this way, one per fact)
+_DOT_IN_WORD = re.compile(r"\.(?=\w)")
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum() or chr(c) == "_"})
 
 
 def fold(name: str) -> str:
@@ -65,6 +68,10 @@ def fold(name: str) -> str:
     >>> fold("Łukaszenka") == fold("łukaszenka")
     True
     """
+    if name.isascii():  # the same steps without regular expressions: five times quicker on a sentence
+        text = _DOT_IN_WORD.sub("", name.lower()) if "." in name else name.lower()
+        text = text.replace("'", "").replace("`", "")  # (after the dots: "4.'r" keeps its dot, as one pass would)
+        return " ".join(text.translate(_ASCII_NON_WORD).split())
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = _APOSTROPHES.sub("", stripped.casefold().translate(_STROKES))
