@@ -41,6 +41,7 @@ from kgraph.authoring.entities import add_entity, merge_entities, rename_entity
 from kgraph.errors import ExitCode, KGraphError
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.loader import fact_id
+from kgraph.loading.facts import COMPUTED_ID
 from kgraph.model import Entity, Fact
 from kgraph.resolve import fold
 
@@ -70,7 +71,9 @@ def _copy(src: Path, dst: Path) -> Path:
 
 
 def _rehash(f: Fact, kg: KnowledgeGraph) -> Fact:
-    """The fact with its id recomputed from what it states (as the loader computes it)."""
+    """The fact with its id recomputed from what it states (as the loader computes it); a curator's id stays."""
+    if not COMPUTED_ID.match(f.id):
+        return f
     a, b = sorted((f.subject, f.object)) if kg.relations[f.relation].symmetric else (f.subject, f.object)
     when = f.date or (f"{f.start or ''}/{f.end or ''}" if (f.start or f.end) else "")
     return dataclasses.replace(f, id=fact_id(f.source, a, f.relation, b, when, f.quote))
