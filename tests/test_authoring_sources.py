@@ -103,7 +103,7 @@ def test_add_writes_the_text_untouched_and_a_source_that_validates(data: Path, a
         "Alphaland and Betaland sign: a pact", "2022-03", "The Fictional Herald", "https://example.org/pact",
         "A. Writer",
     )  # fmt: skip
-    assert run("validate", "--strict", "--data", str(data)).exit_code == 0
+    assert run("validate", "--data", str(data)).exit_code == 0  # (--strict: "source 'pact' has no facts" yet)
     listed = {s["id"]: s for s in as_json("sources", "--data", str(data))["sources"]}
     assert (listed["pact"]["facts"], listed["pact"]["entities"]) == (0, 0)
     assert len(as_json("sentences", "pact", "--data", str(data))["sentences"]) == 12
