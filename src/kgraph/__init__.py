@@ -31,7 +31,7 @@ from .errors import (
 from .knowledge import KnowledgeGraph
 from .loader import check, load
 from .model import Entity, Fact, Relation, Source
-from .query import entity, facts, neighbours, paths, relations, stats, who_opposes, who_supports
+from .query import disputes, entity, facts, neighbours, paths, relations, stats, who_opposes, who_supports
 
 __all__ = [
     "DataError",
@@ -49,6 +49,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "check",
+    "disputes",
     "entity",
     "facts",
     "load",

@@ -47,8 +47,8 @@ from .defaults import EXPLAIN_LIMIT, EXPLAIN_MAX_HOPS, RANK_BY, RANK_LIMIT, RANK
 from .errors import MissingDependency, UsageError
 from .knowledge import KnowledgeGraph
 from .model import Fact
-from .query import fact_order, facts_between
-from .reasoning import acts_for, reading, represented_by, stances_toward
+from .query import check_min_sources, claim_items, dispute_pairs, dispute_records, fact_order, facts_between
+from .reasoning import acts_for, is_evidence, reading, represented_by, stances_toward
 from .records import entity_record, fact_record
 from .timefilter import known_by
 
@@ -133,21 +133,31 @@ def verdict(supporting: int, opposing: int) -> str:
 # -- explain --------------------------------------------------------------------
 
 
-def _side(kg: KnowledgeGraph, actor: str, target: str, polarity: int) -> StanceEvidence:
-    """The facts of ``polarity`` of ``actor`` toward ``target``, as who-supports / who-opposes count them."""
-    s = stances_toward(kg, target, polarity).get(actor)
-    evidence = list(s.evidence.values()) if s else []
+@dataclass(frozen=True)
+class _Counting:
+    """How explain counts evidence: modality admitted and the sources a claim needs (as who-supports)."""
+
+    hedged: bool = False
+    min_sources: int = 1
+
+
+def _side(kg: KnowledgeGraph, actor: str, target: str, polarity: int, how: _Counting) -> StanceEvidence:
+    """The claims of ``polarity`` of ``actor`` toward ``target``, as who-supports / who-opposes count them."""
+    s = stances_toward(kg, target, polarity, hedged=how.hedged).get(actor)
+    if s is None:
+        return {"count": 0, "direct": 0, "evidence": [], "via": []}
+    found = s.claims(how.min_sources)
     return {
-        "count": len(evidence),
-        "direct": s.direct if s else 0,
-        "evidence": _facts(kg, evidence),
-        "via": _facts(kg, s.via.values()) if s else [],
+        "count": len(found),
+        "direct": s.direct_claims(found),
+        "evidence": claim_items(kg, s, found),
+        "via": _facts(kg, s.links_used(found)),
     }
 
 
-def _stance_of(kg: KnowledgeGraph, actor: str, target: str) -> StanceOf:
+def _stance_of(kg: KnowledgeGraph, actor: str, target: str, how: _Counting) -> StanceOf:
     """What ``actor`` did toward ``target``: both sides, and the verdict."""
-    pos, neg = _side(kg, actor, target, 1), _side(kg, actor, target, -1)
+    pos, neg = _side(kg, actor, target, 1, how), _side(kg, actor, target, -1, how)
     return {"supports": pos, "opposes": neg, "verdict": verdict(pos["count"], neg["count"])}
 
 
@@ -165,13 +175,25 @@ def _summary(kg: KnowledgeGraph, a: str, b: str, stance: StanceOf) -> str:
     def part(x: StanceEvidence, kind: str) -> str:
         through = x["count"] - x["direct"]
         extra = f" ({x['direct']} direct, {through} through acts-for links)" if through else ""
-        return f"{x['count']} {kind} fact{'s' * (x['count'] != 1)}{extra}"
+        return f"{x['count']} {kind} claim{'s' * (x['count'] != 1)}{extra}"
 
     return f"{head}: {part(s, 'cooperative')}, {part(o, 'conflictual')}"
 
 
+def _evidence_facts(stance: StanceOf) -> list[str]:
+    """The ids of every fact of the evidence (both sides, every fact of each claim)."""
+    return [x["id"] for side in (stance["supports"], stance["opposes"]) for c in side["evidence"] for x in c["facts"]]
+
+
 def explain(
-    kg: KnowledgeGraph, source: str, target: str, *, max_hops: int = EXPLAIN_MAX_HOPS, limit: int = EXPLAIN_LIMIT
+    kg: KnowledgeGraph,
+    source: str,
+    target: str,
+    *,
+    max_hops: int = EXPLAIN_MAX_HOPS,
+    limit: int = EXPLAIN_LIMIT,
+    hedged: bool = False,
+    min_sources: int = 1,
 ) -> ExplainAnswer:
     """Why the data relates ``source`` to ``target``: a verdict and every chain of facts linking them.
 
@@ -179,8 +201,11 @@ def explain(
     ``opposes``, ``mixed`` or ``none`` — from the same evidence
     :func:`kgraph.who_supports` and :func:`kgraph.who_opposes` use (direct
     facts, and facts through acts-for links, listed in ``via``);
-    ``summary`` says it in one line; ``stance`` holds that evidence and
-    ``reverse`` the target's stance toward the source. ``chains`` lists
+    ``summary`` says it in one line; ``stance`` holds that evidence, counted
+    in claims with the same ``hedged`` and ``min_sources`` options, and
+    ``reverse`` the target's stance toward the source; ``disputes`` the
+    disputes in which a fact of that evidence (either way) takes part, as
+    :func:`kgraph.disputes` lists them. ``chains`` lists
     every simple chain of at most ``max_hops`` facts between the two
     (shortest first, at most ``limit``; ``truncated`` says when there were
     more, and ``total_chains`` how many, counted up to
@@ -197,6 +222,8 @@ def explain(
         raise UsageError("--max-hops must be at least 1")
     if limit < 1:
         raise UsageError("--limit must be at least 1")
+    check_min_sources(min_sources)
+    how = _Counting(hedged, min_sources)
     g = nx.Graph()
     g.add_nodes_from(kg.entities)
     g.add_edges_from((f.subject, f.object) for f in kg.facts if f.subject != f.object)
@@ -219,8 +246,10 @@ def explain(
     if truncated:
         total = sum(1 for _ in itertools.islice(nx.all_simple_paths(g, a, b, cutoff=max_hops), CHAIN_COUNT_CAP))
     chains = [_chain(kg, p) for p in node_paths]
-    stance = _stance_of(kg, a, b)
-    reverse = _stance_of(kg, b, a)
+    stance = _stance_of(kg, a, b, how)
+    reverse = _stance_of(kg, b, a, how)
+    by_id = kg.facts_by_id
+    evidence = [by_id[i] for i in dict.fromkeys(_evidence_facts(stance) + _evidence_facts(reverse))]
     answer: ExplainAnswer = {
         "from": entity_record(kg, a),
         "to": entity_record(kg, b),
@@ -232,6 +261,7 @@ def explain(
         "chains": chains,
         "total_chains": total,
         "truncated": truncated,
+        "disputes": dispute_records(kg, dispute_pairs(kg, evidence)),
     }
     return _windowed(kg, answer)
 
@@ -371,32 +401,41 @@ class Tie:
         return self.b if entity_id == self.a else self.a
 
 
-def _actors(kg: KnowledgeGraph, entity_id: str, fold: bool) -> list[tuple[str, Fact | None]]:
+def _actors(kg: KnowledgeGraph, entity_id: str, fold: bool, hedged: bool) -> list[tuple[str, Fact | None]]:
     """Who an entity's facts count for: itself, or (folding) whoever it acts for."""
     if fold:
-        links = acts_for(kg, entity_id)
+        links = acts_for(kg, entity_id, hedged=hedged)
         if links:
             return [(link.object, link) for link in links]
     return [(entity_id, None)]
 
 
-def _folded_facts(kg: KnowledgeGraph, polarity: int | None, fold: bool) -> list[tuple[str, str, Fact, list[Fact]]]:
-    """(subject, object, fact, acts-for links used) for the facts of ``polarity`` (all if None), folded."""
+def _folded_facts(
+    kg: KnowledgeGraph, polarity: int | None, fold: bool, hedged: bool
+) -> list[tuple[str, str, Fact, list[Fact]]]:
+    """(subject, object, fact, acts-for links used) for the evidence facts of ``polarity`` (all if None), folded.
+
+    Evidence as :func:`kgraph.reasoning.is_evidence` says: asserted facts,
+    and the hedged ones too when ``hedged``; never denied ones.
+    """
     out = []
     for f in kg.facts:
-        if polarity is not None and f.polarity != polarity:
+        if (polarity is not None and f.polarity != polarity) or not is_evidence(f, hedged):
             continue
-        for s, ls in _actors(kg, f.subject, fold):
-            for o, lo in _actors(kg, f.object, fold):
+        for s, ls in _actors(kg, f.subject, fold, hedged):
+            for o, lo in _actors(kg, f.object, fold, hedged):
                 if s != o:
                     out.append((s, o, f, [x for x in (ls, lo) if x is not None]))
     return out
 
 
-def signed_ties(kg: KnowledgeGraph, *, fold: bool = True) -> dict[tuple[str, str], Tie]:
-    """Every pair of entities joined by cooperative or conflictual facts, keyed by the sorted pair."""
+def signed_ties(kg: KnowledgeGraph, *, fold: bool = True, hedged: bool = False) -> dict[tuple[str, str], Tie]:
+    """Every pair of entities joined by cooperative or conflictual facts, keyed by the sorted pair.
+
+    Only asserted facts count, unless ``hedged`` (denied facts never do).
+    """
     ties: dict[tuple[str, str], Tie] = {}
-    for s, o, f, links in _folded_facts(kg, None, fold):
+    for s, o, f, links in _folded_facts(kg, None, fold, hedged):
         if f.polarity == 0:
             continue
         a, b = sorted((s, o))
@@ -428,7 +467,9 @@ def _signed_graph(kg: KnowledgeGraph, ties: dict[tuple[str, str], Tie]) -> nx.Gr
     return g
 
 
-def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: float = 1.0) -> BlocsAnswer:
+def blocs(
+    kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: float = 1.0, hedged: bool = False
+) -> BlocsAnswer:
     """Groups of actors held together by cooperative ties and separated by conflictual ones.
 
     The blocs are the Louvain communities (:func:`networkx.community.louvain_communities`,
@@ -440,11 +481,12 @@ def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: f
     cooperative across blocs, or conflictual (or evenly split) inside one.
     ``modularity`` is that of the partition on the cooperative graph (higher:
     denser inside than chance), ``consistency`` the share of signed ties that
-    agree with the split (1.0: the data splits perfectly).
+    agree with the split (1.0: the data splits perfectly). Only asserted
+    facts count, unless ``hedged`` (:func:`signed_ties`).
     """
     import networkx as nx
 
-    ties = signed_ties(kg, fold=fold)
+    ties = signed_ties(kg, fold=fold, hedged=hedged)
     g = _signed_graph(kg, ties)
     coop = nx.Graph()
     coop.add_nodes_from(g.nodes)
@@ -501,7 +543,7 @@ def blocs(kg: KnowledgeGraph, *, fold: bool = True, seed: int = 0, resolution: f
     return _windowed(kg, answer)
 
 
-def balance(kg: KnowledgeGraph, *, fold: bool = True) -> BalanceAnswer:
+def balance(kg: KnowledgeGraph, *, fold: bool = True, hedged: bool = False) -> BalanceAnswer:
     """Structural balance: the triads of signed ties, which ones do not balance, and the share that do.
 
     A triad is three actors pairwise joined by signed ties; it is balanced
@@ -511,11 +553,11 @@ def balance(kg: KnowledgeGraph, *, fold: bool = True) -> BalanceAnswer:
     and those ties are listed in ``unsigned``. Each unbalanced triad comes
     with its three ties and their facts; ``balanced`` lists the others
     (entities and signs only). ``share_balanced`` is null when there is no
-    triad.
+    triad. Only asserted facts count, unless ``hedged`` (:func:`signed_ties`).
     """
     import networkx as nx
 
-    ties = signed_ties(kg, fold=fold)
+    ties = signed_ties(kg, fold=fold, hedged=hedged)
     g = _signed_graph(kg, ties)
     signed = g.edge_subgraph([(a, b) for (a, b), t in ties.items() if t.sign != 0])
     order = {n: i for i, n in enumerate(g.nodes)}
@@ -551,13 +593,14 @@ def balance(kg: KnowledgeGraph, *, fold: bool = True) -> BalanceAnswer:
     return _windowed(kg, answer)
 
 
-def ambivalent(kg: KnowledgeGraph, *, fold: bool = True) -> AmbivalentAnswer:
+def ambivalent(kg: KnowledgeGraph, *, fold: bool = True, hedged: bool = False) -> AmbivalentAnswer:
     """Pairs tied by both cooperative and conflictual facts, with both sides of the evidence.
 
     Most evenly split first (the smaller side's count, then the total).
-    ``net`` is cooperative minus conflictual facts.
+    ``net`` is cooperative minus conflictual facts. Only asserted facts
+    count, unless ``hedged`` (:func:`signed_ties`).
     """
-    ties = [t for t in signed_ties(kg, fold=fold).values() if t.ambivalent]
+    ties = [t for t in signed_ties(kg, fold=fold, hedged=hedged).values() if t.ambivalent]
     ties.sort(
         key=lambda t: (
             -min(len(t.positive), len(t.negative)),
@@ -616,12 +659,14 @@ def rank(
     fold: bool = False,
     limit: int | None = RANK_LIMIT,
     types: Sequence[str] | None = None,
+    hedged: bool = False,
 ) -> RankAnswer:
     """The most central entities by ``degree``, ``pagerank`` or ``betweenness``.
 
-    The graph is every fact (or only those of ``polarity``: ``+``/1
-    cooperative, ``-``/-1 conflictual, 0 structural); with ``fold`` persons
-    are merged into whom they act for, as in :func:`signed_ties`.
+    The graph is every asserted fact (or only those of ``polarity``: ``+``/1
+    cooperative, ``-``/-1 conflictual, 0 structural); ``hedged`` adds the
+    hedged facts (never denied ones); with ``fold`` persons are merged into
+    whom they act for, as in :func:`signed_ties`.
 
     - ``degree``: the number of facts the entity takes part in;
     - ``pagerank``: networkx PageRank on the directed graph of facts
@@ -656,7 +701,7 @@ def rank(
         hint = suggest(t, sorted(known_types))
         more = f"; did you mean {hint[0]!r}?" if hint else ""
         raise UsageError(f"no entity has type {t!r}{more}")
-    folded = _folded_facts(kg, sign, fold)
+    folded = _folded_facts(kg, sign, fold, hedged)
     multi = nx.MultiGraph()
     directed = nx.DiGraph()
     evidence: dict[str, dict[str, Fact]] = {}

@@ -30,6 +30,8 @@ __all__ = [
     "CacheClearAnswer",
     "CacheInfoAnswer",
     "Chain",
+    "DisputeRecord",
+    "DisputesAnswer",
     "EntityAnswer",
     "EntityDetail",
     "EntityRef",
@@ -75,7 +77,11 @@ class EntityRef(TypedDict):
 
 
 class FactRecord(TypedDict):
-    """One fact with its evidence: subject and object as entities, the quote and its source."""
+    """One fact with its evidence: subject and object as entities, the quote and its source.
+
+    ``modality`` is one of :data:`kgraph.model.MODALITIES`; ``disputed_by`` the
+    ids of the facts that contradict this one (empty when none).
+    """
 
     id: str
     subject: EntityRef
@@ -89,6 +95,8 @@ class FactRecord(TypedDict):
     quote: str
     according_to: EntityRef | None
     qualifiers: dict[str, str]
+    modality: str
+    disputed_by: list[str]
 
 
 class Window(TypedDict):
@@ -109,9 +117,17 @@ class Window(TypedDict):
 
 
 class EvidenceFact(FactRecord):
-    """A fact of evidence for a stance, with the ids of the acts-for facts it needed (empty: none)."""
+    """A claim of evidence for a stance (:func:`kgraph.records.claim_record`).
+
+    The record of its first fact, with ``disputed_by`` covering every fact
+    of the claim; ``via``: the ids of the acts-for facts that first fact
+    needed (empty: none); ``facts``: every fact reporting the claim, first
+    included; ``sources``: their source ids, sorted.
+    """
 
     via: list[str]
+    facts: list[FactRecord]
+    sources: list[str]
 
 
 class Backer(TypedDict):
@@ -212,6 +228,21 @@ class EntityAnswer(TypedDict):
     facts: list[FactRecord]
 
 
+class DisputeRecord(TypedDict):
+    """A fact contested by another: both facts, each with the sources reporting its claim."""
+
+    disputed: FactRecord
+    disputed_sources: list[str]
+    disputing: FactRecord
+    disputing_sources: list[str]
+
+
+class DisputesAnswer(TypedDict):
+    """:func:`kgraph.disputes`."""
+
+    disputes: list[DisputeRecord]
+
+
 class StatsAnswer(TypedDict):
     """:func:`kgraph.stats`."""
 
@@ -243,11 +274,11 @@ class ValidateAnswer(TypedDict):
 
 
 class StanceEvidence(TypedDict):
-    """One side (supports or opposes) of an entity's stance toward another."""
+    """One side (supports or opposes) of an entity's stance toward another: claims, as who-supports counts them."""
 
     count: int
     direct: int
-    evidence: list[FactRecord]
+    evidence: list[EvidenceFact]
     via: list[FactRecord]
 
 
@@ -295,10 +326,11 @@ ExplainAnswer = TypedDict(
         "chains": list[Chain],
         "total_chains": int,
         "truncated": bool,
+        "disputes": list[DisputeRecord],
         "window": NotRequired[Window],
     },
 )
-""":func:`kgraph.analysis.explain`."""
+""":func:`kgraph.analysis.explain`; ``disputes``: those touching a fact of its evidence."""
 
 
 class TimelineEvent(TypedDict):

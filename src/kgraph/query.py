@@ -18,18 +18,20 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from . import dates
+from .claims import Claim, claims, fact_order
 from .defaults import PATH_ALL_MAX_HOPS, PATH_LIMIT
 from .errors import NoPath, UnknownSource, UsageError
 from .knowledge import KnowledgeGraph
 from .model import Fact
 from .reasoning import reading, stances_toward
-from .records import entity_record, fact_record
+from .records import claim_record, dispute_record, entity_record, fact_record
 from .resolve import suggest
 
 if TYPE_CHECKING:
     from .answers import (
         Backer,
+        DisputeRecord,
+        DisputesAnswer,
         EntityAnswer,
         EntityDetail,
         EvidenceFact,
@@ -47,6 +49,11 @@ if TYPE_CHECKING:
     from .reasoning import Stance
 
 __all__ = [
+    "check_min_sources",
+    "claim_items",
+    "dispute_pairs",
+    "dispute_records",
+    "disputes",
     "entity",
     "fact_order",
     "facts",
@@ -61,11 +68,6 @@ __all__ = [
 ]
 
 
-def fact_order(f: Fact) -> tuple[object, ...]:
-    """Sort key of facts: by date (an interval by its start, else its end), undated last, then by place."""
-    return (dates.sort_key(f.date or f.start or f.end), f.source, f.line, f.id)
-
-
 def relation_filter(kg: KnowledgeGraph, names: Iterable[str] | None) -> set[str] | None:
     """The relation ids the given names cover, sub-relations included (None: no filter)."""
     names = list(names or [])
@@ -77,44 +79,108 @@ def relation_filter(kg: KnowledgeGraph, names: Iterable[str] | None) -> set[str]
     return allowed
 
 
-def _evidence(kg: KnowledgeGraph, f: Fact, via: list[str]) -> EvidenceFact:
-    return {**fact_record(kg, f), "via": via}
+def check_min_sources(min_sources: int) -> None:
+    """Refuse a ``--min-sources`` below 1 (every claim has a source)."""
+    if min_sources < 1:
+        raise UsageError("--min-sources must be at least 1")
 
 
-def _backer(kg: KnowledgeGraph, s: Stance) -> Backer:
+def claim_items(kg: KnowledgeGraph, s: Stance, found: list[Claim]) -> list[EvidenceFact]:
+    """The evidence items of a stance: one per claim, each with the acts-for links its first fact needed."""
+    return [claim_record(kg, c, s.links.get(c.id, [])) for c in found]
+
+
+def _backer(kg: KnowledgeGraph, s: Stance, found: list[Claim]) -> Backer:
     return {
         "entity": entity_record(kg, s.entity),
-        "score": len(s.evidence),
-        "evidence": [_evidence(kg, f, s.links.get(f.id, [])) for f in sorted(s.evidence.values(), key=fact_order)],
-        "via": [fact_record(kg, f) for f in sorted(s.via.values(), key=fact_order)],
+        "score": len(found),
+        "evidence": claim_items(kg, s, found),
+        "via": [fact_record(kg, f) for f in sorted(s.links_used(found), key=fact_order)],
     }
 
 
-def _stance(kg: KnowledgeGraph, name: str, polarity: int, direct: bool) -> StanceAnswer:
+def _stance(kg: KnowledgeGraph, name: str, polarity: int, direct: bool, hedged: bool, min_sources: int) -> StanceAnswer:
+    check_min_sources(min_sources)
     target = kg.entity(name)
-    found = stances_toward(kg, target.id, polarity, direct=direct)
+    found = stances_toward(kg, target.id, polarity, direct=direct, hedged=hedged)
+    counted = [(s, s.claims(min_sources)) for s in found.values()]
     ranked = sorted(
-        found.values(),
-        key=lambda s: (-len(s.evidence), -s.direct, kg.entities[s.entity].name.casefold(), s.entity),
+        ((s, cs) for s, cs in counted if cs),
+        key=lambda x: (-len(x[1]), -x[0].direct_claims(x[1]), kg.entities[x[0].entity].name.casefold(), x[0].entity),
     )
-    return {"target": entity_record(kg, target.id), "results": [_backer(kg, s) for s in ranked]}
+    return {"target": entity_record(kg, target.id), "results": [_backer(kg, s, cs) for s, cs in ranked]}
 
 
-def who_supports(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> StanceAnswer:
+def who_supports(
+    kg: KnowledgeGraph, name: str, *, direct: bool = False, hedged: bool = False, min_sources: int = 1
+) -> StanceAnswer:
     """Entities with cooperative facts toward ``name``, most evidence first.
 
-    ``score`` is the number of distinct evidence facts. ``via`` lists the
-    acts-for facts used (e.g. *Xi Jinping leads China* when Xi's
-    congratulations count for China), and each evidence fact's own ``via``
-    the ids of those it needed (empty: the entity's own act toward the
-    target); ``direct=True`` uses none.
+    Evidence is counted in claims (:mod:`kgraph.claims`): an entity's facts
+    of one relation toward ``name`` reported by several sources (with
+    compatible dates), or joined by ``same_as``, are one claim, and ``score``
+    is the number of claims. Each evidence item is a claim: its first fact's
+    record, with ``facts`` (every fact reporting it), ``sources`` (their
+    source ids) and ``disputed_by`` (facts contradicting any of them).
+    ``min_sources`` keeps only claims reported by at least that many
+    sources (entities left with none are dropped).
+
+    Only asserted facts count; ``hedged=True`` admits intended, proposed,
+    considered, threatened and predicted facts too (each record says its
+    ``modality``); denied facts never count.
+
+    ``via`` lists the acts-for facts used (e.g. *Xi Jinping leads China* when
+    Xi's congratulations count for China), and each evidence item's own
+    ``via`` the ids of those its first fact needed (empty: the entity's own
+    act toward the target); ``direct=True`` uses none.
     """
-    return _stance(kg, name, 1, direct)
+    return _stance(kg, name, 1, direct, hedged, min_sources)
 
 
-def who_opposes(kg: KnowledgeGraph, name: str, *, direct: bool = False) -> StanceAnswer:
-    """Entities with conflictual facts toward ``name``; same shape as :func:`who_supports`."""
-    return _stance(kg, name, -1, direct)
+def who_opposes(
+    kg: KnowledgeGraph, name: str, *, direct: bool = False, hedged: bool = False, min_sources: int = 1
+) -> StanceAnswer:
+    """Entities with conflictual facts toward ``name``; same shape and options as :func:`who_supports`."""
+    return _stance(kg, name, -1, direct, hedged, min_sources)
+
+
+def dispute_pairs(kg: KnowledgeGraph, among: Iterable[Fact] | None = None) -> list[tuple[Fact, Fact]]:
+    """``(disputing, disputed)`` for every dispute of the graph, by the disputed fact's order, then the disputing one's.
+
+    With ``among``, only the disputes in which one of those facts takes part
+    (either side). A reference to a fact the graph does not hold (left out by
+    a time window) is skipped.
+    """
+    by_id = kg.facts_by_id
+    pool = kg.facts if among is None else among
+    pairs: dict[tuple[str, str], tuple[Fact, Fact]] = {}
+    for f in pool:
+        for ref in f.disputes:
+            if ref in by_id:
+                pairs.setdefault((f.id, ref), (f, by_id[ref]))
+        if among is not None:
+            for ref in kg.disputed_by(f.id):
+                pairs.setdefault((ref, f.id), (by_id[ref], f))
+    return sorted(pairs.values(), key=lambda p: (fact_order(p[1]), fact_order(p[0])))
+
+
+def dispute_records(kg: KnowledgeGraph, pairs: list[tuple[Fact, Fact]]) -> list[DisputeRecord]:
+    """The records of ``pairs``, each side with the sources of its claim across the dataset."""
+    if not pairs:
+        return []
+    sources = {f.id: list(c.sources) for c in claims(kg) for f in c.facts}
+    return [dispute_record(kg, disputing, disputed, sources) for disputing, disputed in pairs]
+
+
+def disputes(kg: KnowledgeGraph) -> DisputesAnswer:
+    """Every contested fact and each fact that disputes it (``disputes:`` in the data), both quoted.
+
+    Each record holds the ``disputed`` fact and the ``disputing`` one (their
+    full records: quote, source, modality), and for each side the sources
+    reporting its claim (``disputed_sources``, ``disputing_sources``), so a
+    claim reported by two articles and denied by a third shows as such.
+    """
+    return {"disputes": dispute_records(kg, dispute_pairs(kg))}
 
 
 def _step(kg: KnowledgeGraph, joining: list[Fact], from_entity: str) -> PathStep:

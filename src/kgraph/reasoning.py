@@ -11,6 +11,14 @@
   minister does also counts for their country, and what is done toward a
   leader also counts toward the country. One step only: an ambassador counts
   for the state it represents, not for whatever that state is part of.
+- Modality: only ``asserted`` facts are evidence, acts-for links included;
+  ``hedged=True`` admits the hedged ones (intended, proposed, considered,
+  threatened, predicted) too; a ``denied`` fact never counts.
+- Claims: what one actor did toward the target is counted in claims
+  (:mod:`kgraph.claims`): its facts of one relation and modality reported by
+  different sources with compatible dates, or joined by ``same_as``, are one
+  claim, so "Lukashenko represses X" and "Belarus represses X" count once
+  for Belarus.
 """
 
 from __future__ import annotations
@@ -19,21 +27,36 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .claims import Claim, at_least, group
+
 if TYPE_CHECKING:
     from .knowledge import KnowledgeGraph
     from .model import Fact
 
-__all__ = ["Stance", "acts_for", "reading", "represented_by", "stances_toward"]
+__all__ = ["Stance", "acts_for", "is_evidence", "reading", "represented_by", "stances_toward"]
 
 
-def acts_for(kg: KnowledgeGraph, entity_id: str) -> list[Fact]:
-    """The acts-for facts whose subject is ``entity_id`` (whom it speaks for)."""
-    return [f for f in kg.out_facts(entity_id) if kg.relations[f.relation].acts_for and f.object != entity_id]
+def is_evidence(f: Fact, hedged: bool = False) -> bool:
+    """Whether ``f`` may count as evidence: asserted, or (``hedged``) any modality but ``denied``."""
+    return f.modality == "asserted" or (hedged and f.modality != "denied")
 
 
-def represented_by(kg: KnowledgeGraph, entity_id: str) -> list[Fact]:
-    """The acts-for facts whose object is ``entity_id`` (who speaks for it)."""
-    return [f for f in kg.in_facts(entity_id) if kg.relations[f.relation].acts_for and f.subject != entity_id]
+def acts_for(kg: KnowledgeGraph, entity_id: str, *, hedged: bool = False) -> list[Fact]:
+    """The acts-for facts whose subject is ``entity_id`` (whom it speaks for), as :func:`is_evidence` admits them."""
+    return [
+        f
+        for f in kg.out_facts(entity_id)
+        if kg.relations[f.relation].acts_for and f.object != entity_id and is_evidence(f, hedged)
+    ]
+
+
+def represented_by(kg: KnowledgeGraph, entity_id: str, *, hedged: bool = False) -> list[Fact]:
+    """The acts-for facts whose object is ``entity_id`` (who speaks for it), as :func:`is_evidence` admits them."""
+    return [
+        f
+        for f in kg.in_facts(entity_id)
+        if kg.relations[f.relation].acts_for and f.subject != entity_id and is_evidence(f, hedged)
+    ]
 
 
 def reading(kg: KnowledgeGraph, f: Fact, from_entity: str) -> tuple[str, str, str]:
@@ -58,24 +81,55 @@ class Stance:
     direct: int = 0  # evidence facts that needed no acts-for link
     links: dict[str, list[str]] = field(default_factory=dict)  # evidence fact id -> ids of the acts-for facts it needed
 
+    def claims(self, min_sources: int = 1) -> list[Claim]:
+        """The evidence as claims (one relation and modality, different sources or same_as), first fact first.
 
-def _acts_toward(kg: KnowledgeGraph, member: str, polarity: int) -> Iterator[tuple[str, Fact]]:
+        Only claims reported by at least ``min_sources`` sources are kept.
+        """
+        return at_least(group(self.evidence.values(), key=_stance_key), min_sources)
+
+    def direct_claims(self, found: list[Claim]) -> int:
+        """How many of ``found`` hold a fact that needed no acts-for link."""
+        return sum(1 for c in found if any(not self.links.get(f.id) for f in c.facts))
+
+    def links_used(self, found: list[Claim]) -> list[Fact]:
+        """The acts-for facts that the facts of ``found`` needed, each once."""
+        used: dict[str, Fact] = {}
+        for c in found:
+            for f in c.facts:
+                for link_id in self.links.get(f.id, []):
+                    used.setdefault(link_id, self.via[link_id])
+        return list(used.values())
+
+
+def _stance_key(f: Fact) -> tuple[str, str]:
+    """Inside one actor's stance toward one target, facts of one relation and modality may be one claim."""
+    return (f.relation, f.modality)
+
+
+def _acts_toward(kg: KnowledgeGraph, member: str, polarity: int, hedged: bool) -> Iterator[tuple[str, Fact]]:
     """``(actor, fact)`` for each fact of ``polarity`` toward ``member``: its object, or an end of a symmetric one."""
     for f in kg.in_facts(member):
-        if f.polarity == polarity and f.subject != member:
+        if f.polarity == polarity and f.subject != member and is_evidence(f, hedged):
             yield f.subject, f
     for f in kg.out_facts(member):
-        if f.polarity == polarity and f.object != member and kg.relations[f.relation].symmetric:
+        if (
+            f.polarity == polarity
+            and f.object != member
+            and kg.relations[f.relation].symmetric
+            and is_evidence(f, hedged)
+        ):
             yield f.object, f
 
 
 class _Tally:
     """The stances found so far, crediting each fact to its actor and (unless direct) whom the actor acts for."""
 
-    def __init__(self, kg: KnowledgeGraph, side: dict[str, Fact | None], direct: bool) -> None:
+    def __init__(self, kg: KnowledgeGraph, side: dict[str, Fact | None], direct: bool, hedged: bool) -> None:
         self.kg = kg
         self.side = side  # the target and those who speak for it: never credited
         self.direct = direct
+        self.hedged = hedged
         self.stances: dict[str, Stance] = {}
         self._speaks_for: dict[str, list[Fact]] = {}  # acts_for() of each actor, looked up once
 
@@ -89,7 +143,7 @@ class _Tally:
     def _ups(self, actor: str) -> list[Fact]:
         found = self._speaks_for.get(actor)
         if found is None:
-            found = self._speaks_for[actor] = acts_for(self.kg, actor)
+            found = self._speaks_for[actor] = acts_for(self.kg, actor, hedged=self.hedged)
         return found
 
     def _credit(self, actor: str, f: Fact, links: list[Fact]) -> None:
@@ -105,22 +159,25 @@ class _Tally:
             s.via[link.id] = link
 
 
-def stances_toward(kg: KnowledgeGraph, target: str, polarity: int, *, direct: bool = False) -> dict[str, Stance]:
+def stances_toward(
+    kg: KnowledgeGraph, target: str, polarity: int, *, direct: bool = False, hedged: bool = False
+) -> dict[str, Stance]:
     """Every entity with facts of ``polarity`` toward ``target``, with the facts and links used.
 
     Counts facts whose object is the target; facts of symmetric relations
     whose subject is the target (the other end acted too); and, unless
     ``direct``, the same toward whoever acts for the target, and credits an
-    actor's facts to whoever the actor acts for as well.
+    actor's facts to whoever the actor acts for as well. Only asserted facts
+    and links count, unless ``hedged`` (see :func:`is_evidence`).
     """
     # the target's side: the target itself, then (unless direct) those who speak for it
     side: dict[str, Fact | None] = {target: None}
     if not direct:
-        for link in represented_by(kg, target):
+        for link in represented_by(kg, target, hedged=hedged):
             side.setdefault(link.subject, link)
-    tally = _Tally(kg, side, direct)
+    tally = _Tally(kg, side, direct, hedged)
     for member, member_link in side.items():
         links = [member_link] if member_link is not None else []
-        for actor, f in _acts_toward(kg, member, polarity):
+        for actor, f in _acts_toward(kg, member, polarity, hedged):
             tally.count(actor, f, links)
     return tally.stances

@@ -10,6 +10,7 @@ import typer
 from .. import analysis
 from ..defaults import EXPLAIN_LIMIT, EXPLAIN_MAX_HOPS, RANK_BY, RANK_LIMIT
 from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, SourceOpt, UntilOpt, command, load_graph, output
+from .core import HedgedOpt, MinSourcesOpt
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
 FoldOpt = Annotated[
@@ -43,6 +44,8 @@ def explain(
         int, typer.Option("--max-hops", min=1, help="Longest chain of facts to show.")
     ] = EXPLAIN_MAX_HOPS,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many chains.")] = EXPLAIN_LIMIT,
+    hedged: HedgedOpt = False,
+    min_sources: MinSourcesOpt = 1,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -56,10 +59,14 @@ def explain(
     from the same evidence as who-supports and who-opposes: A's own facts
     toward B, and facts through acts-for links (a leader or minister counts
     for their country). Then every chain of up to --max-hops facts between
-    them, each hop with its relation, direction, quote and source.
+    them, each hop with its relation, direction, quote and source, and the
+    disputes on the evidence.
     """
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
-    output(analysis.explain(kg, source, target, max_hops=max_hops, limit=limit), fmt, "explain")
+    answer = analysis.explain(
+        kg, source, target, max_hops=max_hops, limit=limit, hedged=hedged, min_sources=min_sources
+    )
+    output(answer, fmt, "explain")
 
 
 @command("timeline")
@@ -91,6 +98,7 @@ def blocs(
     resolution: Annotated[
         float, typer.Option("--resolution", min=0.0, help="Louvain resolution: above 1 favours smaller blocs.")
     ] = 1.0,
+    hedged: HedgedOpt = False,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -105,12 +113,13 @@ def blocs(
     share of ties consistent with the split.
     """
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
-    output(analysis.blocs(kg, fold=fold, seed=seed, resolution=resolution), fmt, "blocs")
+    output(analysis.blocs(kg, fold=fold, seed=seed, resolution=resolution, hedged=hedged), fmt, "blocs")
 
 
 @command("balance")
 def balance(
     fold: FoldOpt = True,
+    hedged: HedgedOpt = False,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -124,12 +133,13 @@ def balance(
     (the friend of my friend is my friend; the enemy of my enemy is my friend).
     """
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
-    output(analysis.balance(kg, fold=fold), fmt, "balance")
+    output(analysis.balance(kg, fold=fold, hedged=hedged), fmt, "balance")
 
 
 @command("ambivalent")
 def ambivalent(
     fold: FoldOpt = True,
+    hedged: HedgedOpt = False,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -139,7 +149,7 @@ def ambivalent(
 ) -> None:
     """Pairs tied by both cooperative and conflictual facts, with both sides of the evidence."""
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
-    output(analysis.ambivalent(kg, fold=fold), fmt, "ambivalent")
+    output(analysis.ambivalent(kg, fold=fold, hedged=hedged), fmt, "ambivalent")
 
 
 @command("rank")
@@ -156,6 +166,7 @@ def rank(
     entity_type: Annotated[
         list[str] | None, typer.Option("--type", help="Only show entities of this type; repeatable.")
     ] = None,
+    hedged: HedgedOpt = False,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -170,4 +181,5 @@ def rank(
     the shortest connections between others.
     """
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
-    output(analysis.rank(kg, by=by.value, polarity=polarity, fold=fold, limit=limit, types=entity_type), fmt, "rank")
+    answer = analysis.rank(kg, by=by.value, polarity=polarity, fold=fold, limit=limit, types=entity_type, hedged=hedged)
+    output(answer, fmt, "rank")

@@ -1,4 +1,5 @@
-"""The core query commands: who-supports, who-opposes, path, neighbours, relations, facts, entity, stats, validate."""
+"""The core query commands: who-supports, who-opposes, path, neighbours, relations, facts, entity, disputes, stats,
+validate."""
 
 from __future__ import annotations
 
@@ -33,12 +34,26 @@ NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case
 DirectOpt = Annotated[
     bool, typer.Option("--direct", help="Count only the entity's own facts: no acts-for links (leaders, ministers).")
 ]
+HedgedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--hedged",
+        help="Count hedged facts too (intended, proposed, considered, threatened, predicted), marked; "
+        "by default only asserted facts are evidence, and denied ones never are.",
+    ),
+]
+MinSourcesOpt = Annotated[
+    int,
+    typer.Option("--min-sources", min=1, help="Keep only claims reported by at least N sources."),
+]
 
 
 @command("who-supports")
 def who_supports(
     name: NameArg,
     direct: DirectOpt = False,
+    hedged: HedgedOpt = False,
+    min_sources: MinSourcesOpt = 1,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -52,15 +67,21 @@ def who_supports(
     count both ways, and acts-for links count unless --direct: what a leader or
     minister does counts for their country, and what is done toward a
     country's leader counts toward the country.
+
+    Scores count claims, not facts: facts of one relation reported by several
+    sources (compatible dates), or joined by same_as, are one claim, listed
+    with every source that reports it.
     """
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
-    output(query.who_supports(kg, name, direct=direct), fmt, "who-supports")
+    output(query.who_supports(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-supports")
 
 
 @command("who-opposes")
 def who_opposes(
     name: NameArg,
     direct: DirectOpt = False,
+    hedged: HedgedOpt = False,
+    min_sources: MinSourcesOpt = 1,
     data: DataOpt = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -68,9 +89,9 @@ def who_opposes(
     until: UntilOpt = None,
     sources: SourceOpt = None,
 ) -> None:
-    """Who acts against an entity: conflictual facts toward it, ranked, each with its evidence."""
+    """Who acts against an entity: conflictual facts toward it, ranked by claims, each with its evidence."""
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
-    output(query.who_opposes(kg, name, direct=direct), fmt, "who-opposes")
+    output(query.who_opposes(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-opposes")
 
 
 @command("path")
@@ -169,6 +190,19 @@ def entity(
 ) -> None:
     """One entity: its names, description and every fact it takes part in."""
     output(query.entity(load_graph(data, as_of=as_of, since=since, until=until, sources=sources), name), fmt, "entity")
+
+
+@command("disputes")
+def disputes(
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    sources: SourceOpt = None,
+) -> None:
+    """Contested facts: each fact another one disputes, with both sides' quotes, sources and modality."""
+    output(query.disputes(load_graph(data, as_of=as_of, since=since, until=until, sources=sources)), fmt, "disputes")
 
 
 @command("stats")

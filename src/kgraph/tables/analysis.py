@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .cells import FACT_CSV, caption, fact_cells, source_column, window_note
+from .cells import FACT_CSV, caption, fact_cells, source_column, sources_note, statement, window_note
 from .table import Row, Table
 
 if TYPE_CHECKING:
@@ -58,6 +58,9 @@ def explain_table(result: ExplainAnswer) -> Table:
     for side, sign in ((result["stance"]["supports"], "+"), (result["stance"]["opposes"], "−")):
         for f in side["evidence"]:
             direct = {f["subject"]["id"], f["object"]["id"]} == ends
+            cells = _fact(f)
+            if len(f["sources"]) > 1:
+                cells["statement"] += f" ({sources_note(f['sources'])})"
             rows.append(
                 {
                     "part": f"evidence {sign}",
@@ -67,8 +70,25 @@ def explain_table(result: ExplainAnswer) -> Table:
                     "acts_for": not direct,
                     "arrow": "",
                     "_group_cells": ("part",),
-                    **_fact(f),
+                    **cells,
+                    "sources": f["sources"],
                     "shown_quote": shown(f),
+                }
+            )
+    for n, d in enumerate(result["disputes"], start=1):
+        for how, g in (("contested", d["disputed"]), ("disputes it", d["disputing"])):
+            rows.append(
+                {
+                    "part": f"dispute {n}",
+                    "chain": None,
+                    "hop": None,
+                    "how": how,
+                    "acts_for": False,
+                    "arrow": "",
+                    "_group_cells": ("part",),
+                    **_fact(g),
+                    "statement": statement(g),
+                    "shown_quote": shown(g),
                 }
             )
     for n, c in enumerate(result["chains"], start=1):
@@ -111,7 +131,7 @@ def explain_table(result: ExplainAnswer) -> Table:
     more = f", {result['total_chains']} in all (raise --limit)" if result["truncated"] else ""
     return Table(
         title=title,
-        csv_columns=["part", "chain", "hop", "from", "to", "direction", "reads", "acts_for", *FACT_CSV],
+        csv_columns=["part", "chain", "hop", "from", "to", "direction", "reads", "acts_for", *FACT_CSV, "sources"],
         table_columns=columns,
         rows=rows,
         group_key="part",
@@ -119,6 +139,7 @@ def explain_table(result: ExplainAnswer) -> Table:
             f"chains of up to {result['max_hops']} facts{more}",
             f"source: {sources[0]}" if len(sources) == 1 else None,
             "acts-for: a leader or envoy counts for whom they act for",
+            "evidence counted in claims: one per thing reported, however many sources report it",
             window_note(result.get("window")),
         ),
     )

@@ -13,24 +13,48 @@ __all__ = [
     "FACT_CSV",
     "caption",
     "fact_cells",
+    "modality_mark",
     "name",
     "source_column",
+    "sources_note",
     "statement",
     "when",
     "window_note",
 ]
 
 # the columns of a fact in CSV, where a table lists facts
-FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "according_to", "quote"]
+FACT_CSV = [
+    "fact_id",
+    "subject",
+    "relation",
+    "object",
+    "polarity",
+    "date",
+    "source",
+    "according_to",
+    "quote",
+    "modality",
+    "disputed_by",
+]
 
 
 def name(e: EntityRef | None) -> str:
     return "" if e is None else str(e["name"])
 
 
+def modality_mark(f: FactRecord) -> str:
+    """`` [considered]`` (the fact's modality, after its relation) unless the fact is asserted."""
+    return "" if f["modality"] == "asserted" else f" [{f['modality']}]"
+
+
 def statement(f: FactRecord) -> str:
-    """``Subject relation Object``, by name."""
-    return f"{name(f['subject'])} {f['relation']} {name(f['object'])}"
+    """``Subject relation Object``, by name; a modality other than asserted after the relation (``[considered]``)."""
+    return f"{name(f['subject'])} {f['relation']}{modality_mark(f)} {name(f['object'])}"
+
+
+def sources_note(ids: list[str]) -> str:
+    """The sources of a claim: the id when there is one, else ``2 sources: a, b``."""
+    return ids[0] if len(ids) == 1 else f"{len(ids)} sources: {', '.join(ids)}"
 
 
 def when(f: FactRecord, undated: str | None = None) -> str | None:
@@ -48,6 +72,7 @@ def fact_cells(f: FactRecord, undated: str | None = None) -> Row:
     ``quote`` is the quote as curated (CSV); ``quoted`` is what a table shows:
     the quote, then "(according to NAME)" when the fact reports someone's
     claim, so a reader never takes an attributed statement for the article's.
+    The statement ends in `` [disputed]`` when another fact disputes this one.
     """
     according_to = f["according_to"]
     quoted = f["quote"] + (f" (according to {according_to['name']})" if according_to else "")
@@ -64,7 +89,9 @@ def fact_cells(f: FactRecord, undated: str | None = None) -> Row:
         "quote": f["quote"],
         "according_to": according_to["id"] if according_to else None,
         "quoted": quoted,
-        "statement": statement(f),
+        "modality": f["modality"],
+        "disputed_by": f["disputed_by"],
+        "statement": statement(f) + (" [disputed]" if f["disputed_by"] else ""),
     }
 
 

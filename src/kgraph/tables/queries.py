@@ -1,5 +1,5 @@
-"""Tables of the core query answers: who-supports, who-opposes, path, neighbours, relations, facts, entity, stats,
-validate.
+"""Tables of the core query answers: who-supports, who-opposes, path, neighbours, relations, facts, entity,
+disputes, stats, validate.
 
 Each function flattens one answer of :mod:`kgraph.query` into rows, one per
 fact of evidence, step or neighbour, so the table can be read against the
@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cells import caption, fact_cells, source_column, statement
+from .cells import caption, fact_cells, modality_mark, source_column, sources_note, statement
 from .table import Row, Table
 
 if TYPE_CHECKING:
     from ..answers import (
+        DisputesAnswer,
         EntityAnswer,
         FactRecord,
         FactsAnswer,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "disputes_table",
     "entity_table",
     "facts_table",
     "neighbours_table",
@@ -52,11 +54,27 @@ _STANCE_CSV = [
     "quote",
     "according_to",
     "via",
+    "modality",
+    "sources",
+    "disputed_by",
+    "facts",
 ]
 
 
+def _claim_sources(columns: list[tuple[str, str]], rows: list[Row]) -> str | None:
+    """Where a stance table's claims come from: a ``sources`` column after the evidence when any claim has
+    several sources or the claims come from several; else the one source, for the caption."""
+    if any(len(r["sources"]) > 1 for r in rows) or len({r["source"] for r in rows}) > 1:
+        columns.insert(4, ("sources_note", "sources"))
+        return None
+    return source_column(columns, rows)
+
+
 def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
-    """The table of who-supports (``title`` "Who supports") or who-opposes: one row per fact of evidence."""
+    """The table of who-supports (``title`` "Who supports") or who-opposes: one row per claim of evidence.
+
+    A claim shows its first fact, and the sources reporting it (``2 sources: a, b``).
+    """
 
     def table(answer: StanceAnswer) -> Table:
         rows: list[Row] = []
@@ -76,6 +94,9 @@ def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
                         "via": via,
                         "_group_cells": ("rank", "entity_name", "score"),
                         **cells,
+                        "sources": f["sources"],
+                        "sources_note": sources_note(f["sources"]),
+                        "facts": [x["id"] for x in f["facts"]],
                     }
                 )
         columns = [
@@ -86,7 +107,7 @@ def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
             ("date", "date"),
             ("quoted", "quote"),
         ]
-        one_source = source_column(columns, rows)
+        one_source = _claim_sources(columns, rows)
         return Table(
             title=f"{title} {answer['target']['name']}",
             csv_columns=_STANCE_CSV,
@@ -94,7 +115,9 @@ def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
             rows=rows,
             group_key="entity",
             caption=caption(
-                "score: facts of evidence; (via A leads B): the acts-for link that makes the fact count", one_source
+                "score: claims of evidence (a claim reported by several sources counts once); "
+                "(via A leads B): the acts-for link that makes the fact count",
+                one_source,
             ),
         )
 
@@ -161,7 +184,7 @@ def neighbours_table(answer: NeighboursAnswer) -> Table:
             "neighbour_name": r["entity"]["name"],
             "neighbour_type": r["entity"]["type"],
             "direction": r["direction"],
-            "reads": r["relation"],
+            "reads": r["relation"] + modality_mark(r["fact"]),
             **fact_cells(r["fact"]),
         }
         for r in answer["neighbours"]
@@ -234,7 +257,19 @@ def relations_table(answer: RelationsAnswer) -> Table:
     )
 
 
-_FACT_CSV = ["fact_id", "subject", "relation", "object", "polarity", "date", "source", "according_to", "quote"]
+_FACT_CSV = [
+    "fact_id",
+    "subject",
+    "relation",
+    "object",
+    "polarity",
+    "date",
+    "source",
+    "according_to",
+    "quote",
+    "modality",
+    "disputed_by",
+]
 
 
 def _fact_table(facts: list[FactRecord]) -> tuple[list[Row], list[tuple[str, str]], str | None]:
@@ -267,6 +302,55 @@ def entity_table(answer: EntityAnswer) -> Table:
         csv_columns=_FACT_CSV,
         table_columns=columns,
         rows=rows,
+    )
+
+
+def disputes_table(answer: DisputesAnswer) -> Table:
+    """Two rows per dispute: the contested fact, then the fact disputing it; each with its claim's sources."""
+    rows: list[Row] = []
+    for n, d in enumerate(answer["disputes"], start=1):
+        for side, f, ids in (
+            ("contested", d["disputed"], d["disputed_sources"]),
+            ("disputed by", d["disputing"], d["disputing_sources"]),
+        ):
+            rows.append(
+                {
+                    "dispute": n,
+                    "side": side,
+                    "_group_cells": ("dispute",),
+                    **fact_cells(f, undated="undated"),
+                    "statement": statement(f),
+                    "sources": ids,
+                    "sources_note": sources_note(ids),
+                }
+            )
+    n = len(answer["disputes"])
+    return Table(
+        title=f"{n} dispute{'s' * (n != 1)}",
+        csv_columns=[
+            "dispute",
+            "side",
+            "fact_id",
+            "subject",
+            "relation",
+            "object",
+            "modality",
+            "date",
+            "source",
+            "sources",
+            "quote",
+        ],
+        table_columns=[
+            ("dispute", "#"),
+            ("side", "side"),
+            ("statement", "fact"),
+            ("sources_note", "sources"),
+            ("date", "date"),
+            ("quote", "quote"),
+        ],
+        rows=rows,
+        group_key="dispute",
+        caption="sources: every source reporting that side's claim",
     )
 
 

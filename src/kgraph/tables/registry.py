@@ -22,6 +22,7 @@ TABLES: dict[str, TableFn] = {
     "relations": queries.relations_table,
     "facts": queries.facts_table,
     "entity": queries.entity_table,
+    "disputes": queries.disputes_table,
     "stats": queries.stats_table,
     "validate": queries.validate_table,
     # kgraph.analysis

@@ -1,0 +1,161 @@
+"""Claims: the facts that report the same thing, so that answers count reports once.
+
+Two articles reporting one sanction are two facts but one *claim*; an answer
+that counted facts would score the sanction twice. Two facts are the same
+claim when
+
+(a) they come from **different sources**, have the same **key** and
+    **compatible dates** (:func:`compatible`: equal, one's span within the
+    other's, or one undated); or
+(b) one says ``same_as`` the other (the curator joined them, whatever their
+    wording, sources or dates).
+
+A claim is a connected group of such facts: an undated fact joins two dated
+ones that do not agree with each other, and two facts of one source join
+through a fact of another source (or a ``same_as``), never directly.
+
+The key says what "the same thing" is. Across the dataset
+(:func:`statement_key`) it is subject, relation, object and modality; inside
+one stance of who-supports / who-opposes / explain it is the relation and
+modality of the facts credited to one actor toward the target, so that
+"Lukashenko represses X" and "Belarus represses X" are one claim for Belarus.
+The modality is part of the key: a sanction imposed and a sanction only
+considered are two claims, and every fact of a claim is marked alike.
+
+Nothing here imports more than the model and the date arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import dates
+from .timefilter import span
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeGraph
+    from .model import Fact
+
+__all__ = ["Claim", "at_least", "claims", "compatible", "fact_order", "group", "statement_key"]
+
+
+def fact_order(f: Fact) -> tuple[object, ...]:
+    """Sort key of facts: by date (an interval by its start, else its end), undated last, then by place.
+
+    The order of facts in every answer, and of the facts inside a claim (its
+    first fact is the one an answer shows).
+    """
+    return (dates.sort_key(f.date or f.start or f.end), f.source, f.line, f.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Facts reporting one thing, in :func:`fact_order`; at least one."""
+
+    facts: tuple[Fact, ...]
+
+    @property
+    def id(self) -> str:
+        """The id of its first fact: the fact an answer shows for the claim."""
+        return self.facts[0].id
+
+    @property
+    def first(self) -> Fact:
+        return self.facts[0]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The ids of the sources reporting it, sorted, each once."""
+        return tuple(sorted({f.source for f in self.facts}))
+
+
+def _within(inner: tuple[_dt.date, _dt.date], outer: tuple[_dt.date, _dt.date]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def compatible(a: Fact, b: Fact) -> bool:
+    """Whether two facts' dates may be the same occasion: equal, one's span within the other's, or one undated.
+
+    ``2020-03`` is within ``2020``; ``2020-03`` and ``2020-04`` are not
+    compatible, nor are two overlapping intervals neither of which contains
+    the other.
+    """
+    sa, sb = span(a), span(b)
+    if sa is None or sb is None:
+        return True
+    return _within(sa, sb) or _within(sb, sa)
+
+
+def statement_key(f: Fact) -> tuple[str, str, str, str]:
+    """The key of a claim across the dataset: subject, relation, object and modality."""
+    return (f.subject, f.relation, f.object, f.modality)
+
+
+class _Groups:
+    """Union-find over positions: which facts are one claim so far."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def _join_reports(pool: Sequence[Fact], members: list[int], groups: _Groups) -> None:
+    """Join the facts of one key that come from different sources and have compatible dates."""
+    for n, i in enumerate(members):
+        for j in members[n + 1 :]:
+            if pool[i].source != pool[j].source and compatible(pool[i], pool[j]):
+                groups.join(i, j)
+
+
+def group(facts: Iterable[Fact], key: Callable[[Fact], Hashable] = statement_key) -> list[Claim]:
+    """The claims the given facts make: connected groups of facts reporting the same thing.
+
+    ``key(f)`` says what must be equal for two facts of different sources to
+    be one claim (:func:`statement_key` by default); ``same_as`` joins two
+    of the given facts whatever their key. A fact given twice counts once.
+    Claims come in the order of their first facts.
+    """
+    pool: list[Fact] = []
+    position: dict[str, int] = {}
+    for f in facts:
+        if f.id not in position:
+            position[f.id] = len(pool)
+            pool.append(f)
+    groups = _Groups(len(pool))
+    by_key: dict[Hashable, list[int]] = {}
+    for i, f in enumerate(pool):
+        by_key.setdefault(key(f), []).append(i)
+        for ref in f.same_as:
+            if ref in position:
+                groups.join(i, position[ref])
+    for members in by_key.values():
+        if len(members) > 1:
+            _join_reports(pool, members, groups)
+    parts: dict[int, list[Fact]] = {}
+    for i, f in enumerate(pool):
+        parts.setdefault(groups.find(i), []).append(f)
+    found = [Claim(tuple(sorted(part, key=fact_order))) for part in parts.values()]
+    return sorted(found, key=lambda c: fact_order(c.first))
+
+
+def claims(kg: KnowledgeGraph) -> list[Claim]:
+    """Every claim of the dataset (grouped by :func:`statement_key`), in the order of their first facts."""
+    return group(kg.facts, statement_key)
+
+
+def at_least(found: Iterable[Claim], min_sources: int) -> list[Claim]:
+    """The claims reported by at least ``min_sources`` sources (all of them for 1)."""
+    return [c for c in found if len(c.sources) >= min_sources]
