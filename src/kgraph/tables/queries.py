@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cells import caption, fact_cells, modality_mark, source_column, sources_note, statement
+from .cells import caption, fact_cells, modality_mark, sources_note, statement
 from .table import Row, Table
 
 if TYPE_CHECKING:
@@ -61,15 +61,6 @@ _STANCE_CSV = [
 ]
 
 
-def _claim_sources(columns: list[tuple[str, str]], rows: list[Row]) -> str | None:
-    """Where a stance table's claims come from: a ``sources`` column after the evidence when any claim has
-    several sources or the claims come from several; else the one source, for the caption."""
-    if any(len(r["sources"]) > 1 for r in rows) or len({r["source"] for r in rows}) > 1:
-        columns.insert(4, ("sources_note", "sources"))
-        return None
-    return source_column(columns, rows)
-
-
 def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
     """The table of who-supports (``title`` "Who supports") or who-opposes: one row per claim of evidence.
 
@@ -99,25 +90,21 @@ def stance_table(title: str) -> Callable[[StanceAnswer], Table]:
                         "facts": [x["id"] for x in f["facts"]],
                     }
                 )
-        columns = [
-            ("rank", "#"),
-            ("entity_name", "entity"),
-            ("score", "score"),
-            ("statement", "evidence"),
-            ("date", "date"),
-            ("quoted", "quote"),
-        ]
-        one_source = _claim_sources(columns, rows)
+        # one source for everything: named once in the caption, as explain does, instead of on every row
+        sources = sorted({i for r in rows for i in r["sources"]})
+        columns = [("rank", "#"), ("entity_name", "entity"), ("score", "score"), ("statement", "evidence")]
+        if len(sources) > 1:
+            columns.append(("sources_note", "sources"))
         return Table(
             title=f"{title} {answer['target']['name']}",
             csv_columns=_STANCE_CSV,
-            table_columns=columns,
+            table_columns=[*columns, ("date", "date"), ("quoted", "quote")],
             rows=rows,
             group_key="entity",
             caption=caption(
-                "score: claims of evidence (a claim reported by several sources counts once); "
+                "score: claims of evidence (a claim reported by several sources counts once)",
                 "(via A leads B): the acts-for link that makes the fact count",
-                one_source,
+                f"source: {sources[0]}" if len(sources) == 1 else None,
             ),
         )
 
