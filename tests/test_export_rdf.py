@@ -69,9 +69,10 @@ def turtle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _expected(kg: KnowledgeGraph, target: str) -> tuple[set[str], set[tuple[str, str]]]:
-    result = kgraph.who_supports(kg, target, direct=True)["results"]
+    # the query reads every fact, hedged ones too (the bundled data has no denied fact), claim by claim
+    result = kgraph.who_supports(kg, target, direct=True, hedged=True)["results"]
     who = {r["entity"]["id"] for r in result}
-    evidence = {(r["entity"]["id"], f["id"]) for r in result for f in r["evidence"]}
+    evidence = {(r["entity"]["id"], f["id"]) for r in result for c in r["evidence"] for f in c["facts"]}
     return who, evidence
 
 

@@ -16,7 +16,10 @@ cooperative and its conflictual facts; its ``sign`` is the sign of
 default for blocs, balance and ambivalent) a person who acts for an actor
 (``leads``, ``represents``) is merged into it, as :func:`kgraph.who_supports`
 credits them: Lukashenko's facts are Belarus's, Wang Yi's are China's. The
-acts-for facts used are listed in each tie's ``via``.
+acts-for facts used are listed in each tie's ``via``. As everywhere evidence
+counts, only asserted facts are used unless ``hedged=True`` (the intended,
+proposed, considered, threatened and predicted ones too); denied facts never
+are (:func:`kgraph.reasoning.is_evidence`). Ties count facts, not claims.
 
 - :func:`blocs`: Louvain communities (networkx, fixed seed) of the
   cooperative ties, with the conflictual ties between blocs, the ties that

@@ -76,6 +76,15 @@ def _within(inner: tuple[_dt.date, _dt.date], outer: tuple[_dt.date, _dt.date]) 
     return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
+_Span = tuple[_dt.date, _dt.date] | None
+
+
+def _spans_agree(sa: _Span, sb: _Span) -> bool:
+    if sa is None or sb is None:
+        return True
+    return _within(sa, sb) or _within(sb, sa)
+
+
 def compatible(a: Fact, b: Fact) -> bool:
     """Whether two facts' dates may be the same occasion: equal, one's span within the other's, or one undated.
 
@@ -83,10 +92,7 @@ def compatible(a: Fact, b: Fact) -> bool:
     compatible, nor are two overlapping intervals neither of which contains
     the other.
     """
-    sa, sb = span(a), span(b)
-    if sa is None or sb is None:
-        return True
-    return _within(sa, sb) or _within(sb, sa)
+    return _spans_agree(span(a), span(b))
 
 
 def statement_key(f: Fact) -> tuple[str, str, str, str]:
@@ -113,10 +119,11 @@ class _Groups:
 
 
 def _join_reports(pool: Sequence[Fact], members: list[int], groups: _Groups) -> None:
-    """Join the facts of one key that come from different sources and have compatible dates."""
+    """Join the facts of one key that come from different sources and have compatible dates (:func:`compatible`)."""
+    spans = {i: span(pool[i]) for i in members}  # each date read once, not once per pair
     for n, i in enumerate(members):
         for j in members[n + 1 :]:
-            if pool[i].source != pool[j].source and compatible(pool[i], pool[j]):
+            if pool[i].source != pool[j].source and _spans_agree(spans[i], spans[j]):
                 groups.join(i, j)
 
 
