@@ -475,3 +475,18 @@ def test_every_fact_record_carries_modality_and_disputed_by(trust: KnowledgeGrap
         "osterlich-backs-sylvania": ["osterlich-denies-backing"]
     }
     assert list(records[0])[-2:] == ["modality", "disputed_by"]  # appended after the keys that were there
+
+
+def test_a_cached_graph_knows_disputes_without_making_every_fact(tmp_path: Any, monkeypatch: Any) -> None:
+    # fact records ask every fact's disputed_by: a graph read from the cache answers from one column
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(tmp_path))
+    kgraph.load(TRUST)  # writes the cache
+    cached = kgraph.load(TRUST)
+    store: Any = cached.store
+    assert type(store).__name__ == "CompiledFactStore"
+    answer = query.who_supports(cached, "sylvania")
+    assert store.made() < len(store)  # the facts toward Sylvania, and the disputing one: not every fact
+    assert answer == query.who_supports(kgraph.load(TRUST, cache=False), "sylvania")
+    assert answer["results"][0]["evidence"][0]["disputed_by"] == ["osterlich-denies-backing"]
+    assert cached.disputed_by("osterlich-backs-sylvania") == ("osterlich-denies-backing",)
+    assert cached.disputed_by("osterlich-denies-backing") == ()

@@ -600,6 +600,21 @@ class CompiledFactStore:
             done[value] = found
         return found
 
+    def disputed_by_index(self) -> dict[str, tuple[str, ...]]:
+        """Fact id -> ids of the facts disputing it, read from the disputes column: only the disputing facts are made.
+
+        Every fact record asks a fact's ``disputed_by``; building this from
+        ``all()`` would make every fact of the dataset for one who-supports.
+        """
+        found: dict[str, list[str]] = {}
+        for row, targets in enumerate(self._full[_FACT_FIELDS.index("disputes")]()):
+            for target in targets:
+                f = self._objects[row]
+                if f is None:
+                    f = self._objects[row] = self._make(row)
+                found.setdefault(target, []).append(f.id)
+        return {k: tuple(v) for k, v in found.items()}
+
     def all(self) -> tuple[Fact, ...]:
         """Every fact, in dataset order: made at the first call (reusing those already made), then kept."""
         if self._every is None:

@@ -149,6 +149,9 @@ class KnowledgeGraph:
 
     @cached_property
     def _disputed_by(self) -> dict[str, tuple[str, ...]]:
+        from_store = getattr(self._store, "disputed_by_index", None)  # a lazy store's shortcut (kgraph.cache)
+        if from_store is not None:
+            return dict(from_store())
         index: dict[str, list[str]] = {}
         for f in self.facts:
             for target in f.disputes:
