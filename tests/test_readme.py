@@ -234,10 +234,15 @@ PAGE = """\
 $ kgraph who-supports betaland --format json   # answered from the page's data
 {"target": {"id": "betaland", "name": "Betaland", "type": "country"},
  "results": [{"entity": {"id": "alphaland", "name": "Alphaland", "type": "country"}, "score": 1,
-   "evidence": [{"id": "%s", "subject": {"id": "alphaland", "name": "Alphaland", "type": "country"},
+   "evidence": [{"id": "%(id)s", "subject": {"id": "alphaland", "name": "Alphaland", "type": "country"},
    "relation": "supports", "object": {"id": "betaland", "name": "Betaland", "type": "country"}, "polarity": 1,
    "date": "2021", "start": null, "end": null, "source": "art", "quote": "Alphaland backs Betaland.",
-   "according_to": null, "qualifiers": {}, "via": []}], "via": []}]}
+   "according_to": null, "qualifiers": {}, "modality": "asserted", "disputed_by": [], "via": [],
+   "facts": [{"id": "%(id)s", "subject": {"id": "alphaland", "name": "Alphaland", "type": "country"},
+     "relation": "supports", "object": {"id": "betaland", "name": "Betaland", "type": "country"}, "polarity": 1,
+     "date": "2021", "start": null, "end": null, "source": "art", "quote": "Alphaland backs Betaland.",
+     "according_to": null, "qualifiers": {}, "modality": "asserted", "disputed_by": []}],
+   "sources": ["art"]}], "via": []}]}
 $ kgraph who-supports belarus
 error: unknown entity 'belarus'
 ```
@@ -265,7 +270,7 @@ def write_page(folder: Path) -> Path:
     data = write_dataset(folder / "mydata")
     fact = next(f.id for f in kgraph.load(data, cache=False).facts if f.relation == "supports")
     page = folder / "curating.md"
-    page.write_text(PAGE % fact, encoding="utf-8")
+    page.write_text(PAGE % {"id": fact}, encoding="utf-8")
     return page
 
 
