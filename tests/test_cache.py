@@ -112,6 +112,15 @@ class ListStore:
         self.calls.add("by_object")
         return [f for f in self.facts if f.object == entity_id]
 
+    def disputed_by_index(self) -> dict[str, tuple[str, ...]]:
+        # optional: every fact record says who disputes it; without this the graph would ask all()
+        self.calls.add("disputed_by_index")
+        found: dict[str, list[str]] = {}
+        for f in self.facts:
+            for target in f.disputes:
+                found.setdefault(target, []).append(f.id)
+        return {k: tuple(v) for k, v in found.items()}
+
 
 def test_any_fact_store_can_stand_behind_a_graph(bundled: kgraph.KnowledgeGraph) -> None:
     store = ListStore(list(bundled.facts))
@@ -121,7 +130,8 @@ def test_any_fact_store_can_stand_behind_a_graph(bundled: kgraph.KnowledgeGraph)
     query.who_supports(kg, "belarus")
     query.who_opposes(kg, "Lukashenka")
     query.entity(kg, "china")
-    assert store.calls == {"by_subject", "by_object"}  # the typical queries never ask for every fact
+    # the typical queries never ask for every fact
+    assert store.calls == {"by_subject", "by_object", "disputed_by_index"}
     assert answers(kg) == answers(bundled)
     assert "all" in store.calls and kg.facts == bundled.facts
 

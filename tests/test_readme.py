@@ -286,7 +286,7 @@ def test_a_page_is_read_block_by_block(tmp_path: Path) -> None:
     assert found[1].expected == ("error: unknown entity 'belarus'",)
     assert found[2].expected == ("",)
     assert {e.data for e in found} == {(tmp_path / "mydata").resolve()}
-    assert found[0].lineno == 6 and found[2].lineno == 24
+    assert found[0].lineno == 6 and found[2].lineno == 29
 
 
 def test_a_page_without_a_data_line_uses_the_bundled_data(tmp_path: Path) -> None:

@@ -51,6 +51,10 @@ class FactStore(Protocol):
     its facts never change once a graph uses it (a graph keeps what it
     derives from them, such as ``facts_by_id`` or the networkx graph).
 
+    A store may also offer ``disputed_by_index()`` (fact id -> ids of the
+    facts disputing it): every fact record asks who disputes its fact, and
+    without it the graph asks ``all()`` for the reverse index.
+
     Anything offering these can stand behind a graph: the in-memory
     :class:`MemoryFactStore`, the whole-dataset compiled cache
     (:class:`kgraph.cache.CompiledFactStore`), and later, say, one compiled
