@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cells import caption, fact_cells, modality_mark, sources_note, statement
+from .cells import caption, fact_cells, modality_mark, source_column, sources_note, statement
 from .table import Row, Table
 
 if TYPE_CHECKING:
