@@ -387,3 +387,34 @@ def test_kgraph_add_writes_a_curator_id_the_loader_then_uses(trust_copy: Path) -
 def test_folding_ascii_text_quickly_gives_what_the_general_path_gives(text: str) -> None:
     # (" é" sends the text down the general path, and adds " e" to what it folds to)
     assert (fold(text) + " e").strip() == fold(text + " é")
+
+
+def test_kgraph_add_writes_the_trust_fields_and_the_loader_reads_them(trust_copy: Path) -> None:
+    args = ["add", "osterlich", "supports", "sylvania", "--source", "fenwick-gazette", "--sentence", "6"]
+    trust = ["--modality", "threatened", "--disputes", "osterlich-backs-sylvania", "--implicit", "object"]
+    result = runner.invoke(app, [*args, *trust, "--id", "osterlich-threat", "--data", str(trust_copy)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    written = (trust_copy / "sources" / "fenwick-gazette.yaml").read_text(encoding="utf-8")
+    assert "    modality: threatened\n    disputes: osterlich-backs-sylvania\n    implicit: object\n" in written
+    fact = kgraph.load(trust_copy, cache=False).facts_by_id["osterlich-threat"]
+    assert (fact.modality, fact.disputes, fact.implicit) == ("threatened", ("osterlich-backs-sylvania",), "object")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--modality", "pondered", "modality"),
+        ("--disputes", "no-such-fact", "no-such-fact"),
+        ("--same-as", "no-such-fact", "no-such-fact"),
+        ("--implicit", "verb", "implicit"),
+    ],
+)
+def test_kgraph_add_refuses_bad_trust_fields_and_writes_nothing(
+    trust_copy: Path, option: str, value: str, message: str
+) -> None:
+    before = (trust_copy / "sources" / "fenwick-gazette.yaml").read_bytes()
+    args = ["add", "osterlich", "supports", "sylvania", "--source", "fenwick-gazette", "--sentence", "6"]
+    result = runner.invoke(app, [*args, option, value, "--data", str(trust_copy)])
+    assert result.exit_code == 3, result.stdout + result.stderr
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert (trust_copy / "sources" / "fenwick-gazette.yaml").read_bytes() == before

@@ -48,6 +48,10 @@ class FactSpec:
     according_to: str | None = None
     qualifiers: list[tuple[str, str]] = field(default_factory=list)
     id: str | None = None  # the curator's id for the fact (checked by the loader: a slug, unique)
+    modality: str | None = None  # asserted (the default, not written), intended, proposed, … (kgraph.model.MODALITIES)
+    disputes: list[str] = field(default_factory=list)  # fact ids this fact contradicts
+    same_as: list[str] = field(default_factory=list)  # fact ids reporting the same claim in other words
+    implicit: str | None = None  # subject, object or both: the end the quote does not name
 
 
 @dataclass
@@ -161,7 +165,26 @@ def fields_of(kg: Any, spec: FactSpec, text: str, sid: str) -> list[tuple[str, s
             raise UsageError("--qualifier: the same key is given twice")
         inner = ", ".join(f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in spec.qualifiers)
         fields.append(("qualifiers", "{" + inner + "}"))
-    return fields
+    return fields + _trust_fields(spec)
+
+
+def _trust_fields(spec: FactSpec) -> list[tuple[str, str]]:
+    """The fields of how far a fact is evidence (modality, disputes, same_as, implicit), as the loader reads them.
+
+    Values are written as given: the loader's check of the edited dataset
+    refuses an unknown modality or reference, with its suggestions.
+    """
+    out: list[tuple[str, str]] = []
+    if spec.modality is not None and spec.modality != "asserted":
+        out.append(("modality", scalar(spec.modality)))
+    for key, refs in (("disputes", spec.disputes), ("same_as", spec.same_as)):
+        if len(refs) == 1:
+            out.append((key, scalar(refs[0])))
+        elif refs:
+            out.append((key, "[" + ", ".join(scalar(r, flow=True) for r in refs) + "]"))
+    if spec.implicit is not None:
+        out.append(("implicit", scalar(spec.implicit)))
+    return out
 
 
 def add_fact(root: Path, spec: FactSpec, *, dry_run: bool = False, cache: bool = True) -> AddResult:

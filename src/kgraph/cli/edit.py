@@ -122,6 +122,25 @@ def add(
     fact_id: Annotated[
         str | None, typer.Option("--id", help="An id of your own for the fact (a slug, unique in the dataset).")
     ] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option(
+            "--modality",
+            help="How firmly the source states it: asserted (default), intended, proposed, considered, "
+            "threatened, predicted or denied.",
+        ),
+    ] = None,
+    disputes: Annotated[
+        list[str] | None, typer.Option("--disputes", help="The id of a fact this one contradicts; repeatable.")
+    ] = None,
+    same_as: Annotated[
+        list[str] | None,
+        typer.Option("--same-as", help="The id of a fact reporting the same claim in other words; repeatable."),
+    ] = None,
+    implicit: Annotated[
+        str | None,
+        typer.Option("--implicit", help='subject, object or both: the end the quote does not name ("him").'),
+    ] = None,
     dry_run: DryRunOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -158,6 +177,10 @@ def add(
         according_to=according_to,
         qualifiers=pairs,
         id=fact_id,
+        modality=modality,
+        disputes=list(disputes or []),
+        same_as=list(same_as or []),
+        implicit=implicit,
     )
     result = add_fact(root, spec, dry_run=dry_run, cache=not state.no_cache)
     if dry_run:
