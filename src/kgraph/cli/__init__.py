@@ -2,7 +2,7 @@
 
 Each command parses its options, calls one :mod:`kgraph` function and hands
 the result to :mod:`kgraph.render`. Errors are turned into one line on stderr
-and an exit code in one place, the ``_errors`` edge of :mod:`kgraph.cli.app`
+and an exit code in one place, the ``error_edge`` edge of :mod:`kgraph.cli.app`
 (usage errors from Click in :func:`main`).
 
 Command modules register their commands on :data:`app` (with the

@@ -25,6 +25,7 @@ __all__ = [
     "SourceOpt",
     "UntilOpt",
     "app",
+    "error_edge",
     "command",
     "load_graph",
     "main",
@@ -211,7 +212,7 @@ def _err(message: str) -> None:
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def error_edge() -> Iterator[None]:
     """Turn every failure into one line on stderr and its documented exit code."""
     try:
         yield
@@ -246,7 +247,7 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
     def wrap(fn: F) -> F:
         @functools.wraps(fn)
         def run(*args: Any, **kw: Any) -> Any:
-            with _errors():
+            with error_edge():
                 return fn(*args, **kw)
 
         app.command(name, **kwargs)(run)

@@ -17,7 +17,7 @@ import typer
 if TYPE_CHECKING:
     from ..answers import CacheClearAnswer, CacheInfoAnswer
 
-from .app import DataOpt, FormatOpt, _errors, app, output, state
+from .app import DataOpt, FormatOpt, app, error_edge, output, state
 
 __all__ = ["cache_app", "load_progress"]
 
@@ -37,7 +37,7 @@ def info(data: DataOpt = None, fmt: FormatOpt = None) -> None:
     article text) changed since it was written; otherwise the next command
     reads the files again and rewrites it.
     """
-    with _errors():
+    with error_edge():
         from .. import cache
         from ..loader import data_dir
 
@@ -48,7 +48,7 @@ def info(data: DataOpt = None, fmt: FormatOpt = None) -> None:
 @cache_app.command("clear")
 def clear(fmt: FormatOpt = None) -> None:
     """Delete every cache entry; the next command on each dataset reads its files again."""
-    with _errors():
+    with error_edge():
         from .. import cache
 
         removed = cache.clear()

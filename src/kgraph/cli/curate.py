@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from .app import DataOpt, FormatOpt, _errors, app, command, load_graph, output, state
+from .app import DataOpt, FormatOpt, app, command, error_edge, load_graph, output, state
 
 # (named source_id, not source: `path` and `explain` have a `source` argument that is an entity)
 SourceArg = Annotated[str, typer.Argument(metavar="SOURCE", help="A source id (`kgraph sources` lists them).")]
@@ -40,7 +40,7 @@ def sources(ctx: typer.Context, data: DataOpt = None, fmt: FormatOpt = None) -> 
     """
     if ctx.invoked_subcommand is not None:
         return
-    with _errors():
+    with error_edge():
         from ..authoring.sources import list_sources
 
         output(list_sources(load_graph(data)), fmt, "sources")
@@ -67,7 +67,7 @@ def sources_add(
     Refuses an existing id, a bad id or date, a text that is not UTF-8, and a data folder that does not
     validate; writes nothing then. Writes only into --data PATH or KGRAPH_DATA, never the bundled data.
     """
-    with _errors():
+    with error_edge():
         from ..authoring.sources import add_source, writable_root
         from ..limits import current
 

@@ -23,9 +23,9 @@ from .app import (
     SinceOpt,
     SourceOpt,
     UntilOpt,
-    _errors,
     app,
     command,
+    error_edge,
     load_graph,
     output,
     state,
@@ -57,7 +57,7 @@ def _sub(group: typer.Typer, name: str) -> Callable[[F], F]:
     def wrap(fn: F) -> F:
         @functools.wraps(fn)
         def run(*args: Any, **kw: Any) -> Any:
-            with _errors():
+            with error_edge():
                 return fn(*args, **kw)
 
         group.command(name)(run)
@@ -238,7 +238,7 @@ def entities(
         return
     from ..authoring.entities import listing
 
-    with _errors():
+    with error_edge():
         output(listing(load_graph(data, as_of=as_of, since=since, until=until, sources=sources)), fmt, "entities")
 
 
@@ -322,7 +322,7 @@ def relations(
         return
     from .core import relations as listing
 
-    with _errors():
+    with error_edge():
         listing(data=data, fmt=fmt, as_of=as_of, since=since, until=until, sources=sources)
 
 
