@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cells import caption, fact_cells, modality_mark, source_column, sources_note, statement
+from .cells import FACT_CSV, caption, fact_cells, modality_mark, source_column, sources_note, statement
 from .table import Row, Table
 
 if TYPE_CHECKING:
@@ -244,21 +244,6 @@ def relations_table(answer: RelationsAnswer) -> Table:
     )
 
 
-_FACT_CSV = [
-    "fact_id",
-    "subject",
-    "relation",
-    "object",
-    "polarity",
-    "date",
-    "source",
-    "according_to",
-    "quote",
-    "modality",
-    "disputed_by",
-]
-
-
 def _fact_table(facts: list[FactRecord]) -> tuple[list[Row], list[tuple[str, str]], str | None]:
     """Rows of facts, their columns (with a source column when they come from several), the caption part."""
     rows = [fact_cells(f) for f in facts]
@@ -271,7 +256,7 @@ def facts_table(answer: FactsAnswer) -> Table:
     rows, columns, one_source = _fact_table(answer["facts"])
     return Table(
         title=f"{len(answer['facts'])} facts",
-        csv_columns=_FACT_CSV,
+        csv_columns=FACT_CSV,
         table_columns=columns,
         rows=rows,
         caption=one_source,
@@ -286,7 +271,7 @@ def entity_table(answer: EntityAnswer) -> Table:
     return Table(
         title=f"{e['name']} ({e['type']}, id {e['id']}){aka}",
         caption=caption(e["description"] or None, one_source),
-        csv_columns=_FACT_CSV,
+        csv_columns=FACT_CSV,
         table_columns=columns,
         rows=rows,
     )
