@@ -290,8 +290,10 @@ def bundled() -> KnowledgeGraph:
 
 @pytest.fixture
 def no_kgraph_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """For tests that rely on the default dataset: the caller's KGRAPH_DATA must not leak in."""
-    monkeypatch.delenv("KGRAPH_DATA", raising=False)
+    """The caller's KGRAPH_DATA, KGRAPH_DEBUG and COLUMNS must not leak into a test of the default dataset or
+    of the CLI's output (a module uses it with ``pytestmark = pytest.mark.usefixtures("no_kgraph_env")``)."""
+    for name in ("KGRAPH_DATA", "KGRAPH_DEBUG", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
     yield
 
 

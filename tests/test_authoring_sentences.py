@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,7 @@ from kgraph.loading.quotes import normalise_text
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("KGRAPH_DATA", "KGRAPH_DEBUG", "COLUMNS"):
-        monkeypatch.delenv(name, raising=False)
-    yield
+pytestmark = pytest.mark.usefixtures("no_kgraph_env")
 
 
 def as_json(*args: str) -> Any:

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +26,7 @@ from kgraph.cli import app, main
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The caller's KGRAPH_DATA / KGRAPH_DEBUG / COLUMNS must not leak into these tests."""
-    for name in ("KGRAPH_DATA", "KGRAPH_DEBUG", "COLUMNS"):
-        monkeypatch.delenv(name, raising=False)
-    yield
+pytestmark = pytest.mark.usefixtures("no_kgraph_env")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
