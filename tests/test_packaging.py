@@ -101,7 +101,7 @@ def test_the_wheel_holds_the_package_and_its_data(dist: Path) -> None:
 def test_the_sdist_holds_what_the_tests_need(dist: Path) -> None:
     with tarfile.open(only(dist, "*.tar.gz")) as sdist:
         top = {Path(n).parts[1] for n in sdist.getnames() if len(Path(n).parts) > 1}
-    assert {"src", "data", "tests", "bench", "docs", "pyproject.toml", "README.md", "CHANGELOG.md"} <= top
+    assert {"src", "data", "tests", "bench", "docs", "pyproject.toml", "README.md", "CHANGELOG.md", "mkdocs.yml"} <= top
     assert "node_modules" not in str(top)
 
 
