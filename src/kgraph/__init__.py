@@ -18,6 +18,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     DataError,
     ExitCode,
@@ -28,10 +30,41 @@ from .errors import (
     UnknownRelation,
     UsageError,
 )
-from .knowledge import KnowledgeGraph
-from .loader import check, load
-from .model import Entity, Fact, Relation, Source
-from .query import disputes, entity, facts, neighbours, paths, relations, stats, who_opposes, who_supports
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeGraph
+    from .loader import check, load
+    from .model import Entity, Fact, Relation, Source
+    from .query import disputes, entity, facts, neighbours, paths, relations, stats, who_opposes, who_supports
+
+# The loader and the queries are imported on first use (PEP 562), so that `kgraph --help`, `kgraph --version`
+# and commands that need neither do not pay for them at start-up.
+_LAZY = {
+    "KnowledgeGraph": "knowledge",
+    "check": "loader",
+    "load": "loader",
+    **dict.fromkeys(("Entity", "Fact", "Relation", "Source"), "model"),
+    **dict.fromkeys(
+        ("disputes", "entity", "facts", "neighbours", "paths", "relations", "stats", "who_opposes", "who_supports"),
+        "query",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kgraph' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "DataError",
