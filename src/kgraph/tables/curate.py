@@ -1,8 +1,9 @@
-"""Tables of the curating commands: ``sources`` (and ``sources add``), ``sentences``, ``mentions``, ``coverage``."""
+"""Tables of the curating commands: ``sources`` (and ``sources add``), ``sentences``, ``mentions``, ``coverage``,
+``entities``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .table import Row, Table
 
@@ -15,7 +16,14 @@ if TYPE_CHECKING:
         SourcesAnswer,
     )
 
-__all__ = ["coverage_table", "mentions_table", "sentences_table", "source_added_table", "sources_table"]
+__all__ = [
+    "entities_table",
+    "coverage_table",
+    "mentions_table",
+    "sentences_table",
+    "source_added_table",
+    "sources_table",
+]
 
 
 def sources_table(result: SourcesAnswer) -> Table:
@@ -100,4 +108,14 @@ def coverage_table(result: CoverageAnswer) -> Table:
             ("percent", "share"),
         ],
         rows=rows,
+    )
+
+
+def entities_table(answer: dict[str, Any]) -> Table:
+    """One row per entity: id, name, type, how many facts it is in, its aliases."""
+    return Table(
+        title="Entities",
+        csv_columns=["id", "name", "type", "aliases", "facts", "description"],
+        table_columns=[("id", "id"), ("name", "name"), ("type", "type"), ("facts", "facts"), ("aliases", "aliases")],
+        rows=[{**e, "aliases": ", ".join(e["aliases"])} for e in answer["entities"]],
     )

@@ -8,7 +8,7 @@ new one) and add a line here; the command passes the name to
 
 from __future__ import annotations
 
-from . import analysis, authoring, cache, curate, queries
+from . import analysis, cache, curate, queries
 from .table import TableFn
 
 __all__ = ["TABLES"]
@@ -36,7 +36,7 @@ TABLES: dict[str, TableFn] = {
     "cache-info": cache.cache_info_table,
     "cache-clear": cache.cache_clear_table,
     # kgraph.authoring
-    "entities": authoring.entities_table,
+    "entities": curate.entities_table,
     "sources": curate.sources_table,
     "source-added": curate.source_added_table,
     "sentences": curate.sentences_table,
