@@ -117,7 +117,7 @@ def _windowed(kg: KnowledgeGraph, result: _A) -> _A:
     """
     from .timefilter import WindowedGraph
 
-    if isinstance(kg, WindowedGraph):  # not getattr: a lazily loaded graph would make all its facts
+    if isinstance(kg, WindowedGraph):
         cast("dict[str, Window]", result)["window"] = kg.window
     return result
 
