@@ -112,7 +112,8 @@ FACTS = """\
 MakeDataset = Callable[..., Path]
 
 # Under CI a skipped test fails with its reason (see ci_skips.py): CI has every reader installed.
-pytest_plugins = ["ci_skips"]
+# stores.py starts real SPARQL servers (Oxigraph, Virtuoso) for the store tests.
+pytest_plugins = ["ci_skips", "stores"]
 
 # Hypothesis profiles. `default` keeps the property and fuzz tests quick and reproducible (a fixed seed);
 # `fuzz` is the long run: HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py tests/test_properties.py

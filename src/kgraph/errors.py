@@ -18,6 +18,7 @@ __all__ = [
     "MissingDependency",
     "NoPath",
     "Problem",
+    "StoreError",
     "UnknownEntity",
     "UnknownName",
     "UnknownRelation",
@@ -37,6 +38,7 @@ class ExitCode(IntEnum):
     NO_PATH = 5  # `path`: the two entities are not connected
     EXPORT = 6  # an export could not be written
     MISSING_DEPENDENCY = 7  # an optional dependency is not installed
+    STORE = 8  # a SPARQL store could not be reached, refused the credentials, or failed a request
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +158,9 @@ class MissingDependency(KGraphError):
     """An optional dependency is needed; the message names the extra to install."""
 
     exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class StoreError(KGraphError):
+    """A SPARQL store could not be reached or answered with an error; the message never holds credentials."""
+
+    exit_code = ExitCode.STORE
