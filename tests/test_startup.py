@@ -76,7 +76,14 @@ def test_piped_help_is_plain_text_with_every_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["who-supports", "belarus"], ["neighbours", "belarus"], ["facts", "--subject", "china"], ["entity", "Minsk"]],
+    [
+        ["who-supports", "belarus"],
+        ["neighbours", "belarus"],
+        ["facts", "--subject", "china"],
+        ["entity", "Minsk"],
+        ["path", "china", "russia"],
+        ["path", "china", "russia", "--all", "--relation", "cooperates"],
+    ],
 )
 def test_core_queries_answer_without_networkx_or_rich(args: list[str], tmp_path: Path) -> None:
     for attempt in ("cold", "warm"):  # reading the files, then from the cache

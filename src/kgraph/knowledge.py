@@ -5,14 +5,15 @@ and asks a :class:`FactStore` for its facts. :class:`MemoryFactStore` keeps
 them in memory (what the loader and every hand-built graph use); the
 compiled cache (:class:`kgraph.cache.CompiledFactStore`) makes each fact only
 when a query reaches it. Queries answer from the store's subject and object
-indexes, which cost nothing to import; the networkx ``MultiDiGraph`` is
-built once, on first use of :attr:`KnowledgeGraph.graph`, for path finding,
-analysis and exports (:func:`kgraph.graph.build_graph`).
+indexes, which cost nothing to import (``path`` too, through
+:meth:`KnowledgeGraph.neighbour_ids`); the networkx ``MultiDiGraph`` is
+built once, on first use of :attr:`KnowledgeGraph.graph`, for analysis and
+exports (:func:`kgraph.graph.build_graph`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -42,7 +43,7 @@ class FactStore(Protocol):
         decodes lazily need make only the facts they return;
     ``all()``
         every fact, in dataset order. Asked by whatever needs the whole
-        dataset (``stats``, ``path``, exports, time windows); a lazy provider
+        dataset (``stats``, exports, time windows); a lazy provider
         makes every fact here, once.
 
     and keep three promises: the same :class:`~kgraph.model.Fact` object for a
@@ -54,6 +55,24 @@ class FactStore(Protocol):
     A store may also offer ``disputed_by_index()`` (fact id -> ids of the
     facts disputing it): every fact record asks who disputes its fact, and
     without it the graph asks ``all()`` for the reverse index.
+
+    Two more optional calls serve searches that walk the graph a ring at a
+    time (``path``), asking about many entities at once:
+
+    ``touching(ids)``
+        every fact whose subject or object is one of ``ids`` (a collection of
+        entity ids), each fact once, in no promised order. A store that
+        answers a query per round (a SPARQL endpoint) answers a whole ring in
+        one query here; without it the graph asks ``by_subject`` and
+        ``by_object`` of each id.
+    ``neighbour_ids(ids, allowed)``
+        per id of ``ids`` (every one a key, an entity in no fact mapping to
+        an empty set), the ids of the entities one fact away in either
+        direction (itself, through a self-loop), counting only facts whose
+        relation id is in ``allowed`` unless it is None. A store whose
+        columns hold the ends of each fact answers this without making any
+        fact (the compiled cache does); without it the graph derives it from
+        ``touching``.
 
     Anything offering these can stand behind a graph: the in-memory
     :class:`MemoryFactStore`, the whole-dataset compiled cache
@@ -208,6 +227,44 @@ class KnowledgeGraph:
     def in_facts(self, entity_id: str) -> list[Fact]:
         """Facts whose object is the entity."""
         return self._store.by_object(entity_id)
+
+    def touching(self, ids: Collection[str]) -> list[Fact]:
+        """Every fact whose subject or object is one of ``ids``, each once (in no promised order).
+
+        The store's own ``touching`` when it has one (see :class:`FactStore`),
+        else each id's facts as subject, then as object.
+        """
+        own = getattr(self._store, "touching", None)
+        if own is not None:
+            return list(own(ids))
+        found: dict[str, Fact] = {}
+        for i in ids:
+            for f in self._store.by_subject(i):
+                found.setdefault(f.id, f)
+            for f in self._store.by_object(i):
+                found.setdefault(f.id, f)
+        return list(found.values())
+
+    def neighbour_ids(self, ids: Collection[str], allowed: set[str] | None = None) -> dict[str, set[str]]:
+        """Per id of ``ids``, the ids of the entities one fact away either way (only ``allowed`` relations).
+
+        What a breadth-first search asks of each ring (:mod:`kgraph.pathfind`):
+        the store's own ``neighbour_ids`` when it has one (the compiled cache
+        answers from its columns without making facts), else read from
+        :meth:`touching`. Every id of ``ids`` is a key.
+        """
+        own = getattr(self._store, "neighbour_ids", None)
+        if own is not None:
+            return dict(own(ids, allowed))
+        out: dict[str, set[str]] = {i: set() for i in ids}
+        for f in self.touching(ids):
+            if allowed is not None and f.relation not in allowed:
+                continue
+            if f.subject in out:
+                out[f.subject].add(f.object)
+            if f.object in out:
+                out[f.object].add(f.subject)
+        return out
 
     def facts_of(self, entity_id: str) -> Iterator[Fact]:
         """Every fact the entity takes part in (a self-loop once)."""

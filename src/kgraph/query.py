@@ -221,7 +221,7 @@ def paths(
     entities, the step shows the first (forward, earliest) and
     ``alternatives`` lists the others. Raises NoPath when there is none.
     """
-    import networkx as nx
+    from .pathfind import shortest_paths, simple_paths
 
     a, b = kg.entity(source).id, kg.entity(target).id
     if max_hops is not None and max_hops < 1:
@@ -231,33 +231,25 @@ def paths(
     allowed = relation_filter(kg, relations)
     if a == b:
         raise UsageError("a path needs two different entities")
-    g = nx.Graph()
-    g.add_nodes_from(kg.entities)
-    g.add_edges_from((f.subject, f.object) for f in kg.facts if allowed is None or f.relation in allowed)
     if all_paths:
         hops = max_hops if max_hops is not None else PATH_ALL_MAX_HOPS
-        node_paths = sorted(nx.all_simple_paths(g, a, b, cutoff=hops), key=lambda p: (len(p), p))
+        node_paths, more = simple_paths(kg, a, b, allowed, limit=limit, hops=hops)
     else:
-        try:
-            node_paths = sorted(nx.all_shortest_paths(g, a, b))
-        except nx.NetworkXNoPath:
-            node_paths = []
-        if max_hops is not None:
-            node_paths = [p for p in node_paths if len(p) - 1 <= max_hops]
+        node_paths, more = shortest_paths(kg, a, b, allowed, limit=limit, max_hops=max_hops)
     if not node_paths:
         hops = max_hops if max_hops is not None else PATH_ALL_MAX_HOPS
         within = f" within {hops} hops" if (all_paths or max_hops) else ""
         only = f" using {', '.join(relations or [])}" if relations else ""
         raise NoPath(f"no path from {a!r} to {b!r}{within}{only}")
     found: list[Path] = []
-    for p in node_paths[:limit]:
+    for p in node_paths:
         steps = [_step(kg, facts_between(kg, u, v, allowed), u) for u, v in itertools.pairwise(p)]
         found.append({"length": len(steps), "steps": steps})
     return {
         "from": entity_record(kg, a),
         "to": entity_record(kg, b),
         "paths": found,
-        "truncated": len(node_paths) > limit,
+        "truncated": more,
     }
 
 
