@@ -39,7 +39,11 @@ def export(
     relation: RelationOpt = None,
     rdf_syntax: Annotated[
         str | None,
-        typer.Option("--rdf-syntax", help="rdf: turtle or nt; a .nt file gets nt, anything else turtle."),
+        typer.Option(
+            "--rdf-syntax",
+            help="rdf: turtle, nt (N-Triples) or nq (N-Quads, a named graph per source); "
+            "a .nt or .nq file gets its own, anything else turtle.",
+        ),
     ] = None,
     base: Annotated[str | None, typer.Option("--base", help="rdf: base IRI of the minted namespaces.")] = None,
     data: DataOpt = None,

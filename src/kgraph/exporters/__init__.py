@@ -74,7 +74,7 @@ REGISTRY: dict[str, Exporter] = {
             several_files=True,
         ),
         Exporter("dot", "dot", (".dot", ".gv"), "Graphviz DOT, labelled and coloured"),
-        Exporter("rdf", "rdf", (".ttl", ".nt"), "RDF: Turtle (.ttl) or N-Triples (.nt, --rdf-format nt) via rdflib"),
+        Exporter("rdf", "rdf", (".ttl", ".nt", ".nq"), "RDF: Turtle (.ttl), N-Triples (.nt) or N-Quads (.nq)"),
         Exporter(
             "neo4j",
             "neo4j",

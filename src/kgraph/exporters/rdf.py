@@ -1,6 +1,9 @@
-"""RDF (Turtle or N-Triples) through rdflib: the truthy triple plus a statement node per fact.
+"""RDF as N-Triples, Turtle or N-Quads: the truthy triple plus a statement node per fact, written as it goes.
 
-Needs rdflib (``pip install 'kgraph[rdf]'``), imported only when this exporter runs.
+No RDF library is needed: :mod:`.ntriples` makes the lines graph by graph,
+this module writes them (N-Triples as they are, N-Quads with their graph,
+Turtle with prefixes and grouped by subject). Memory holds one graph's lines
+at a time, never the whole document.
 
 Namespaces (``base`` defaults to ``https://example.org/kgraph/``; pass your own):
 
@@ -25,10 +28,20 @@ What is written:
   ``rdf:subject/predicate/object``, ``kgv:factId``, ``kgv:hasQuote``, ``kgv:hasPolarity``,
   ``dcterms:date`` / ``kgv:startDate`` / ``kgv:endDate`` typed ``xsd:gYear``,
   ``xsd:gYearMonth`` or ``xsd:date``, ``dcterms:source`` the article, ``kgv:accordingTo``,
-  ``kgv:qualifiers`` a JSON object string). Parallel facts share the truthy triple but keep
-  their own statement nodes.
-- source: ``rdf:type kgv:Source``, ``dcterms:title``, ``dcterms:issued``, ``dcterms:publisher``,
-  ``dcterms:creator``, ``schema:url``.
+  ``kgv:qualifiers`` a JSON object string with sorted keys and, with two or more,
+  ``kgv:qualifierOrder`` the keys as written (a JSON array); ``kgv:modality`` (always),
+  ``kgv:disputes`` / ``kgv:sameAs`` the other facts' nodes, ``kgv:implicit``, and
+  ``kgv:line`` the fact's line in its source file). Parallel facts share the truthy triple
+  but keep their own statement nodes.
+- source: ``rdf:type kgv:Source``, ``dcterms:identifier``, ``dcterms:title``, ``dcterms:issued``,
+  ``dcterms:publisher``, ``dcterms:creator``, ``schema:url``, ``kgv:fileName`` (its YAML file's
+  name; a reader sorts facts by file name, then line, to get the dataset's order).
+
+N-Quads put the triples in named graphs: ``<base>graph/vocabulary`` (kgraph's classes and
+the relations), ``<base>graph/entities`` (entities and their classes) and one
+``<base>graph/source/<id>`` per source (its node, and each of its facts' truthy triple and
+statement node; a truthy triple two sources state is in both). N-Triples and Turtle hold
+the union.
 
 Who supports Belarus (direct), in SPARQL::
 
@@ -43,238 +56,270 @@ Who supports Belarus (direct), in SPARQL::
 and on what evidence: ``?st rdf:subject ?who ; rdf:predicate ?p ; rdf:object kge:belarus ;
 kgv:hasQuote ?quote ; dcterms:source ?article``.
 
-Output is deterministic: Turtle through rdflib's sorted serializer (no blank nodes are
-used), N-Triples sorted line by line.
+Output is deterministic: the vocabulary, the entities, then each source (by id), each
+graph's lines sorted.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import dates
-from ..errors import MissingDependency, UsageError
-from .shared import Target, creator, is_stream, sorted_entities, sorted_facts, write_text
+from .. import atomic
+from ..errors import ExportError, UsageError
+from .ntriples import (
+    DCTERMS,
+    DEFAULT_BASE,
+    OWL,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    XSD,
+    Terms,
+    entity_lines,
+    graph_hash,
+    graph_iri,
+    source_ids,
+    source_lines,
+    vocabulary_lines,
+)
+from .shared import Target, creator, is_stream
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from ..knowledge import KnowledgeGraph
-    from ..model import Entity, Fact, Relation, Source
 
-__all__ = ["DEFAULT_BASE", "SYNTAXES", "export", "graph", "render"]
+__all__ = [
+    "DEFAULT_BASE",
+    "SYNTAXES",
+    "entity_lines",
+    "export",
+    "graph_hash",
+    "graph_iri",
+    "source_lines",
+    "vocabulary_lines",
+]
 
-DEFAULT_BASE = "https://example.org/kgraph/"
-SYNTAXES = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt"}
-_FIXED_CLASSES = {"Entity", "Fact", "Source"}
-
-
-def _rdflib() -> Any:
-    try:
-        import rdflib
-    except ImportError as e:
-        raise MissingDependency("the rdf export needs rdflib, which is not installed: pip install 'kgraph[rdf]'") from e
-    return rdflib
-
-
-def _local(text: str) -> str:
-    return quote(text, safe="")
-
-
-def _class_name(entity_type: str) -> str:
-    name = entity_type[:1].upper() + entity_type[1:] if entity_type else "Untyped"
-    if name in _FIXED_CLASSES:
-        name += "Type"
-    return _local(name)
-
-
-def graph(kg: KnowledgeGraph, base: str = DEFAULT_BASE) -> Any:
-    """The rdflib ``Graph`` of ``kg`` (prefixes bound)."""
-    b = _Builder(base)
-    b.vocabulary(kg)
-    for e in sorted_entities(kg):
-        b.entity(e)
-    for s in sorted(kg.sources.values(), key=lambda s: s.id):
-        b.source(s)
-    for f in sorted_facts(kg):
-        b.fact(f)
-    return b.g
-
-
-class _Builder:
-    """Adds the triples of relations, entities, sources and facts to one rdflib ``Graph``."""
-
-    def __init__(self, base: str) -> None:
-        rdflib = _rdflib()
-        from rdflib import Namespace
-        from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
-
-        if not base.endswith(("/", "#")):
-            base += "/"
-        self.kge, self.kgv = Namespace(base + "entity/"), Namespace(base + "vocab#")
-        self.kgf, self.kgsrc = Namespace(base + "fact/"), Namespace(base + "source/")
-        self.schema = Namespace("http://schema.org/")
-        self.g = rdflib.Graph()
-        for prefix, ns in (
-            ("kge", self.kge),
-            ("kgv", self.kgv),
-            ("kgf", self.kgf),
-            ("kgsrc", self.kgsrc),
-            ("rdf", RDF),
-            ("rdfs", RDFS),
-            ("owl", OWL),
-            ("skos", SKOS),
-            ("dcterms", DCTERMS),
-            ("xsd", XSD),
-            ("schema", self.schema),
-        ):
-            self.g.bind(prefix, ns, override=True, replace=True)
-
-    def ent(self, ident: str) -> Any:
-        from rdflib import URIRef
-
-        return URIRef(self.kge + _local(ident))
-
-    def prop(self, ident: str) -> Any:
-        from rdflib import URIRef
-
-        return URIRef(self.kgv + _local(ident))
-
-    @staticmethod
-    def when(text: str) -> Any:
-        """A date as a typed literal (xsd:gYear, gYearMonth or date by its precision); other text as it is."""
-        from rdflib import Literal
-        from rdflib.namespace import XSD
-
-        if not dates.is_valid(text):
-            return Literal(text)
-        kind = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}[dates.precision(text)]
-        return Literal(text, datatype=kind)
-
-    def add(self, *triples: tuple[Any, Any, Any]) -> None:
-        for triple in triples:
-            self.g.add(triple)
-
-    def add_if(self, node: Any, predicate: Any, value: Any, make: Any) -> None:
-        """``(node, predicate, make(value))`` when ``value`` is given (not empty, not None, not False)."""
-        if value:
-            self.g.add((node, predicate, make(value)))
-
-    def vocabulary(self, kg: KnowledgeGraph) -> None:
-        from rdflib.namespace import RDF, RDFS
-
-        kgv = self.kgv
-        self.add(
-            (kgv.Entity, RDF.type, RDFS.Class), (kgv.Fact, RDF.type, RDFS.Class), (kgv.Source, RDF.type, RDFS.Class)
-        )
-        for r in sorted(kg.relations.values(), key=lambda r: r.id):
-            self.relation(r, known=kg.relations)
-
-    def relation(self, r: Relation, known: Mapping[str, Relation]) -> None:
-        from rdflib import Literal
-        from rdflib.namespace import OWL, RDF, RDFS
-
-        p = self.prop(r.id)
-        self.add((p, RDF.type, RDF.Property), (p, RDFS.label, Literal(r.label)))
-        self.add_if(p, RDFS.comment, r.description, Literal)
-        self.add((p, self.kgv.hasPolarity, Literal(r.polarity)))
-        self.add_if(p, RDFS.subPropertyOf, r.parent, self.prop)
-        if r.symmetric:
-            self.add((p, RDF.type, OWL.SymmetricProperty))
-        self.add_if(p, self.kgv.actsFor, r.acts_for, Literal)
-        if r.inverse and r.inverse not in known:
-            inv = self.prop(r.inverse)
-            self.add(
-                (inv, RDF.type, RDF.Property),
-                (inv, OWL.inverseOf, p),
-                (inv, RDFS.label, Literal(r.inverse.replace("_", " "))),
-            )
-
-    def entity(self, e: Entity) -> None:
-        from rdflib import Literal, URIRef
-        from rdflib.namespace import RDF, RDFS, SKOS
-
-        node, kgv = self.ent(e.id), self.kgv
-        cls = URIRef(kgv + _class_name(e.type))
-        self.add(
-            (node, RDF.type, kgv.Entity),
-            (node, RDF.type, cls),
-            (cls, RDF.type, RDFS.Class),
-            (cls, RDFS.subClassOf, kgv.Entity),
-            (cls, RDFS.label, Literal(e.type)),
-            (node, RDFS.label, Literal(e.name)),
-            (node, kgv.entityType, Literal(e.type)),
-        )
-        for alias in e.aliases:
-            self.add((node, SKOS.altLabel, Literal(alias)))
-        self.add_if(node, RDFS.comment, e.description, Literal)
-
-    def source(self, s: Source) -> None:
-        from rdflib import Literal, URIRef
-        from rdflib.namespace import DCTERMS, RDF, XSD
-
-        node = URIRef(self.kgsrc + _local(s.id))
-        self.add(
-            (node, RDF.type, self.kgv.Source),
-            (node, DCTERMS.identifier, Literal(s.id)),
-            (node, DCTERMS.title, Literal(s.title)),
-        )
-        self.add_if(node, DCTERMS.issued, s.published, self.when)
-        self.add_if(node, DCTERMS.publisher, s.publisher, Literal)
-        self.add_if(node, DCTERMS.creator, s.author, Literal)
-        self.add_if(node, self.schema.url, s.url, lambda url: Literal(url, datatype=XSD.anyURI))
-
-    def fact(self, f: Fact) -> None:
-        """The truthy triple, then the statement node with the evidence."""
-        from rdflib import Literal, URIRef
-        from rdflib.namespace import DCTERMS, RDF
-
-        subj, p, o = self.ent(f.subject), self.prop(f.relation), self.ent(f.object)
-        st, kgv = URIRef(self.kgf + _local(f.id)), self.kgv
-        self.add(
-            (subj, p, o),
-            (st, RDF.type, RDF.Statement),
-            (st, RDF.type, kgv.Fact),
-            (st, RDF.subject, subj),
-            (st, RDF.predicate, p),
-            (st, RDF.object, o),
-            (st, kgv.factId, Literal(f.id)),
-            (st, kgv.hasQuote, Literal(f.quote)),
-            (st, kgv.hasPolarity, Literal(f.polarity)),
-            (st, DCTERMS.source, URIRef(self.kgsrc + _local(f.source))),
-        )
-        self.add_if(st, DCTERMS.date, f.date, self.when)
-        self.add_if(st, kgv.startDate, f.start, self.when)
-        self.add_if(st, kgv.endDate, f.end, self.when)
-        self.add_if(st, kgv.accordingTo, f.according_to, self.ent)
-        self.add_if(st, kgv.qualifiers, f.qualifiers, _qualifiers_literal)
-
-
-def _qualifiers_literal(qualifiers: tuple[tuple[str, str], ...]) -> Any:
-    from rdflib import Literal
-
-    return Literal(json.dumps(dict(sorted(qualifiers)), ensure_ascii=False))
-
-
-def render(kg: KnowledgeGraph, syntax: str = "turtle", base: str = DEFAULT_BASE) -> str:
-    """The RDF text of ``kg`` in ``syntax`` (``turtle`` or ``nt``)."""
-    key = SYNTAXES.get(syntax.lower())
-    if key is None:
-        raise UsageError(f"unknown RDF syntax {syntax!r} (known: turtle, nt)")
-    g = graph(kg, base)
-    text: str = g.serialize(format=key)
-    if key == "nt":
-        lines = sorted({line for line in text.splitlines() if line.strip()})
-        return "\n".join(lines) + "\n"
-    return f"# {creator()}: one truthy triple and one rdf:Statement per fact\n" + text
+SYNTAXES = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nq": "nq",
+    "nquads": "nq",
+    "n-quads": "nq",
+}
+_SUFFIXES = {".nt": "nt", ".nq": "nq"}
+_CHUNK = 1 << 16  # bytes gathered before each write
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target, *, syntax: str | None = None, base: str = DEFAULT_BASE) -> None:
-    """Write ``kg`` as RDF: N-Triples when ``syntax="nt"`` or the path ends ``.nt``, else Turtle."""
+    """Write ``kg`` as RDF: ``syntax`` ``turtle`` (the default), ``nt`` or ``nq``; a ``.nt``/``.nq`` path picks it."""
+    key = _syntax(stream_or_path, syntax)
+    Terms(base)  # a base no IRI can hold is refused before anything is written
+    _check(kg)
+    with _writer(stream_or_path) as write:
+        _chunked(_document(kg, key, base), write)
+
+
+def _syntax(target: Target, syntax: str | None) -> str:
     if syntax is None:
-        syntax = "turtle"
-        if not is_stream(stream_or_path) and os.fspath(stream_or_path).lower().endswith(".nt"):  # type: ignore[arg-type]
-            syntax = "nt"
-    write_text(render(kg, syntax, base), stream_or_path)
+        suffix = "" if is_stream(target) else Path(os.fspath(target)).suffix.lower()  # type: ignore[arg-type]
+        return _SUFFIXES.get(suffix, "turtle")
+    key = SYNTAXES.get(syntax.lower())
+    if key is None:
+        raise UsageError(f"unknown RDF syntax {syntax!r} (known: turtle, nt, nq)")
+    return key
+
+
+def _check(kg: KnowledgeGraph) -> None:
+    """No fact may dangle or share its id (a graph built in code is not validated): ExportError naming it."""
+    seen: set[str] = set()
+    for f in kg.facts:
+        for role, ident, known in (
+            ("subject", f.subject, kg.entities),
+            ("object", f.object, kg.entities),
+            ("relation", f.relation, kg.relations),
+        ):
+            if ident not in known:
+                raise ExportError(f"cannot export: fact {f.id!r} has {role} {ident!r}, which is not in the graph")
+        if f.id in seen:
+            raise ExportError(f"cannot export: two facts have the id {f.id!r}")
+        seen.add(f.id)
+
+
+def _graphs(kg: KnowledgeGraph, base: str) -> Iterator[tuple[str, Iterator[str]]]:
+    """Each named graph's IRI and lines, in the order they are written."""
+    yield graph_iri("vocabulary", base=base), vocabulary_lines(kg, base)
+    yield graph_iri("entities", base=base), entity_lines(kg, base)
+    for ident in source_ids(kg):
+        yield graph_iri("source", ident, base=base), source_lines(kg, ident, base)
+
+
+def _document(kg: KnowledgeGraph, key: str, base: str) -> Iterator[str]:
+    if key == "nq":
+        for iri, lines in _graphs(kg, base):
+            tail = f" <{iri}> .\n"
+            for line in lines:
+                yield line[:-3] + tail
+        return
+    union = _union(kg, base)
+    if key == "nt":
+        yield from union
+    else:
+        yield from _turtle(union, Terms(base))
+
+
+def _union(kg: KnowledgeGraph, base: str) -> Iterator[str]:
+    """Every graph's lines once: a truthy triple (subject an entity) stated by several sources is written once."""
+    entity_prefix = "<" + Terms(base).kge
+    truthy: set[str] = set()
+    for _, lines in _graphs(kg, base):
+        for line in lines:
+            if line.startswith(entity_prefix):
+                if line in truthy:
+                    continue
+                truthy.add(line)
+            yield line
+
+
+def _chunked(pieces: Iterable[str], write: Callable[[bytes], object]) -> None:
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+    if batch:
+        write("".join(batch).encode("utf-8"))
+
+
+@contextmanager
+def _writer(target: Target) -> Iterator[Callable[[bytes], object]]:
+    """A function that writes bytes to ``target``: an open stream as they come, a path atomically.
+
+    A path is written to a temporary file beside it, flushed to disk and
+    renamed over it at the end (see :mod:`kgraph.atomic`): an export that fails
+    half-way leaves no partial file and keeps the old one.
+    """
+    if is_stream(target):
+        yield lambda data: atomic.write_stream(target, data)
+        return
+    path = Path(os.fspath(target))  # type: ignore[arg-type]  # not a stream: a path
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {str(path)!r}: it is a folder")
+    mode = atomic.file_mode(path)
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=atomic.temp_prefix(path.name), suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as out:
+            yield out.write
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as e:
+        _remove(tmp)
+        raise ExportError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
+    except BaseException:
+        _remove(tmp)
+        raise
+    atomic.remove_stale_temps(path.parent, [path.name])
+
+
+def _remove(path: str) -> None:
+    if path:
+        with contextlib.suppress(OSError):  # a failed clean-up must not hide the real outcome
+            os.unlink(path)
+
+
+# -- Turtle ----------------------------------------------------------------------
+
+# A prefixed name's local part, kept simple: letters, digits, _ - . and %XX (no . at either end).
+_PN_LOCAL = re.compile(r"(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_.\-]|%[0-9A-Fa-f]{2})*(?<!\.)\Z")
+_RDF_TYPE = f"<{RDF}type>"
+_BARE = {f"<{XSD}integer>", f"<{XSD}boolean>"}
+
+
+def _prefixes(t: Terms) -> dict[str, str]:
+    return {
+        t.kge: "kge",
+        t.kgv: "kgv",
+        t.kgf: "kgf",
+        t.kgsrc: "kgsrc",
+        RDF: "rdf",
+        RDFS: "rdfs",
+        OWL: "owl",
+        SKOS: "skos",
+        DCTERMS: "dcterms",
+        XSD: "xsd",
+        SCHEMA: "schema",
+    }
+
+
+def _turtle(lines: Iterable[str], t: Terms) -> Iterator[str]:
+    """Turtle from N-Triples lines: prefixed names, and consecutive lines of one subject grouped.
+
+    Lines arrive sorted within each graph, so a subject's lines of one graph
+    are together; a subject met again later (an entity that is also a truthy
+    triple's subject) simply starts a new block.
+    """
+    prefixes = _prefixes(t)
+    yield f"# {creator()}: one truthy triple and one rdf:Statement per fact\n"
+    for ns, name in prefixes.items():
+        yield f"@prefix {name}: <{ns}> .\n"
+    short = _Shortener(prefixes)
+    subject = predicate = None
+    for line in lines:
+        s, p, o = line[:-3].split(" ", 2)
+        if s != subject:
+            if subject is not None:
+                yield " .\n"
+            yield f"\n{short.term(s)} {short.predicate(p)} {short.term(o)}"
+            subject, predicate = s, p
+        elif p != predicate:
+            yield f" ;\n    {short.predicate(p)} {short.term(o)}"
+            predicate = p
+        else:
+            yield f", {short.term(o)}"
+    if subject is not None:
+        yield " .\n"
+
+
+class _Shortener:
+    """IRI terms as prefixed names where the local part allows it; literals with their datatype shortened."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = prefixes
+
+    def predicate(self, term: str) -> str:
+        return "a" if term == _RDF_TYPE else self.term(term)
+
+    def term(self, term: str) -> str:
+        if term.startswith("<"):
+            return self._iri(term)
+        if not term.endswith(">"):  # a plain literal
+            return term
+        head, _, datatype = term.rpartition('"^^')
+        if datatype in _BARE:
+            return head[1:]  # an integer or a boolean, written as Turtle writes numbers and truth values
+        return f'{head}"^^{self._iri(datatype)}'
+
+    def _iri(self, term: str) -> str:
+        iri = term[1:-1]
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        name = self.prefixes.get(iri[:cut])
+        if name is None or not _PN_LOCAL.match(iri[cut:]):
+            return term
+        return f"{name}:{iri[cut:]}"
