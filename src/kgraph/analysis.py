@@ -51,7 +51,7 @@ from .errors import MissingDependency, UsageError
 from .knowledge import KnowledgeGraph
 from .model import Fact
 from .query import check_min_sources, claim_items, dispute_pairs, dispute_records, fact_order, facts_between
-from .reasoning import acts_for, is_evidence, reading, represented_by, stances_toward
+from .reasoning import acts_for, is_evidence, reading, represented_by, stance_of
 from .records import entity_record, fact_record
 from .timefilter import known_by
 
@@ -144,24 +144,30 @@ class _Counting:
     min_sources: int = 1
 
 
-def _side(kg: KnowledgeGraph, actor: str, target: str, polarity: int, how: _Counting) -> StanceEvidence:
-    """The claims of ``polarity`` of ``actor`` toward ``target``, as who-supports / who-opposes count them."""
-    s = stances_toward(kg, target, polarity, hedged=how.hedged).get(actor)
+def _side(
+    kg: KnowledgeGraph, actor: str, target: str, polarity: int, how: _Counting
+) -> tuple[StanceEvidence, list[Fact]]:
+    """The claims of ``polarity`` of ``actor`` toward ``target``, as who-supports / who-opposes count them.
+
+    With the facts of those claims (what explain's disputes are looked up for).
+    """
+    s = stance_of(kg, actor, target, polarity, hedged=how.hedged)
     if s is None:
-        return {"count": 0, "direct": 0, "evidence": [], "via": []}
+        return {"count": 0, "direct": 0, "evidence": [], "via": []}, []
     found = s.claims(how.min_sources)
-    return {
+    evidence: StanceEvidence = {
         "count": len(found),
         "direct": s.direct_claims(found),
         "evidence": claim_items(kg, s, found),
         "via": _facts(kg, s.links_used(found)),
     }
+    return evidence, [f for c in found for f in c.facts]
 
 
-def _stance_of(kg: KnowledgeGraph, actor: str, target: str, how: _Counting) -> StanceOf:
-    """What ``actor`` did toward ``target``: both sides, and the verdict."""
-    pos, neg = _side(kg, actor, target, 1, how), _side(kg, actor, target, -1, how)
-    return {"supports": pos, "opposes": neg, "verdict": verdict(pos["count"], neg["count"])}
+def _stance_of(kg: KnowledgeGraph, actor: str, target: str, how: _Counting) -> tuple[StanceOf, list[Fact]]:
+    """What ``actor`` did toward ``target``: both sides, and the verdict; with the facts of its claims."""
+    (pos, pos_facts), (neg, neg_facts) = _side(kg, actor, target, 1, how), _side(kg, actor, target, -1, how)
+    return {"supports": pos, "opposes": neg, "verdict": verdict(pos["count"], neg["count"])}, pos_facts + neg_facts
 
 
 def _summary(kg: KnowledgeGraph, a: str, b: str, stance: StanceOf) -> str:
@@ -181,11 +187,6 @@ def _summary(kg: KnowledgeGraph, a: str, b: str, stance: StanceOf) -> str:
         return f"{x['count']} {kind} claim{'s' * (x['count'] != 1)}{extra}"
 
     return f"{head}: {part(s, 'cooperative')}, {part(o, 'conflictual')}"
-
-
-def _evidence_facts(stance: StanceOf) -> list[str]:
-    """The ids of every fact of the evidence (both sides, every fact of each claim)."""
-    return [x["id"] for side in (stance["supports"], stance["opposes"]) for c in side["evidence"] for x in c["facts"]]
 
 
 def explain(
@@ -249,10 +250,9 @@ def explain(
     if truncated:
         total = sum(1 for _ in itertools.islice(nx.all_simple_paths(g, a, b, cutoff=max_hops), CHAIN_COUNT_CAP))
     chains = [_chain(kg, p) for p in node_paths]
-    stance = _stance_of(kg, a, b, how)
-    reverse = _stance_of(kg, b, a, how)
-    by_id = kg.facts_by_id
-    evidence = [by_id[i] for i in dict.fromkeys(_evidence_facts(stance) + _evidence_facts(reverse))]
+    stance, forward_facts = _stance_of(kg, a, b, how)
+    reverse, reverse_facts = _stance_of(kg, b, a, how)
+    evidence = list({f.id: f for f in forward_facts + reverse_facts}.values())
     answer: ExplainAnswer = {
         "from": entity_record(kg, a),
         "to": entity_record(kg, b),

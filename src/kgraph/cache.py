@@ -55,7 +55,7 @@ import time
 import types
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -567,6 +567,9 @@ class CompiledFactStore:
             self._index[name] = ({v: i for i, v in enumerate(spec["table"])}, order, offsets)
             self._lists[name] = {}
         self._columns = (meta["columns"], sections)  # what neighbour_ids reads
+        self._relation_codes: dict[
+            frozenset[str], set[int]
+        ] = {}  # relation ids asked -> their codes (by_subject_among)
 
     def __len__(self) -> int:
         return self._n
@@ -632,6 +635,34 @@ class CompiledFactStore:
                         rows = [r for r in rows if relations[1][r] in keep]
                     near.update(map(table.__getitem__, set(map(codes.__getitem__, rows))))
         return out
+
+    def by_subject_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
+        """The facts whose subject is ``entity_id`` and relation one of ``relation_ids``, in dataset order.
+
+        Read from the relation codes, so only the facts returned are made: who-supports asks each actor
+        of a busy target whom it acts for, and making every fact of every actor cost more than the answer.
+        """
+        relations = self._code_column("relation")
+        if relations is None:  # never written so (_ENCODING): ask the facts
+            return [f for f in self.by_subject(entity_id) if f.relation in relation_ids]
+        table, codes = relations
+        key = frozenset(relation_ids)
+        wanted = self._relation_codes.get(key)
+        if wanted is None:
+            wanted = self._relation_codes[key] = {c for c, r in enumerate(table) if r in key}
+        index, order, offsets = self._index["subject"]
+        code = index.get(entity_id)
+        if code is None or not wanted:
+            return []
+        objects, make = self._objects, self._make
+        found: list[Fact] = []
+        for r in order[offsets[code] : offsets[code + 1]]:
+            if codes[r] in wanted:
+                f = objects[r]
+                if f is None:
+                    f = objects[r] = make(r)
+                found.append(f)
+        return found
 
     def disputed_by_index(self) -> dict[str, tuple[str, ...]]:
         """Fact id -> ids of the facts disputing it, read from the disputes column: only the disputing facts are made.

@@ -119,12 +119,59 @@ class _Groups:
 
 
 def _join_reports(pool: Sequence[Fact], members: list[int], groups: _Groups) -> None:
-    """Join the facts of one key that come from different sources and have compatible dates (:func:`compatible`)."""
-    spans = {i: span(pool[i]) for i in members}  # each date read once, not once per pair
-    for n, i in enumerate(members):
-        for j in members[n + 1 :]:
-            if pool[i].source != pool[j].source and _spans_agree(spans[i], spans[j]):
-                groups.join(i, j)
+    """Join the facts of one key that come from different sources and have compatible dates (:func:`compatible`).
+
+    Facts are gathered by span first: two spans are compatible when one holds
+    the other (an undated fact's "span" holds every span), and then every fact
+    of the one is joined to every fact of the other, unless all of them come
+    from one and the same source (a fact of another source joins the lot). The
+    facts of one span are joined to each other when they come from at least two
+    sources. So the work grows with the pairs of distinct spans that overlap,
+    found by a sweep in date order, not with the pairs of facts.
+    """
+    by_span: dict[_Span, list[int]] = {}
+    for i in members:
+        by_span.setdefault(span(pool[i]), []).append(i)
+    spans = _Spans(pool, by_span, groups)
+    dated = sorted((s for s in by_span if s is not None), key=lambda s: (s[0], -s[1].toordinal()))
+    if None in by_span:
+        for s in dated:
+            spans.link(None, s)
+    for n, outer in enumerate(dated):
+        for k in range(n + 1, len(dated)):
+            inner = dated[k]
+            if inner[0] > outer[1]:
+                break  # (sorted by start: no later span starts inside ``outer``)
+            if inner[1] <= outer[1]:
+                spans.link(outer, inner)
+
+
+class _Spans:
+    """The facts of one key gathered by span, and the joins between spans (see :func:`_join_reports`)."""
+
+    def __init__(self, pool: Sequence[Fact], by_span: dict[_Span, list[int]], groups: _Groups) -> None:
+        self.by_span = by_span
+        self.groups = groups
+        self.sources = {s: {pool[i].source for i in facts} for s, facts in by_span.items()}
+        self.whole: set[_Span] = set()  # spans whose facts are joined to each other
+        for s, found in self.sources.items():
+            if len(found) > 1:
+                self._gather(s)
+
+    def _gather(self, s: _Span) -> None:
+        if s not in self.whole:
+            self.whole.add(s)
+            first, *rest = self.by_span[s]
+            for i in rest:
+                self.groups.join(first, i)
+
+    def link(self, a: _Span, b: _Span) -> None:
+        """Join the facts of two compatible spans, unless they all come from one source."""
+        if len(self.sources[a]) == 1 and self.sources[a] == self.sources[b]:
+            return
+        self._gather(a)
+        self._gather(b)
+        self.groups.join(self.by_span[a][0], self.by_span[b][0])
 
 
 def group(facts: Iterable[Fact], key: Callable[[Fact], Hashable] = statement_key) -> list[Claim]:

@@ -151,16 +151,15 @@ def dispute_pairs(kg: KnowledgeGraph, among: Iterable[Fact] | None = None) -> li
     (either side). A reference to a fact the graph does not hold (left out by
     a time window) is skipped.
     """
-    by_id = kg.facts_by_id
     pool = kg.facts if among is None else among
     pairs: dict[tuple[str, str], tuple[Fact, Fact]] = {}
     for f in pool:
         for ref in f.disputes:
-            if ref in by_id:
-                pairs.setdefault((f.id, ref), (f, by_id[ref]))
+            if ref in kg.facts_by_id:  # (looked up only when a fact disputes: the index holds every fact)
+                pairs.setdefault((f.id, ref), (f, kg.facts_by_id[ref]))
         if among is not None:
             for ref in kg.disputed_by(f.id):
-                pairs.setdefault((ref, f.id), (by_id[ref], f))
+                pairs.setdefault((ref, f.id), (kg.facts_by_id[ref], f))
     return sorted(pairs.values(), key=lambda p: (fact_order(p[1]), fact_order(p[0])))
 
 

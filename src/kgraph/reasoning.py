@@ -33,7 +33,16 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeGraph
     from .model import Fact
 
-__all__ = ["Stance", "acts_for", "is_evidence", "reading", "represented_by", "stances_toward"]
+__all__ = [
+    "Stance",
+    "acts_for",
+    "acts_for_relations",
+    "is_evidence",
+    "reading",
+    "represented_by",
+    "stance_of",
+    "stances_toward",
+]
 
 
 def is_evidence(f: Fact, hedged: bool = False) -> bool:
@@ -41,13 +50,22 @@ def is_evidence(f: Fact, hedged: bool = False) -> bool:
     return f.modality == "asserted" or (hedged and f.modality != "denied")
 
 
-def acts_for(kg: KnowledgeGraph, entity_id: str, *, hedged: bool = False) -> list[Fact]:
-    """The acts-for facts whose subject is ``entity_id`` (whom it speaks for), as :func:`is_evidence` admits them."""
-    return [
-        f
-        for f in kg.out_facts(entity_id)
-        if kg.relations[f.relation].acts_for and f.object != entity_id and is_evidence(f, hedged)
-    ]
+def acts_for_relations(kg: KnowledgeGraph) -> frozenset[str]:
+    """The ids of the relations marked ``acts_for``."""
+    return frozenset(r.id for r in kg.relations.values() if r.acts_for)
+
+
+def acts_for(
+    kg: KnowledgeGraph, entity_id: str, *, hedged: bool = False, relations: frozenset[str] | None = None
+) -> list[Fact]:
+    """The acts-for facts whose subject is ``entity_id`` (whom it speaks for), as :func:`is_evidence` admits them.
+
+    ``relations``: :func:`acts_for_relations`, when the caller has it already.
+    Only the entity's facts of those relations are read (a busy actor's other
+    facts are not made).
+    """
+    chosen = acts_for_relations(kg) if relations is None else relations
+    return [f for f in kg.out_facts_among(entity_id, chosen) if f.object != entity_id and is_evidence(f, hedged)]
 
 
 def represented_by(kg: KnowledgeGraph, entity_id: str, *, hedged: bool = False) -> list[Fact]:
@@ -125,13 +143,22 @@ def _acts_toward(kg: KnowledgeGraph, member: str, polarity: int, hedged: bool) -
 class _Tally:
     """The stances found so far, crediting each fact to its actor and (unless direct) whom the actor acts for."""
 
-    def __init__(self, kg: KnowledgeGraph, side: dict[str, Fact | None], direct: bool, hedged: bool) -> None:
+    def __init__(
+        self, kg: KnowledgeGraph, side: dict[str, Fact | None], direct: bool, hedged: bool, only: str | None = None
+    ) -> None:
         self.kg = kg
         self.side = side  # the target and those who speak for it: never credited
         self.direct = direct
         self.hedged = hedged
+        self.only = only  # when set, the one entity whose stance is wanted: no other is credited
         self.stances: dict[str, Stance] = {}
         self._speaks_for: dict[str, list[Fact]] = {}  # acts_for() of each actor, looked up once
+        self._acts_for = acts_for_relations(kg)
+        if only is not None and not direct:
+            # whom an actor acts for, as far as ``only`` is concerned: the links into ``only``, read from its
+            # side (the same facts, in the same order, as acts_for(actor) keeps with ``only`` as object)
+            for link in represented_by(kg, only, hedged=hedged):
+                self._speaks_for.setdefault(link.subject, []).append(link)
 
     def count(self, actor: str, f: Fact, links: list[Fact]) -> None:
         """Credit ``f`` to ``actor``, and unless direct to each entity ``actor`` acts for (one step)."""
@@ -142,12 +169,14 @@ class _Tally:
 
     def _ups(self, actor: str) -> list[Fact]:
         found = self._speaks_for.get(actor)
+        if found is None and self.only is not None:
+            return []
         if found is None:
-            found = self._speaks_for[actor] = acts_for(self.kg, actor, hedged=self.hedged)
+            found = self._speaks_for[actor] = acts_for(self.kg, actor, hedged=self.hedged, relations=self._acts_for)
         return found
 
     def _credit(self, actor: str, f: Fact, links: list[Fact]) -> None:
-        if actor in self.side:
+        if actor in self.side or (self.only is not None and actor != self.only):
             return
         s = self.stances.setdefault(actor, Stance(actor))
         if f.id not in s.evidence:
@@ -170,14 +199,31 @@ def stances_toward(
     actor's facts to whoever the actor acts for as well. Only asserted facts
     and links count, unless ``hedged`` (see :func:`is_evidence`).
     """
+    return _tally(kg, target, polarity, direct, hedged, None).stances
+
+
+def stance_of(
+    kg: KnowledgeGraph, actor: str, target: str, polarity: int, *, direct: bool = False, hedged: bool = False
+) -> Stance | None:
+    """The stance of one entity toward ``target``: ``stances_toward(...).get(actor)``, without the others'.
+
+    The target's facts are read as for :func:`stances_toward`, but only
+    ``actor`` is credited, and whom each other actor acts for is not looked up
+    (only the links into ``actor``, read from its own facts): explain asks this
+    of two entities, and a busy target's every actor cost more than the answer.
+    """
+    return _tally(kg, target, polarity, direct, hedged, actor).stances.get(actor)
+
+
+def _tally(kg: KnowledgeGraph, target: str, polarity: int, direct: bool, hedged: bool, only: str | None) -> _Tally:
     # the target's side: the target itself, then (unless direct) those who speak for it
     side: dict[str, Fact | None] = {target: None}
     if not direct:
         for link in represented_by(kg, target, hedged=hedged):
             side.setdefault(link.subject, link)
-    tally = _Tally(kg, side, direct, hedged)
+    tally = _Tally(kg, side, direct, hedged, only)
     for member, member_link in side.items():
         links = [member_link] if member_link is not None else []
         for actor, f in _acts_toward(kg, member, polarity, hedged):
             tally.count(actor, f, links)
-    return tally.stances
+    return tally
