@@ -217,7 +217,7 @@ def explain(
     fact joining them, each with the relation as read from the hop's start,
     its direction and whether it is an acts-for link.
     """
-    import networkx as nx
+    from .chains import Neighbours, count_simple_paths, shortest_simple_paths
 
     a, b = kg.entity(source).id, kg.entity(target).id
     if a == b:
@@ -228,27 +228,18 @@ def explain(
         raise UsageError("--limit must be at least 1")
     check_min_sources(min_sources)
     how = _Counting(hedged, min_sources)
-    g = nx.Graph()
-    g.add_nodes_from(kg.entities)
-    g.add_edges_from((f.subject, f.object) for f in kg.facts if f.subject != f.object)
-    names = {e: _name_key(kg, e) for e in kg.entities}
+    near = Neighbours(kg)
+    names: dict[str, tuple[str, str]] = {}
     # Yen's algorithm yields simple paths shortest first, so only the chains shown are made
-    node_paths: list[list[str]] = []
-    truncated = False
-    try:
-        for p in nx.shortest_simple_paths(g, a, b):
-            if len(p) - 1 > max_hops:
-                break
-            if len(node_paths) == limit:
-                truncated = True
-                break
-            node_paths.append(p)
-    except nx.NetworkXNoPath:
-        pass
+    node_paths = list(itertools.islice(shortest_simple_paths(near, a, b, max_hops), limit + 1))
+    truncated = len(node_paths) > limit
+    node_paths = node_paths[:limit]
+    for p in node_paths:
+        names.update((n, _name_key(kg, n)) for n in p if n not in names)
     node_paths.sort(key=lambda p: (len(p), [names[n] for n in p]))
     total = len(node_paths)
     if truncated:
-        total = sum(1 for _ in itertools.islice(nx.all_simple_paths(g, a, b, cutoff=max_hops), CHAIN_COUNT_CAP))
+        total = count_simple_paths(near, a, b, max_hops, CHAIN_COUNT_CAP)
     chains = [_chain(kg, p) for p in node_paths]
     stance, forward_facts = _stance_of(kg, a, b, how)
     reverse, reverse_facts = _stance_of(kg, b, a, how)

@@ -1,0 +1,207 @@
+"""Explain's chains: the simple paths between two entities, shortest first, found near the two only.
+
+:func:`kgraph.analysis.explain` shows at most ``limit`` chains of at most
+``max_hops`` facts, and counts the rest. It used to build a networkx graph
+of every fact and run Yen's algorithm (``networkx.shortest_simple_paths``) on
+it, then count paths with ``networkx.all_simple_paths``: a second for the
+graph at a million facts, and minutes for the count between two busy
+entities. Here the same algorithm runs on the facts of the entities it
+visits, and stops a search as soon as it can only find chains longer than
+``max_hops``, so its work follows the neighbourhood of the two entities.
+
+The chains shown must stay those networkx chose when several are equally
+short, so :func:`shortest_simple_paths` is networkx's Yen algorithm step for
+step (its bidirectional breadth-first search, which side it grows, the order
+of its candidates), over neighbours listed in the order a networkx graph
+built from the facts in dataset order lists them (:class:`Neighbours`). Its
+one change: a search that can only find a chain too long gives up, which
+changes nothing shown, since such chains come out after every shorter one.
+
+:func:`count_simple_paths` counts chains by formula up to three hops (the
+common case: chains through a common neighbour, or through two neighbours
+joined by a fact), and by walking them beyond.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeGraph
+
+__all__ = ["Neighbours", "count_simple_paths", "shortest_simple_paths"]
+
+_Edges = set[tuple[str, str]]
+
+
+class Neighbours:
+    """The entities one fact away from each entity (self-loops left out), each once, read when first asked.
+
+    In the order of the first fact joining them, in dataset order: the order
+    in which a networkx ``Graph`` built from every fact lists neighbours, which
+    decides which of two equally short chains a search finds first. Dataset
+    order is the order of the source files, then of the lines in each.
+    """
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self._rank = {source: n for n, source in enumerate(kg.sources)}
+        self._lists: dict[str, list[str]] = {}
+        self._sets: dict[str, frozenset[str]] = {}
+
+    def __call__(self, entity_id: str) -> list[str]:
+        found = self._lists.get(entity_id)
+        if found is None:
+            rank = self._rank
+            facts = sorted(self.kg.facts_of(entity_id), key=lambda f: (rank[f.source], f.line))
+            found = self._lists[entity_id] = list(
+                dict.fromkeys(f.object if f.subject == entity_id else f.subject for f in facts if f.subject != f.object)
+            )
+        return found
+
+    def set_of(self, entity_id: str) -> frozenset[str]:
+        """The same neighbours as a set (what counting needs: no order, no facts made when the store can help)."""
+        found = self._sets.get(entity_id)
+        if found is None:
+            found = self._sets[entity_id] = frozenset(self(entity_id))
+        return found
+
+
+def _path(pred: dict[str, str | None], succ: dict[str, str | None], meet: str) -> list[str]:
+    path: list[str] = []
+    w: str | None = meet
+    while w is not None:
+        path.append(w)
+        w = succ[w]
+    w = pred[path[0]]
+    while w is not None:
+        path.insert(0, w)
+        w = pred[w]
+    return path
+
+
+def _shortest(
+    near: Neighbours, source: str, target: str, ignore_nodes: set[str], ignore_edges: _Edges, budget: int
+) -> list[str] | None:
+    """networkx's bidirectional breadth-first search, giving up when only paths over ``budget`` hops remain.
+
+    When neither side has met the other, the next level grown can only find a
+    path of (levels grown so far) + 1 hops, so the search stops before that
+    exceeds ``budget``. Until then it is networkx's, choice for choice.
+    """
+    if source in ignore_nodes or target in ignore_nodes:
+        return None
+
+    def around(v: str) -> Iterator[str]:
+        for w in near(v):
+            if w not in ignore_nodes and (v, w) not in ignore_edges and (w, v) not in ignore_edges:
+                yield w
+
+    pred: dict[str, str | None] = {source: None}
+    succ: dict[str, str | None] = {target: None}
+    forward, reverse = [source], [target]
+    grown = 0
+    while forward and reverse and grown < budget:
+        grown += 1
+        if len(forward) <= len(reverse):
+            level, forward = forward, []
+            for v in level:
+                for w in around(v):
+                    if w not in pred:
+                        forward.append(w)
+                        pred[w] = v
+                    if w in succ:
+                        return _path(pred, succ, w)
+        else:
+            level, reverse = reverse, []
+            for v in level:
+                for w in around(v):
+                    if w not in succ:
+                        succ[w] = v
+                        reverse.append(w)
+                    if w in pred:
+                        return _path(pred, succ, w)
+    return None
+
+
+def shortest_simple_paths(near: Neighbours, source: str, target: str, max_hops: int) -> Iterator[list[str]]:
+    """The simple paths from ``source`` to ``target`` of at most ``max_hops`` hops, shortest first.
+
+    As ``networkx.shortest_simple_paths`` yields them on the graph of every
+    fact (Yen's algorithm, unweighted), up to the first longer one.
+    """
+    found: list[list[str]] = []
+    heap: list[tuple[int, int, list[str]]] = []
+    queued: set[tuple[str, ...]] = set()
+    counter = itertools.count()
+
+    def push(path: list[str]) -> None:
+        if tuple(path) not in queued:
+            heapq.heappush(heap, (len(path), next(counter), path))
+            queued.add(tuple(path))
+
+    first = _shortest(near, source, target, set(), set(), max_hops)
+    if first is not None:
+        push(first)
+    while heap:
+        _, _, path = heapq.heappop(heap)
+        queued.remove(tuple(path))
+        yield path
+        found.append(path)
+        ignore_nodes: set[str] = set()
+        ignore_edges: _Edges = set()
+        for i in range(1, len(path)):
+            root = path[:i]
+            for other in found:
+                if other[:i] == root:
+                    ignore_edges.add((other[i - 1], other[i]))
+            spur = _shortest(near, root[-1], target, ignore_nodes, ignore_edges, max_hops - (i - 1))
+            if spur is not None:
+                push(root[:-1] + spur)
+            ignore_nodes.add(root[-1])
+
+
+def count_simple_paths(near: Neighbours, a: str, b: str, max_hops: int, cap: int) -> int:
+    """How many simple paths of at most ``max_hops`` hops join ``a`` and ``b`` (``a != b``), up to ``cap``.
+
+    Up to three hops by formula: the fact joining them, the common
+    neighbours, and for each neighbour ``x`` of one end the neighbours of
+    ``x`` that are neighbours of the other (neither end itself). Beyond, by
+    walking every such path, stopping at ``cap``.
+    """
+    if max_hops > 3:
+        return _walk_count(near, a, b, max_hops, cap)
+    na, nb = near.set_of(a), near.set_of(b)
+    total = int(b in na)
+    if max_hops >= 2:
+        total += len(na & nb)  # (no entity is its own neighbour, and a, b are not common neighbours)
+    if max_hops >= 3:
+        if len(nb) < len(na):
+            a, b, na, nb = b, a, nb, na
+        for x in na:
+            if x != b:
+                total += len(near.set_of(x) & nb) - (a in nb and a in near.set_of(x))
+    return min(total, cap)
+
+
+def _walk_count(near: Neighbours, a: str, b: str, max_hops: int, cap: int) -> int:
+    """Count by walking every simple path from ``a`` of at most ``max_hops`` hops (depth first), up to ``cap``."""
+    total = 0
+    path = [a]
+    on_path = {a}
+    stack = [iter(near.set_of(a))]
+    while stack and total < cap:
+        nxt = next(stack[-1], None)
+        if nxt is None:
+            stack.pop()
+            on_path.discard(path.pop())
+        elif nxt == b:
+            total += 1
+        elif nxt not in on_path and len(stack) < max_hops:
+            path.append(nxt)
+            on_path.add(nxt)
+            stack.append(iter(near.set_of(nxt)))
+    return min(total, cap)
