@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from conftest import REPO, generate_dataset
 from hypothesis import given, settings
@@ -24,8 +26,10 @@ from typer.testing import CliRunner
 
 from kgraph import load
 from kgraph.cache import CompiledFactStore
+from kgraph.chains import Neighbours, count_simple_paths, shortest_simple_paths
 from kgraph.claims import Claim, compatible, fact_order, group, statement_key
 from kgraph.cli import app
+from kgraph.knowledge import KnowledgeGraph
 from kgraph.model import Fact
 from kgraph.reasoning import acts_for, represented_by, stance_of, stances_toward
 
@@ -185,3 +189,70 @@ def test_grouping_of_many_reports_of_one_claim_is_one_claim() -> None:
     ] + [Fact("y", "a", "supports", "b", 1, "q", "s9", date="2019")]
     found = group(facts)
     assert len(found) == 1 and len(found[0].facts) == 6001
+
+
+# -- explain's chains: networkx is the oracle -------------------------------------
+
+
+def _nx_graph(kg: KnowledgeGraph) -> nx.Graph:
+    g = nx.Graph()
+    g.add_nodes_from(kg.entities)
+    g.add_edges_from((f.subject, f.object) for f in kg.facts if f.subject != f.object)
+    return g
+
+
+def _nx_chains(g: nx.Graph, a: str, b: str, max_hops: int, limit: int) -> list[list[str]]:
+    found: list[list[str]] = []
+    try:
+        for p in nx.shortest_simple_paths(g, a, b):
+            if len(p) - 1 > max_hops or len(found) == limit:
+                break
+            found.append(p)
+    except nx.NetworkXNoPath:
+        pass
+    return found
+
+
+def _pairs(kg: KnowledgeGraph, n: int) -> list[tuple[str, str]]:
+    """Pairs of entities from the busiest to the least busy, in a fixed order."""
+    by_degree = sorted(kg.entities, key=lambda e: (-len(kg.out_facts(e)) - len(kg.in_facts(e)), e))
+    step = max(1, len(by_degree) // n)
+    picked = by_degree[:6] + by_degree[::step]
+    return [(x, y) for x, y in zip(picked, picked[3:] + picked[:3], strict=True) if x != y]
+
+
+def test_facts_come_in_source_then_line_order(hub_data: Path, bundled: KnowledgeGraph) -> None:
+    """What Neighbours relies on to list neighbours in networkx's order."""
+    for kg in (load(hub_data), bundled, load(REPO / "tests" / "fixtures" / "trust")):
+        rank = {s: n for n, s in enumerate(kg.sources)}
+        assert list(kg.facts) == sorted(kg.facts, key=lambda f: (rank[f.source], f.line))
+
+
+def test_neighbours_are_listed_as_networkx_lists_them(hub_data: Path) -> None:
+    kg = load(hub_data)
+    g = _nx_graph(kg)
+    near = Neighbours(kg)
+    for e in list(kg.entities)[::7]:
+        assert near(e) == list(g.adj[e]), e
+        assert near.set_of(e) == set(g.adj[e]), e
+
+
+@pytest.mark.parametrize(("max_hops", "limit"), [(1, 50), (2, 50), (3, 50), (3, 7), (4, 3)])
+def test_chains_are_those_networkx_finds(hub_data: Path, max_hops: int, limit: int) -> None:
+    kg = load(hub_data)
+    g = _nx_graph(kg)
+    near = Neighbours(kg)
+    for a, b in _pairs(kg, 25):
+        mine = list(itertools.islice(shortest_simple_paths(near, a, b, max_hops), limit))
+        assert mine == _nx_chains(g, a, b, max_hops, limit), (a, b)
+
+
+@pytest.mark.parametrize("max_hops", [1, 2, 3, 4])
+def test_chain_counts_are_those_networkx_counts(hub_data: Path, max_hops: int) -> None:
+    kg = load(hub_data)
+    g = _nx_graph(kg)
+    near = Neighbours(kg)
+    cap = 100_000 if max_hops < 4 else 2_000
+    for a, b in _pairs(kg, 12 if max_hops < 4 else 4):
+        expected = sum(1 for _ in itertools.islice(nx.all_simple_paths(g, a, b, cutoff=max_hops), cap))
+        assert count_simple_paths(near, a, b, max_hops, cap) == expected, (a, b)

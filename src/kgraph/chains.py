@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,11 +63,19 @@ class Neighbours:
         return found
 
     def set_of(self, entity_id: str) -> frozenset[str]:
-        """The same neighbours as a set (what counting needs: no order, no facts made when the store can help)."""
+        """The same neighbours as a set (what counting needs: no order, so no fact made when the store can help)."""
         found = self._sets.get(entity_id)
         if found is None:
-            found = self._sets[entity_id] = frozenset(self(entity_id))
+            self.read_sets([entity_id])
+            found = self._sets[entity_id]
         return found
+
+    def read_sets(self, ids: Collection[str]) -> None:
+        """Read the neighbour sets of ``ids`` at once: from the store's columns (``neighbour_ids``), not its facts."""
+        missing = [i for i in ids if i not in self._sets]
+        if missing:
+            for entity_id, near in self.kg.neighbour_ids(missing).items():
+                self._sets[entity_id] = frozenset(near - {entity_id})
 
 
 def _path(pred: dict[str, str | None], succ: dict[str, str | None], meet: str) -> list[str]:
@@ -107,24 +115,27 @@ def _shortest(
     while forward and reverse and grown < budget:
         grown += 1
         if len(forward) <= len(reverse):
-            level, forward = forward, []
-            for v in level:
-                for w in around(v):
-                    if w not in pred:
-                        forward.append(w)
-                        pred[w] = v
-                    if w in succ:
-                        return _path(pred, succ, w)
+            forward, meet = _grow(forward, around, pred, succ)
         else:
-            level, reverse = reverse, []
-            for v in level:
-                for w in around(v):
-                    if w not in succ:
-                        succ[w] = v
-                        reverse.append(w)
-                    if w in pred:
-                        return _path(pred, succ, w)
+            reverse, meet = _grow(reverse, around, succ, pred)
+        if meet is not None:
+            return _path(pred, succ, meet)
     return None
+
+
+def _grow(
+    level: list[str], around: Callable[[str], Iterator[str]], seen: dict[str, str | None], other: dict[str, str | None]
+) -> tuple[list[str], str | None]:
+    """One level of one side of the search: the next fringe, and where it met the other side (None: not yet)."""
+    fringe: list[str] = []
+    for v in level:
+        for w in around(v):
+            if w not in seen:
+                fringe.append(w)
+                seen[w] = v
+            if w in other:
+                return fringe, w
+    return fringe, None
 
 
 def shortest_simple_paths(near: Neighbours, source: str, target: str, max_hops: int) -> Iterator[list[str]]:
@@ -181,6 +192,7 @@ def count_simple_paths(near: Neighbours, a: str, b: str, max_hops: int, cap: int
     if max_hops >= 3:
         if len(nb) < len(na):
             a, b, na, nb = b, a, nb, na
+        near.read_sets(na)
         for x in na:
             if x != b:
                 total += len(near.set_of(x) & nb) - (a in nb and a in near.set_of(x))
