@@ -23,9 +23,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import tempfile
 import time
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -68,6 +66,8 @@ def replace_bytes(path: Path, data: bytes, *, fsync: bool = True, mode: int | No
     harmless, such as checksummed cache entries). The file gets ``mode``, or
     else keeps the permissions of the file it replaces (the umask's when new).
     """
+    import tempfile  # (here, not at the top: reading the cache imports this module and never writes)
+
     if mode is None:
         mode = file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
@@ -114,6 +114,8 @@ def write_folder(folder: Path, files: Mapping[str, bytes], what: str) -> None:
         raise ExportError(f"cannot export {what} to {str(folder)!r}: it is a file; give a folder or a .zip")
     if not folder.parent.is_dir():
         raise ExportError(f"cannot write {str(folder)!r}: folder {str(folder.parent)!r} does not exist")
+    import tempfile
+
     made = not folder.exists()
     temps: dict[str, str] = {}
     try:
@@ -138,6 +140,8 @@ def write_folder(folder: Path, files: Mapping[str, bytes], what: str) -> None:
 
 def zip_bytes(files: Mapping[str, bytes]) -> bytes:
     """A deterministic zip of ``files``: sorted names, fixed timestamps and permissions."""
+    import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name in sorted(files):
