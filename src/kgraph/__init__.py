@@ -6,8 +6,9 @@
 >>> top["entity"]["name"], top["evidence"][0]["quote"][:40]
 ('China', 'China, which signed a comprehensive stra')
 
-Loading and querying import nothing heavy; networkx is imported when the
-graph itself is first needed (``kg.graph``, ``paths``, exports, analysis).
+Loading and querying import nothing heavy (``paths`` searches the store's
+indexes, :mod:`kgraph.pathfind`); networkx is imported when the graph itself
+is first needed (``kg.graph``: exports, analysis).
 
 Every answer is a plain, JSON-ready ``dict``; :mod:`kgraph.answers` gives the
 type of each (``StanceAnswer``, ``PathsAnswer``, …) for static checking, and

@@ -1,4 +1,8 @@
-"""The Typer application, the options every command shares, and the error edge."""
+"""The Typer application, the options every command shares, and the ``command`` decorator.
+
+What a command does once parsed (the root options' state, ``load_graph``, ``output``, the error edge) lives
+in :mod:`kgraph.cli.edge`, which imports no Typer, and is re-exported here.
+"""
 
 from __future__ import annotations
 
