@@ -21,6 +21,7 @@ warm     ``kgraph stats`` from the cache (every fact is made: stats counts them)
 who-supports / path / neighbours  warm, on a typical well-covered entity (ranked 10 % from the top by facts) and,
          for who-supports, on the busiest entity too (its answer grows with the data)
 export   ``kgraph export graphml`` to a file, warm; only up to ``--export-max`` facts
+rdf      ``kgraph export rdf --rdf-syntax nt`` to a file, warm (the streamed N-Triples); only up to ``--rdf-max``
 
 Start-up: ``python -c "import networkx, typer, yaml"`` (the floor of any
 Python CLI built on them) against ``kgraph --version``, ``kgraph --help``,
@@ -217,6 +218,7 @@ def _arguments() -> argparse.Namespace:
     ap.add_argument("--startup-repeat", type=int, default=15, help="runs per start-up measure")
     ap.add_argument("--hand-max", default="100k", help="largest size for the by-hand load (it is slow)")
     ap.add_argument("--export-max", default="1m", help="largest size for the GraphML export")
+    ap.add_argument("--rdf-max", default="1m", help="largest size for the N-Triples export")
     ap.add_argument("--slow", type=float, default=20.0, help="a measure whose first run takes longer runs once")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
     ap.add_argument("--seed", type=int, default=1)
@@ -334,6 +336,12 @@ def size_row(n: int, args: argparse.Namespace, kg: list[str], env: dict[str, str
         if target.exists():
             row["export_mb"] = target.stat().st_size / 1e6
             target.unlink()
+    if has_export and n <= parse_size(args.rdf_max):
+        target = work / f"export-{n}.nt"
+        row["export_rdf_nt"] = measure_kg(*d, "export", "rdf", "--rdf-syntax", "nt", "-o", str(target))
+        if target.exists():
+            row["export_rdf_mb"] = target.stat().st_size / 1e6
+            target.unlink()
     return row
 
 
@@ -348,6 +356,7 @@ FITTED = (
     "path",
     "neighbours",
     "export_graphml",
+    "export_rdf_nt",
 )
 
 
@@ -436,10 +445,16 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
         add("warm who-supports 100k < 0.5 s", row["who_supports"]["seconds"], 0.5, "s")
+        if "export_rdf_nt" in row:
+            add("export rdf (N-Triples) 100k <= 5 s", row["export_rdf_nt"]["seconds"], 5.0, "s")
+            add("export rdf (N-Triples) 100k peak memory <= 400 MB", row["export_rdf_nt"]["peak_rss_mb"], 400, "MB")
     if "1000000" in sizes:
         row = sizes["1000000"]
         add("warm who-supports 1M < 3 s", row["who_supports"]["seconds"], 3.0, "s")
         add("warm who-supports 1M peak memory < 3 GB", row["who_supports"]["peak_rss_mb"] / 1024, 3.0, "GB")
+        if "export_rdf_nt" in row:
+            add("export rdf (N-Triples) 1M <= 60 s", row["export_rdf_nt"]["seconds"], 60.0, "s")
+            add("export rdf (N-Triples) 1M peak memory <= 1 GB", row["export_rdf_nt"]["peak_rss_mb"] / 1024, 1.0, "GB")
     for key in ("cold", "warm", "who_supports"):
         e = r["exponents"].get(key)
         if e is not None:
@@ -483,6 +498,7 @@ def report(r: dict[str, Any]) -> str:
         ("path", "path"),
         ("neighbours", "neighbours"),
         ("export_graphml", "export graphml"),
+        ("export_rdf_nt", "export rdf (nt)"),
     ]
     present = [(k, label) for k, label in cols if any(k in row for row in r["sizes"].values())]
     if r["sizes"]:
@@ -524,7 +540,7 @@ def report(r: dict[str, Any]) -> str:
         lines += ["", "| target | measured | met |", "|---|---:|:---:|"]
         for t in r["targets"]:
             unit = t["unit"]
-            value = f"{t['value']:.2f}{' ' + unit if unit in ('s', 'GB') else unit}"
+            value = f"{t['value']:.2f}{' ' + unit if unit in ('s', 'GB', 'MB') else unit}"
             lines.append(f"| {t['target']} | {value} | {'yes' if t['met'] else '**no**'} |")
     return "\n".join(lines)
 

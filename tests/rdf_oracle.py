@@ -206,3 +206,21 @@ def _qualifiers_literal(qualifiers: tuple[tuple[str, str], ...]) -> Any:
     from rdflib import Literal
 
     return Literal(json.dumps(dict(sorted(qualifiers)), ensure_ascii=False))
+
+
+def rdflib_quads(*, path: str | None = None, data: str | None = None) -> list[tuple[Any, Any, Any, Any]]:
+    """The quads of an N-Quads document as rdflib reads them: ``(s, p, o, graph)``.
+
+    rdflib 7's N-Quads parser calls ``Dataset.default_context`` itself, which
+    warns that it is deprecated; that warning is rdflib's own business and is
+    not shown.
+    """
+    import warnings
+
+    import rdflib
+
+    ds = rdflib.Dataset()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Dataset.default_context is deprecated", DeprecationWarning)
+        ds.parse(source=path, data=data, format="nquads")
+    return [(s, p, o, g) for s, p, o, g in ds.quads()]

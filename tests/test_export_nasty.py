@@ -26,6 +26,7 @@ import yaml
 from export_support import need_dot, need_module, node_read, validate_gexf, validate_graphml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdf_oracle import rdflib_quads
 from test_export_neo4j import Store, statements
 
 import kgraph
@@ -154,21 +155,8 @@ def _read_back(fmt: str, path: Path, kg: KnowledgeGraph) -> tuple[str, str, str]
             kg.entities["nasty"].aliases[0],
             _dot_unescape(drawn["edges"][0]["tooltip"]),
         )
-    if fmt == "rdf":
-        import pyoxigraph
-        import rdflib
-
-        g = rdflib.Graph().parse(path, format="turtle")
-        subject = rdflib.URIRef(DEFAULT_BASE + "entity/nasty")
-        name = str(g.value(subject, rdflib.RDFS.label))
-        alias = str(g.value(subject, rdflib.namespace.SKOS.altLabel))
-        [quote] = [str(o) for o in g.objects(None, rdflib.URIRef(DEFAULT_BASE + "vocab#hasQuote"))]
-        oxi = {
-            (str(t.subject.value), str(t.predicate.value)): t.object.value
-            for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
-        }
-        assert oxi[(str(subject), str(rdflib.RDFS.label))] == name
-        return name, alias, quote
+    if fmt in RDF_SYNTAXES:
+        return _read_rdf(path, RDF_SYNTAXES[fmt])
     if fmt == "neo4j":
         store = Store()
         for s in statements((path / "import.cypher").read_text(encoding="utf-8")):
@@ -182,6 +170,36 @@ def _read_back(fmt: str, path: Path, kg: KnowledgeGraph) -> tuple[str, str, str]
     raise AssertionError(fmt)
 
 
+# The RDF export once per syntax: "rdf" is Turtle (its default), the others name theirs.
+RDF_SYNTAXES = {"rdf": "turtle", "rdf-nt": "nt", "rdf-nq": "nq"}
+
+
+def _read_rdf(path: Path, syntax: str) -> tuple[str, str, str]:
+    """(name, alias, quote) as rdflib reads them, checked against what pyoxigraph reads."""
+    import pyoxigraph
+    import rdflib
+
+    if syntax == "nq":
+        g = rdflib.Graph()
+        for s, p, o, _ in rdflib_quads(path=str(path)):
+            g.add((s, p, o))
+    else:
+        g = rdflib.Graph().parse(path, format=syntax)
+    subject = rdflib.URIRef(DEFAULT_BASE + "entity/nasty")
+    has_quote = DEFAULT_BASE + "vocab#hasQuote"
+    name = str(g.value(subject, rdflib.RDFS.label))
+    alias = str(g.value(subject, rdflib.namespace.SKOS.altLabel))
+    [quote] = [str(o) for o in g.objects(None, rdflib.URIRef(has_quote))]
+    oxi_format = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES}
+    oxi = {
+        (str(t.subject.value), str(t.predicate.value)): t.object.value
+        for t in pyoxigraph.parse(path=str(path), format=oxi_format.get(syntax, pyoxigraph.RdfFormat.N_QUADS))
+    }
+    assert oxi[(str(subject), str(rdflib.RDFS.label))] == name
+    assert [v for (_, p), v in oxi.items() if p == has_quote] == [quote]
+    return name, alias, quote
+
+
 def _expected(fmt: str, text: str) -> str:
     if fmt == "dot":
         return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -190,12 +208,15 @@ def _expected(fmt: str, text: str) -> str:
 
 def _check_every_format(kg: KnowledgeGraph, folder: Path) -> None:
     e, f = kg.entities["nasty"], kg.facts[0]
-    for fmt in exporters.names():
+    for fmt in [*exporters.names(), *RDF_SYNTAXES]:
         target = folder / f"out-{fmt}"
         target.write_text("old", encoding="utf-8") if fmt not in ("csv", "neo4j") else None
         before = sorted(p.name for p in folder.iterdir())
         try:
-            exporters.export(kg, fmt, target)
+            if fmt in RDF_SYNTAXES:
+                exporters.export(kg, "rdf", target, syntax=RDF_SYNTAXES[fmt])
+            else:
+                exporters.export(kg, fmt, target)
         except ExportError as err:
             if fmt in ("graphml", "gexf", "dot"):
                 assert _has_control(kg), err

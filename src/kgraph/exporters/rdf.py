@@ -70,6 +70,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from .. import atomic
 from ..errors import ExportError, UsageError
@@ -84,10 +85,12 @@ from .ntriples import (
     XSD,
     Terms,
     entity_lines,
+    facts_by_source,
     graph_hash,
     graph_iri,
     source_ids,
     source_lines,
+    terms,
     vocabulary_lines,
 )
 from .shared import Target, creator, is_stream
@@ -123,7 +126,7 @@ _CHUNK = 1 << 16  # bytes gathered before each write
 def export(kg: KnowledgeGraph, stream_or_path: Target, *, syntax: str | None = None, base: str = DEFAULT_BASE) -> None:
     """Write ``kg`` as RDF: ``syntax`` ``turtle`` (the default), ``nt`` or ``nq``; a ``.nt``/``.nq`` path picks it."""
     key = _syntax(stream_or_path, syntax)
-    Terms(base)  # a base no IRI can hold is refused before anything is written
+    terms(base)  # a base no IRI can hold is refused before anything is written
     _check(kg)
     with _writer(stream_or_path) as write:
         _chunked(_document(kg, key, base), write)
@@ -141,56 +144,78 @@ def _syntax(target: Target, syntax: str | None) -> str:
 
 def _check(kg: KnowledgeGraph) -> None:
     """No fact may dangle or share its id (a graph built in code is not validated): ExportError naming it."""
+    entities, relations = kg.entities, kg.relations
     seen: set[str] = set()
     for f in kg.facts:
-        for role, ident, known in (
-            ("subject", f.subject, kg.entities),
-            ("object", f.object, kg.entities),
-            ("relation", f.relation, kg.relations),
-        ):
-            if ident not in known:
-                raise ExportError(f"cannot export: fact {f.id!r} has {role} {ident!r}, which is not in the graph")
+        if f.subject not in entities or f.object not in entities or f.relation not in relations:
+            role, ident = next(
+                (role, ident)
+                for role, ident, known in (
+                    ("subject", f.subject, entities),
+                    ("object", f.object, entities),
+                    ("relation", f.relation, relations),
+                )
+                if ident not in known
+            )
+            raise ExportError(f"cannot export: fact {f.id!r} has {role} {ident!r}, which is not in the graph")
         if f.id in seen:
             raise ExportError(f"cannot export: two facts have the id {f.id!r}")
         seen.add(f.id)
 
 
-def _graphs(kg: KnowledgeGraph, base: str) -> Iterator[tuple[str, Iterator[str]]]:
-    """Each named graph's IRI and lines, in the order they are written."""
-    yield graph_iri("vocabulary", base=base), vocabulary_lines(kg, base)
-    yield graph_iri("entities", base=base), entity_lines(kg, base)
+def _graphs(kg: KnowledgeGraph, base: str) -> Iterator[tuple[str, list[str]]]:
+    """Each named graph's IRI and lines, in the order they are written (one graph in memory at a time)."""
+    yield graph_iri("vocabulary", base=base), list(vocabulary_lines(kg, base))
+    yield graph_iri("entities", base=base), list(entity_lines(kg, base))
     for ident in source_ids(kg):
-        yield graph_iri("source", ident, base=base), source_lines(kg, ident, base)
+        yield graph_iri("source", ident, base=base), list(source_lines(kg, ident, base))
 
 
 def _document(kg: KnowledgeGraph, key: str, base: str) -> Iterator[str]:
+    """The document in pieces of many lines each (joining lines in C, not one by one, keeps the export fast)."""
     if key == "nq":
         for iri, lines in _graphs(kg, base):
-            tail = f" <{iri}> .\n"
-            for line in lines:
-                yield line[:-3] + tail
-        return
-    union = _union(kg, base)
-    if key == "nt":
-        yield from union
+            # a line ends " .\n" and holds no other line feed (literals escape theirs): the graph goes before it
+            yield from (text.replace(" .\n", f" <{iri}> .\n") for text in _joined(lines))
+    elif key == "nt":
+        for lines in _union(kg, base):
+            yield from _joined(lines)
     else:
-        yield from _turtle(union, Terms(base))
+        yield from _turtle((line for lines in _union(kg, base) for line in lines), terms(base))
 
 
-def _union(kg: KnowledgeGraph, base: str) -> Iterator[str]:
-    """Every graph's lines once: a truthy triple (subject an entity) stated by several sources is written once."""
-    entity_prefix = "<" + Terms(base).kge
-    truthy: set[str] = set()
-    for _, lines in _graphs(kg, base):
-        for line in lines:
-            if line.startswith(entity_prefix):
-                if line in truthy:
-                    continue
-                truthy.add(line)
-            yield line
+def _joined(lines: list[str], size: int = 20_000) -> Iterator[str]:
+    for start in range(0, len(lines), size):
+        yield "".join(lines[start : start + size])
+
+
+def _union(kg: KnowledgeGraph, base: str) -> Iterator[list[str]]:
+    """Every graph's lines once: a truthy triple that several sources state is kept in the first one only.
+
+    Only the truthy triples of source graphs can repeat between graphs. What
+    is remembered is each truthy triple's (subject, relation, object) of ids
+    the facts already hold, not its line: a million facts would keep a
+    million lines alive.
+    """
+    t = terms(base)
+    by_source = facts_by_source(kg)
+    seen: set[tuple[str, str, str]] = set()
+    for kind, (iri, lines) in enumerate(_graphs(kg, base)):
+        if kind < 2:  # the vocabulary and the entities
+            yield lines
+            continue
+        source = unquote(iri.rsplit("/", 1)[1])
+        triples = {(f.subject, f.relation, f.object) for f in by_source.get(source, ())}
+        repeated = triples & seen
+        seen |= triples
+        if repeated:
+            drop = {f"{t.ent(s)} {t.v(r)} {t.ent(o)} .\n" for s, r, o in repeated}
+            lines = [line for line in lines if line not in drop]
+        yield lines
 
 
 def _chunked(pieces: Iterable[str], write: Callable[[bytes], object]) -> None:
+    """Write the pieces, gathered into chunks of at least ``_CHUNK`` bytes."""
     batch: list[str] = []
     size = 0
     for piece in pieces:
