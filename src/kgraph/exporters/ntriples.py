@@ -1,12 +1,11 @@
 """The RDF of a knowledge graph as N-Triples lines, graph by graph, with no RDF library.
 
-This is the line API the RDF export, ``kgraph push`` and the store queries
-share (the contract is ``docs``' RDF section and the ``rdf`` exporter's
-docstring): :func:`vocabulary_lines`, :func:`entity_lines` and
-:func:`source_lines` each yield the N-Triples lines of one named graph
-(:func:`graph_iri`), de-duplicated and sorted within the call, so that the
-bytes of a graph depend only on the data and :func:`graph_hash` can tell
-whether a graph changed.
+This is the line API shared by the RDF export (:mod:`.rdf`, whose docstring
+lists every triple) and by whatever puts kgraph's RDF into a store:
+:func:`vocabulary_lines`, :func:`entity_lines` and :func:`source_lines` each
+yield the N-Triples lines of one named graph (:func:`graph_iri`),
+de-duplicated and sorted within the call, so that the bytes of a graph depend
+only on the data and :func:`graph_hash` can tell whether a graph changed.
 
 Terms are written as RDF 1.1 N-Triples asks, in the forms rdflib wrote them
 when it built the export: IRIs are the base plus the percent-encoded id (ids
@@ -40,11 +39,14 @@ __all__ = [
     "DEFAULT_BASE",
     "GRAPH_KINDS",
     "Terms",
+    "check_base",
     "entity_lines",
+    "facts_by_source",
     "graph_hash",
     "graph_iri",
     "source_ids",
     "source_lines",
+    "terms",
     "vocabulary_lines",
 ]
 

@@ -105,6 +105,7 @@ __all__ = [
     "export",
     "graph_hash",
     "graph_iri",
+    "source_ids",
     "source_lines",
     "vocabulary_lines",
 ]
