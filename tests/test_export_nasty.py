@@ -243,7 +243,7 @@ def _load(root: Path) -> KnowledgeGraph | None:
 
 def _require_readers() -> None:
     need_module("lxml")
-    need_module("rdflib", "pip install 'kgraph[rdf]'")
+    need_module("rdflib")
     need_module("pyoxigraph")
     need_dot()
 

@@ -1,4 +1,7 @@
-"""RDF: Turtle and N-Triples parsed back by rdflib and pyoxigraph; SPARQL answers match kgraph's own queries."""
+"""RDF: Turtle and N-Triples parsed back by rdflib and pyoxigraph; SPARQL answers match kgraph's own queries.
+
+The export needs no RDF library; rdflib and pyoxigraph (the `test` extra) are the readers.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +64,7 @@ def _bind(query: str, target: str) -> str:
 
 @pytest.fixture(scope="module")
 def turtle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    need_module("rdflib", "pip install 'kgraph[rdf]'")
+    need_module("rdflib")
     path = tmp_path_factory.mktemp("rdf") / "g.ttl"
     exporters.export(kgraph.load(Path(__file__).resolve().parent.parent / "data"), "rdf", path)
     return path
@@ -111,7 +114,7 @@ def test_sparql_who_supports_in_pyoxigraph_matches_kgraph(turtle: Path, bundled:
 
 
 def test_turtle_and_ntriples_hold_the_same_graph(bundled: KnowledgeGraph, tmp_path: Path) -> None:
-    need_module("rdflib", "pip install 'kgraph[rdf]'")
+    need_module("rdflib")
     need_module("pyoxigraph")
     import pyoxigraph
     import rdflib
@@ -152,3 +155,22 @@ def test_the_export_needs_no_rdflib(bundled: KnowledgeGraph, tmp_path: Path, mon
         exporters.export(bundled, "rdf", tmp_path / f"g.{syntax}", syntax=syntax)
     assert (tmp_path / "g.nt").read_bytes() == (tmp_path / "with.nt").read_bytes()
     assert (tmp_path / "g.nt").stat().st_size > 0
+
+
+def test_sparql_over_the_nquads_named_graphs_matches_kgraph(bundled: KnowledgeGraph, tmp_path: Path) -> None:
+    """A store holding the N-Quads answers across its graphs (default graph = their union), and per source."""
+    need_module("pyoxigraph")
+    import pyoxigraph
+
+    exporters.export(bundled, "rdf", tmp_path / "g.nq")
+    store = pyoxigraph.Store()
+    store.load(path=str(tmp_path / "g.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    who, evidence = _expected(bundled, "belarus")
+    solutions: Any = store.query(_bind(WHO_SUPPORTS, "belarus"), use_default_graph_as_union=True)
+    assert {_local(s["who"].value) for s in solutions} == who
+    solutions = store.query(_bind(EVIDENCE, "belarus"), use_default_graph_as_union=True)
+    assert {(_local(s["who"].value), s["id"].value) for s in solutions} == evidence
+    [source] = bundled.sources
+    graph, fact = f"<{DEFAULT_BASE}graph/source/{source}>", f"<{DEFAULT_BASE}vocab#Fact>"
+    count: Any = store.query(f"SELECT (COUNT(?st) AS ?n) WHERE {{ GRAPH {graph} {{ ?st a {fact} }} }}")
+    assert [int(s["n"].value) for s in count] == [len(bundled.facts)]
