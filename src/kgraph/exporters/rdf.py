@@ -70,7 +70,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from .. import atomic
 from ..errors import ExportError, UsageError
@@ -164,18 +163,21 @@ def _check(kg: KnowledgeGraph) -> None:
         seen.add(f.id)
 
 
-def _graphs(kg: KnowledgeGraph, base: str) -> Iterator[tuple[str, list[str]]]:
-    """Each named graph's IRI and lines, in the order they are written (one graph in memory at a time)."""
-    yield graph_iri("vocabulary", base=base), list(vocabulary_lines(kg, base))
-    yield graph_iri("entities", base=base), list(entity_lines(kg, base))
+def _graphs(kg: KnowledgeGraph, base: str) -> Iterator[tuple[str | None, str, list[str]]]:
+    """Each named graph's source id (None for the vocabulary and the entities), IRI and lines, in writing order.
+
+    One graph's lines are in memory at a time.
+    """
+    yield None, graph_iri("vocabulary", base=base), list(vocabulary_lines(kg, base))
+    yield None, graph_iri("entities", base=base), list(entity_lines(kg, base))
     for ident in source_ids(kg):
-        yield graph_iri("source", ident, base=base), list(source_lines(kg, ident, base))
+        yield ident, graph_iri("source", ident, base=base), list(source_lines(kg, ident, base))
 
 
 def _document(kg: KnowledgeGraph, key: str, base: str) -> Iterator[str]:
     """The document in pieces of many lines each (joining lines in C, not one by one, keeps the export fast)."""
     if key == "nq":
-        for iri, lines in _graphs(kg, base):
+        for _, iri, lines in _graphs(kg, base):
             # a line ends " .\n" and holds no other line feed (literals escape theirs): the graph goes before it
             yield from (text.replace(" .\n", f" <{iri}> .\n") for text in _joined(lines))
     elif key == "nt":
@@ -201,11 +203,10 @@ def _union(kg: KnowledgeGraph, base: str) -> Iterator[list[str]]:
     t = terms(base)
     by_source = facts_by_source(kg)
     seen: set[tuple[str, str, str]] = set()
-    for kind, (iri, lines) in enumerate(_graphs(kg, base)):
-        if kind < 2:  # the vocabulary and the entities
+    for source, _, lines in _graphs(kg, base):
+        if source is None:  # the vocabulary and the entities
             yield lines
             continue
-        source = unquote(iri.rsplit("/", 1)[1])
         triples = {(f.subject, f.relation, f.object) for f in by_source.get(source, ())}
         repeated = triples & seen
         seen |= triples
