@@ -637,20 +637,26 @@ class CompiledFactStore:
         return out
 
     def by_subject_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
-        """The facts whose subject is ``entity_id`` and relation one of ``relation_ids``, in dataset order.
+        """The facts whose subject is ``entity_id`` and relation one of ``relation_ids``, in dataset order."""
+        return self._among("subject", entity_id, relation_ids)
 
-        Read from the relation codes, so only the facts returned are made: who-supports asks each actor
-        of a busy target whom it acts for, and making every fact of every actor cost more than the answer.
-        """
+    def by_object_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
+        """The facts whose object is ``entity_id`` and relation one of ``relation_ids``, in dataset order."""
+        return self._among("object", entity_id, relation_ids)
+
+    def _among(self, field: str, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
+        """Read from the relation codes, so only the facts returned are made: who-supports asks a busy target
+        for its facts of one polarity and each actor whom it acts for, and making all their facts cost more
+        than the answer."""
         relations = self._code_column("relation")
         if relations is None:  # never written so (_ENCODING): ask the facts
-            return [f for f in self.by_subject(entity_id) if f.relation in relation_ids]
+            return [f for f in self._by(field, entity_id) if f.relation in relation_ids]
         table, codes = relations
         key = frozenset(relation_ids)
         wanted = self._relation_codes.get(key)
         if wanted is None:
             wanted = self._relation_codes[key] = {c for c, r in enumerate(table) if r in key}
-        index, order, offsets = self._index["subject"]
+        index, order, offsets = self._index[field]
         code = index.get(entity_id)
         if code is None or not wanted:
             return []

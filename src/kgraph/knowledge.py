@@ -55,12 +55,14 @@ class FactStore(Protocol):
     A store may also offer ``disputed_by_index()`` (fact id -> ids of the
     facts disputing it): every fact record asks who disputes its fact, and
     without it the graph asks ``all()`` for the reverse index. And
-    ``by_subject_among(entity_id, relation_ids)``: the facts of
-    ``by_subject`` whose relation id is one of ``relation_ids``, in dataset
-    order; who-supports asks it of every actor (whom does it act for?), and
-    a store that can filter on the relation before making facts answers a
-    busy target in time proportional to its evidence (without it the graph
-    filters ``by_subject``).
+    ``by_subject_among(entity_id, relation_ids)`` /
+    ``by_object_among(entity_id, relation_ids)``: the facts of
+    ``by_subject`` (``by_object``) whose relation id is one of
+    ``relation_ids``, in dataset order; who-supports asks them for a
+    target's facts of one polarity and for whom every actor acts, and a
+    store that can filter on the relation before making facts answers a
+    busy target in time proportional to its evidence (without them the
+    graph filters ``by_subject`` / ``by_object``).
 
     Two more optional calls serve searches that walk the graph a ring at a
     time (``path``), asking about many entities at once:
@@ -281,6 +283,16 @@ class KnowledgeGraph:
         if own is not None:
             return list(own(entity_id, relation_ids))
         return [f for f in self._store.by_subject(entity_id) if f.relation in relation_ids]
+
+    def in_facts_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
+        """Facts whose object is the entity and whose relation is one of ``relation_ids`` (dataset order).
+
+        The store's ``by_object_among`` when it has one (see :class:`FactStore`), else ``by_object`` filtered.
+        """
+        own = getattr(self._store, "by_object_among", None)
+        if own is not None:
+            return list(own(entity_id, relation_ids))
+        return [f for f in self._store.by_object(entity_id) if f.relation in relation_ids]
 
     def facts_of(self, entity_id: str) -> Iterator[Fact]:
         """Every fact the entity takes part in (a self-loop once)."""

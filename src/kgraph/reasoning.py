@@ -72,8 +72,8 @@ def represented_by(kg: KnowledgeGraph, entity_id: str, *, hedged: bool = False) 
     """The acts-for facts whose object is ``entity_id`` (who speaks for it), as :func:`is_evidence` admits them."""
     return [
         f
-        for f in kg.in_facts(entity_id)
-        if kg.relations[f.relation].acts_for and f.subject != entity_id and is_evidence(f, hedged)
+        for f in kg.in_facts_among(entity_id, acts_for_relations(kg))
+        if f.subject != entity_id and is_evidence(f, hedged)
     ]
 
 
@@ -126,17 +126,18 @@ def _stance_key(f: Fact) -> tuple[str, str]:
 
 
 def _acts_toward(kg: KnowledgeGraph, member: str, polarity: int, hedged: bool) -> Iterator[tuple[str, Fact]]:
-    """``(actor, fact)`` for each fact of ``polarity`` toward ``member``: its object, or an end of a symmetric one."""
-    for f in kg.in_facts(member):
+    """``(actor, fact)`` for each fact of ``polarity`` toward ``member``: its object, or an end of a symmetric one.
+
+    Only the member's facts of relations of that polarity are read (a fact's
+    polarity is its relation's), so a busy target's other facts are not made.
+    """
+    of_polarity = frozenset(r.id for r in kg.relations.values() if r.polarity == polarity)
+    for f in kg.in_facts_among(member, of_polarity):
         if f.polarity == polarity and f.subject != member and is_evidence(f, hedged):
             yield f.subject, f
-    for f in kg.out_facts(member):
-        if (
-            f.polarity == polarity
-            and f.object != member
-            and kg.relations[f.relation].symmetric
-            and is_evidence(f, hedged)
-        ):
+    symmetric = frozenset(r for r in of_polarity if kg.relations[r].symmetric)
+    for f in kg.out_facts_among(member, symmetric):
+        if f.polarity == polarity and f.object != member and is_evidence(f, hedged):
             yield f.object, f
 
 
