@@ -636,6 +636,25 @@ class CompiledFactStore:
                     near.update(map(table.__getitem__, set(map(codes.__getitem__, rows))))
         return out
 
+    def neighbours_in_order(self, entity_id: str) -> list[str]:
+        """The entities one fact away either way (itself left out), each once, in the order of the first fact
+        joining them in dataset order: read from the subject and object codes, no fact made. (The order in
+        which a networkx graph built from every fact lists them, which explain's chains must keep.)"""
+        rows: list[tuple[int, str]] = []
+        for field, other in (("subject", "object"), ("object", "subject")):
+            index, order, offsets = self._index[field]
+            code = index.get(entity_id)
+            if code is None:
+                continue
+            found = order[offsets[code] : offsets[code + 1]]
+            ends = self._code_column(other)  # (the indexed columns are always codes)
+            if ends is None:
+                rows.extend((r, getattr(f, other)) for r, f in zip(found, self._by(field, entity_id), strict=True))
+            else:
+                rows.extend(zip(found, map(ends[0].__getitem__, map(ends[1].__getitem__, found)), strict=True))
+        rows.sort()
+        return list(dict.fromkeys(other for _, other in rows if other != entity_id))
+
     def by_subject_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
         """The facts whose subject is ``entity_id`` and relation one of ``relation_ids``, in dataset order."""
         return self._among("subject", entity_id, relation_ids)

@@ -51,9 +51,13 @@ class Neighbours:
         self._rank = {source: n for n, source in enumerate(kg.sources)}
         self._lists: dict[str, list[str]] = {}
         self._sets: dict[str, frozenset[str]] = {}
+        # the store's own, read from its columns without making facts (the compiled cache), if it has one
+        self._in_order: Callable[[str], list[str]] | None = getattr(kg.store, "neighbours_in_order", None)
 
     def __call__(self, entity_id: str) -> list[str]:
         found = self._lists.get(entity_id)
+        if found is None and self._in_order is not None:
+            found = self._lists[entity_id] = list(self._in_order(entity_id))
         if found is None:
             rank = self._rank
             facts = sorted(self.kg.facts_of(entity_id), key=lambda f: (rank[f.source], f.line))

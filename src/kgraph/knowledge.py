@@ -62,7 +62,12 @@ class FactStore(Protocol):
     target's facts of one polarity and for whom every actor acts, and a
     store that can filter on the relation before making facts answers a
     busy target in time proportional to its evidence (without them the
-    graph filters ``by_subject`` / ``by_object``).
+    graph filters ``by_subject`` / ``by_object``). And
+    ``neighbours_in_order(entity_id)``: the ids of the entities one fact
+    away either way (itself left out), each once, in the order of the first
+    fact joining them in dataset order; explain's chains ask it of the
+    entities they visit (:class:`kgraph.chains.Neighbours`, which otherwise
+    sorts the entity's facts).
 
     Two more optional calls serve searches that walk the graph a ring at a
     time (``path``), asking about many entities at once:
