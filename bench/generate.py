@@ -814,9 +814,10 @@ def _folder_bytes(folder: Path) -> int:
 
 
 def _stats(size: int, n_facts: int, n_sources: int, pools: _Pools) -> dict[str, object]:
-    """Sizes, and the entities to ask about: the busiest (a hub, like China in the news), and two
-    "typical well-covered" ones ranked 10 % and 20 % from the top by number of facts, whose answers stay
-    about the same size at any scale."""
+    """Sizes, and the entities to ask about: the busiest (a hub, like China in the news) and the next
+    busiest (``explain`` between the two is the heaviest explain), and two "typical well-covered" ones
+    ranked 10 % and 20 % from the top by number of facts, whose answers stay about the same size at any
+    scale."""
     entities, degree = pools.entities, pools.degree
     ranked = sorted(range(len(entities)), key=lambda i: (-degree[i], i))
     probe, probe2 = ranked[len(ranked) // 10], ranked[len(ranked) // 5]
@@ -827,6 +828,7 @@ def _stats(size: int, n_facts: int, n_sources: int, pools: _Pools) -> dict[str, 
         "bytes": size,
         "hub": entities[ranked[0]]["id"],
         "hub_facts": degree[ranked[0]],
+        "hub2": entities[ranked[1]]["id"],
         "probe": entities[probe]["id"],
         "probe_facts": degree[probe],
         "probe2": entities[probe2]["id"],

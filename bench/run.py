@@ -20,6 +20,7 @@ no cache ``kgraph --no-cache stats``: the same without writing the cache
 warm     ``kgraph stats`` from the cache (every fact is made: stats counts them)
 who-supports / path / neighbours  warm, on a typical well-covered entity (ranked 10 % from the top by facts) and,
          for who-supports, on the busiest entity too (its answer grows with the data)
+explain hub  warm ``kgraph explain`` from the busiest entity to the next busiest: the heaviest explain
 export   ``kgraph export graphml`` to a file, warm; only up to ``--export-max`` facts
 rdf      ``kgraph export rdf --rdf-syntax nt`` to a file, warm (the streamed N-Triples); only up to ``--rdf-max``
 
@@ -328,6 +329,7 @@ def size_row(n: int, args: argparse.Namespace, kg: list[str], env: dict[str, str
     probe, probe2, hub = str(meta["probe"]), str(meta["probe2"]), str(meta["hub"])
     row["who_supports"] = measure_kg(*d, "who-supports", probe, "--format", "json")
     row["who_supports_hub"] = measure_kg(*d, "who-supports", hub, "--format", "json")
+    row["explain_hub"] = measure_kg(*d, "explain", hub, str(meta.get("hub2", probe)), "--format", "json")
     row["path"] = measure_kg(*d, "path", probe, probe2, "--format", "json")
     row["neighbours"] = measure_kg(*d, "neighbours", probe, "--format", "json")
     if has_export and n <= parse_size(args.export_max):
@@ -353,6 +355,7 @@ FITTED = (
     "warm",
     "who_supports",
     "who_supports_hub",
+    "explain_hub",
     "path",
     "neighbours",
     "export_graphml",
@@ -415,6 +418,11 @@ def main() -> None:
     print(f"\nJSON: {out}", file=sys.stderr)
 
 
+def _seconds(row: dict[str, Any], key: str) -> float | None:
+    """The median time of measure ``key`` of a size's row, or None when it was not measured."""
+    return float(row[key]["seconds"]) if key in row else None
+
+
 def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     """The issue's targets, each with the figure measured and whether it is met."""
     out: list[dict[str, Any]] = []
@@ -455,6 +463,8 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         if "export_rdf_nt" in row:
             add("export rdf (N-Triples) 1M <= 60 s", row["export_rdf_nt"]["seconds"], 60.0, "s")
             add("export rdf (N-Triples) 1M peak memory <= 1 GB", row["export_rdf_nt"]["peak_rss_mb"] / 1024, 1.0, "GB")
+        add("warm who-supports on the busiest entity 1M <= 1.5 s", _seconds(row, "who_supports_hub"), 1.5, "s")
+        add("warm explain on the busiest entity 1M <= 2.0 s", _seconds(row, "explain_hub"), 2.0, "s")
     for key in ("cold", "warm", "who_supports"):
         e = r["exponents"].get(key)
         if e is not None:
@@ -495,6 +505,7 @@ def report(r: dict[str, Any]) -> str:
         ("warm", "warm (stats)"),
         ("who_supports", "who-supports"),
         ("who_supports_hub", "who-supports hub"),
+        ("explain_hub", "explain hub"),
         ("path", "path"),
         ("neighbours", "neighbours"),
         ("export_graphml", "export graphml"),
