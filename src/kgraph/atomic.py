@@ -1,7 +1,9 @@
 """Writes that cannot leave half a file: a temporary file in the target's folder, then ``os.replace``.
 
 Every file kgraph writes (exports, pictures, the view page, datasets) goes
-through here. The data is built in memory first; it is written to
+through here. The data is given whole, or as chunks of bytes that are
+written as they come (a large export never holds its whole document); it is
+written to
 ``.<name>.<random>.tmp`` beside the target, flushed to disk, and renamed
 over the target, so the target is at every moment either its old content
 or the complete new one. On a failure (disk full, permission denied) the
@@ -32,6 +34,7 @@ from .errors import ExportError
 
 __all__ = [
     "STALE_TEMP_S",
+    "Chunks",
     "Target",
     "is_stream",
     "remove_stale_temps",
@@ -43,11 +46,15 @@ __all__ = [
     "write_stream",
     "write_target",
     "write_text",
+    "write_zip",
     "zip_bytes",
 ]
 
 Target = str | os.PathLike[str] | IO[str] | IO[bytes]
 """Where a document goes: a path (written atomically) or an open stream."""
+
+Chunks = bytes | Iterable[bytes]
+"""A file's content: all of it, or its pieces in order (read once, as they are written)."""
 
 STALE_TEMP_S = 3600
 """A temporary file of ours older than this (seconds) was left by a killed writer: the next write removes it."""
@@ -58,7 +65,7 @@ def temp_prefix(name: str) -> str:
     return f".{name[:100]}."
 
 
-def replace_bytes(path: Path, data: bytes, *, fsync: bool = True, mode: int | None = None) -> None:
+def replace_bytes(path: Path, data: Chunks, *, fsync: bool = True, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file beside it and ``os.replace``; OSError on failure.
 
     The temporary file is removed on any failure. ``fsync=False`` skips the
@@ -80,7 +87,7 @@ def replace_bytes(path: Path, data: bytes, *, fsync: bool = True, mode: int | No
         raise
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_bytes(path: Path, data: Chunks) -> None:
     """Write ``data`` to ``path`` atomically (see the module's docstring); ExportError on failure."""
     folder = path.parent
     if not folder.is_dir():
@@ -99,7 +106,7 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_folder(folder: Path, files: Mapping[str, bytes], what: str) -> None:
+def write_folder(folder: Path, files: Mapping[str, Chunks], what: str) -> None:
     """Write several files into ``folder`` (created if missing), all or none.
 
     Every file is first written to a temporary name in the folder; only when
@@ -138,19 +145,30 @@ def write_folder(folder: Path, files: Mapping[str, bytes], what: str) -> None:
     remove_stale_temps(folder, files)
 
 
-def zip_bytes(files: Mapping[str, bytes]) -> bytes:
+def zip_bytes(files: Mapping[str, Chunks]) -> bytes:
     """A deterministic zip of ``files``: sorted names, fixed timestamps and permissions."""
-    import zipfile
-
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    write_zip(buffer, files)
+    return buffer.getvalue()
+
+
+def write_zip(out: IO[bytes], files: Mapping[str, Chunks]) -> None:
+    """Write the zip :func:`zip_bytes` makes to ``out`` (seekable), each file's chunks compressed as they come."""
+    import zipfile  # (here: reading the cache, which writes through this module, needs no zip)
+
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            z.writestr(info, files[name])
-    return buffer.getvalue()
+            data = files[name]
+            if isinstance(data, bytes):
+                z.writestr(info, data)
+            else:
+                with z.open(info, "w") as member:
+                    for chunk in data:
+                        member.write(chunk)
 
 
 def is_stream(target: object) -> bool:
@@ -178,10 +196,11 @@ def write_stream(stream: Any, data: bytes, *, binary: bool = False) -> None:
         stream.write(data)
 
 
-def write_target(data: bytes, target: Target, *, binary: bool = False) -> None:
-    """Write one document to a path (atomically) or to an open stream."""
+def write_target(data: Chunks, target: Target, *, binary: bool = False) -> None:
+    """Write one document to a path (atomically) or to an open stream (each chunk as it comes)."""
     if is_stream(target):
-        write_stream(target, data, binary=binary)
+        for chunk in [data] if isinstance(data, bytes) else data:
+            write_stream(target, chunk, binary=binary)
     else:
         write_bytes(Path(os.fspath(target)), data)  # type: ignore[arg-type]  # not a stream: a path
 
@@ -206,10 +225,11 @@ def file_mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def _fill(fd: int, data: bytes, *, fsync: bool) -> None:
+def _fill(fd: int, data: Chunks, *, fsync: bool) -> None:
     """Write ``data`` to the new temporary file ``fd`` and close it (flushed to disk with ``fsync``)."""
     with os.fdopen(fd, "wb") as out:
-        out.write(data)
+        for chunk in [data] if isinstance(data, bytes) else data:
+            out.write(chunk)
         out.flush()
         if fsync:
             os.fsync(out.fileno())

@@ -22,17 +22,19 @@ written (:func:`.xmltext.check_xml_text`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..palette import entity_colour, hex_colour, polarity_colour
 from ..selection import degree
-from .shared import Target, creator, node_size, qualifiers_text, sorted_entities, sorted_facts, write_text
+from .shared import Target, creator, node_size, qualifiers_text, sorted_entities, sorted_facts, write_pieces
 from .xmltext import check_xml_text, nmtoken, xml_attr, xml_escape
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
+    from ..model import Fact
 
-__all__ = ["EDGE_KEYS", "NODE_KEYS", "export", "join_list", "render", "split_list"]
+__all__ = ["EDGE_KEYS", "NODE_KEYS", "export", "join_list", "pieces", "render", "split_list"]
 
 # (attr.name, attr.type) in file order; key ids are k0… in this order, nodes first.
 NODE_KEYS: tuple[tuple[str, str], ...] = (
@@ -113,22 +115,36 @@ def _fmt(value: object, kind: str) -> str:
     return str(value)
 
 
-def _data(keys: dict[str, tuple[str, str]], values: dict[str, object]) -> list[str]:
-    out = []
-    for name, value in values.items():
-        if value is None:
-            continue
-        key, kind = keys[name]
-        out.append(f"      <data key={xml_attr(key)}>{xml_escape(_fmt(value, kind))}</data>")
-    return out
+class _Keys:
+    """The ``<data>`` lines of one scope (node or edge): each key's opening tag made once, not once per value."""
+
+    def __init__(self, keys: tuple[tuple[str, str], ...], first: int) -> None:
+        self.kinds = {name: kind for name, kind in keys}
+        self.open = {name: f"      <data key={xml_attr(f'k{i + first}')}>" for i, (name, _) in enumerate(keys)}
+
+    def lines(self, values: dict[str, object]) -> str:
+        """The ``<data>`` lines of the values given (None: left out), each ending in a line feed."""
+        return "".join(
+            f"{self.open[name]}{xml_escape(_fmt(value, self.kinds[name]))}</data>\n"
+            for name, value in values.items()
+            if value is not None
+        )
 
 
 def render(kg: KnowledgeGraph) -> str:
     """The GraphML document of ``kg`` (checked: no text XML 1.0 cannot hold)."""
-    check_xml_text(kg, "graphml")
-    node_keys = {name: (f"k{i}", kind) for i, (name, kind) in enumerate(NODE_KEYS)}
-    edge_keys = {name: (f"k{i + len(NODE_KEYS)}", kind) for i, (name, kind) in enumerate(EDGE_KEYS)}
-    lines = [
+    return "".join(pieces(kg))
+
+
+def pieces(kg: KnowledgeGraph) -> Iterator[str]:
+    """The GraphML document of ``kg`` in pieces, checked before the first is made (no text XML 1.0 cannot hold)."""
+    facts = sorted_facts(kg)
+    check_xml_text(kg, "graphml", facts=facts)
+    return _document(kg, facts)
+
+
+def _document(kg: KnowledgeGraph, facts: list[Fact]) -> Iterator[str]:
+    head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         (
             f'<graphml xmlns="{NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -136,16 +152,22 @@ def render(kg: KnowledgeGraph) -> str:
         ),
         f"  <!-- {xml_escape(creator())}: one node per entity, one edge per fact (edge id = fact id) -->",
     ]
-    for scope, keys in (("node", node_keys), ("edge", edge_keys)):
-        for name, (key, kind) in keys.items():
-            lines.append(f'  <key id="{key}" for="{scope}" attr.name="{name}" attr.type="{kind}"/>')
-    lines.append('  <graph id="G" edgedefault="directed">')
+    for scope, keys, first in (("node", NODE_KEYS, 0), ("edge", EDGE_KEYS, len(NODE_KEYS))):
+        for i, (name, kind) in enumerate(keys):
+            head.append(f'  <key id="k{i + first}" for="{scope}" attr.name="{name}" attr.type="{kind}"/>')
+    head.append('  <graph id="G" edgedefault="directed">')
+    yield "\n".join(head) + "\n"
+    yield from _nodes(kg)
+    yield from _edges(kg, facts)
+    yield "  </graph>\n</graphml>\n"
+
+
+def _nodes(kg: KnowledgeGraph) -> Iterator[str]:
+    keys = _Keys(NODE_KEYS, 0)
     deg = degree(kg)
     for e in sorted_entities(kg):
         r, g, b = entity_colour(e.type)
-        lines.append(f"    <node id={xml_attr(nmtoken(e.id))}>")
-        lines += _data(
-            node_keys,
+        data = keys.lines(
             {
                 "label": e.name,
                 "kgid": e.id,
@@ -157,43 +179,52 @@ def render(kg: KnowledgeGraph) -> str:
                 "g": g,
                 "b": b,
                 "color": hex_colour((r, g, b)),
-            },
+            }
         )
-        lines.append("    </node>")
-    for f in sorted_facts(kg):
-        rel = kg.relations[f.relation]
-        r, g, b = polarity_colour(f.polarity)
-        lines.append(
-            f"    <edge id={xml_attr(nmtoken(f.id))} source={xml_attr(nmtoken(f.subject))} "
-            f"target={xml_attr(nmtoken(f.object))}>"
+        yield f"    <node id={xml_attr(nmtoken(e.id))}>\n{data}    </node>\n"
+
+
+def _edges(kg: KnowledgeGraph, facts: list[Fact]) -> Iterator[str]:
+    """Each fact's ``<edge>``: what depends on its relation only is made once per relation (the edges' bulk)."""
+    keys = _Keys(EDGE_KEYS, len(NODE_KEYS))
+    o = keys.open
+    ends: dict[str, str] = {}  # entity id -> its quoted NMTOKEN (each entity ends many edges)
+    around: dict[tuple[str, int], tuple[tuple[str, str], str]] = {}  # (relation, polarity) -> lines before, after
+    for f in facts:
+        source = ends.get(f.subject) or ends.setdefault(f.subject, xml_attr(nmtoken(f.subject)))
+        target = ends.get(f.object) or ends.setdefault(f.object, xml_attr(nmtoken(f.object)))
+        before, after = around.get((f.relation, f.polarity)) or around.setdefault(
+            (f.relation, f.polarity), _relation_lines(kg, keys, f)
         )
-        lines += _data(
-            edge_keys,
-            {
-                "label": rel.label,
-                "kgid": f.id,
-                "relation": f.relation,
-                "polarity": f.polarity,
-                "date": f.date,
-                "start_date": f.start,
-                "end_date": f.end,
-                "quote": f.quote,
-                "article": f.source,
-                "according_to": f.according_to,
-                "qualifiers": qualifiers_text(f),
-                "symmetric": rel.symmetric,
-                "weight": 1.0,
-                "r": r,
-                "g": g,
-                "b": b,
-                "color": hex_colour((r, g, b)),
-            },
-        )
-        lines.append("    </edge>")
-    lines += ["  </graph>", "</graphml>", ""]
-    return "\n".join(lines)
+        text = [
+            f"    <edge id={xml_attr(nmtoken(f.id))} source={source} target={target}>\n",
+            f"{o['label']}{before[0]}</data>\n{o['kgid']}{xml_escape(f.id)}</data>\n{before[1]}",
+        ]
+        for name, value in (("date", f.date), ("start_date", f.start), ("end_date", f.end)):
+            if value is not None:
+                text.append(f"{o[name]}{xml_escape(value)}</data>\n")
+        text.append(f"{o['quote']}{xml_escape(f.quote)}</data>\n{o['article']}{xml_escape(f.source)}</data>\n")
+        if f.according_to is not None:
+            text.append(f"{o['according_to']}{xml_escape(f.according_to)}</data>\n")
+        qualifiers = qualifiers_text(f)
+        if qualifiers is not None:
+            text.append(f"{o['qualifiers']}{xml_escape(qualifiers)}</data>\n")
+        text.append(f"{after}    </edge>\n")
+        yield "".join(text)
+
+
+def _relation_lines(kg: KnowledgeGraph, keys: _Keys, f: Fact) -> tuple[tuple[str, str], str]:
+    """What an edge of ``f``'s relation and polarity writes whatever the fact: its label (escaped), the
+    ``relation`` and ``polarity`` lines, and the lines from ``symmetric`` to the colour."""
+    rel = kg.relations[f.relation]
+    r, g, b = polarity_colour(f.polarity)
+    middle = keys.lines({"relation": f.relation, "polarity": f.polarity})
+    after = keys.lines(
+        {"symmetric": rel.symmetric, "weight": 1.0, "r": r, "g": g, "b": b, "color": hex_colour((r, g, b))}
+    )
+    return (xml_escape(_fmt(rel.label, "string")), middle), after
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
-    """Write ``kg`` as GraphML to a path (atomically) or an open stream."""
-    write_text(render(kg), stream_or_path)
+    """Write ``kg`` as GraphML to a path (atomically) or an open stream, as it is made."""
+    write_pieces(pieces(kg), stream_or_path)

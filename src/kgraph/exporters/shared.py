@@ -1,16 +1,21 @@
 """What every exporter shares: the order things are written in, common fields, and how output is written.
 
-Exporters build their whole output in memory first (every check happens
-before a byte is written), then hand it to :func:`write_text` or
-:func:`write_files`, which write it atomically through :mod:`kgraph.atomic`:
-a failed export leaves no partial file and keeps whatever was there before.
+Exporters check the whole graph first (every check happens before a byte is
+written), then hand their output as it is made, piece by piece, to
+:func:`write_pieces` or :func:`write_file_pieces`, which gather the pieces
+into chunks and write them atomically through :mod:`kgraph.atomic`: a failed
+export leaves no partial file and keeps whatever was there before, and no
+export holds its whole document in memory (a GraphML of a million facts is
+a gigabyte of text). :func:`write_text` and :func:`write_files` write
+documents already whole.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,9 +35,14 @@ __all__ = [
     "qualifiers_text",
     "sorted_entities",
     "sorted_facts",
+    "write_file_pieces",
     "write_files",
+    "write_pieces",
     "write_text",
 ]
+
+CHUNK = 1 << 16
+"""How many characters of pieces are gathered before they are encoded and written."""
 
 
 def sorted_entities(kg: KnowledgeGraph) -> list[Entity]:
@@ -101,3 +111,56 @@ def write_files(files: Mapping[str, str], target: Target, fmt: str) -> None:
         atomic.write_bytes(path, atomic.zip_bytes(data))
     else:
         atomic.write_folder(path, data, fmt)
+
+
+def chunks(pieces: Iterable[str], size: int = CHUNK) -> Iterator[bytes]:
+    """The pieces of a document, gathered into UTF-8 chunks of about ``size`` characters (one write each)."""
+    batch: list[str] = []
+    gathered = 0
+    for piece in pieces:
+        batch.append(piece)
+        gathered += len(piece)
+        if gathered >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, gathered = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
+
+
+def write_pieces(pieces: Iterable[str], target: Target) -> None:
+    """Write a document made piece by piece (UTF-8) to a path, atomically, or to an open stream, as it comes."""
+    atomic.write_target(chunks(pieces), target)
+
+
+def write_file_pieces(files: Mapping[str, Callable[[], Iterable[str]]], target: Target, fmt: str) -> None:
+    """:func:`write_files` for files made piece by piece: each function gives its file's pieces when called.
+
+    A folder gets every file or none; a ``.zip`` (path or binary stream) is
+    written through a temporary file, so the zip is never whole in memory
+    either (the same bytes :func:`kgraph.atomic.zip_bytes` makes).
+    """
+    data = {name: chunks(_Deferred(make)) for name, make in files.items()}
+    if is_stream(target):
+        with tempfile.TemporaryFile() as spool:
+            atomic.write_zip(spool, data)
+            spool.seek(0)
+            atomic.write_target(iter(lambda: spool.read(CHUNK), b""), target, binary=True)
+        return
+    path = Path(os.fspath(target))  # type: ignore[arg-type]  # not a stream: a path
+    if path.suffix.lower() == ".zip":
+        with tempfile.TemporaryFile() as spool:
+            atomic.write_zip(spool, data)
+            spool.seek(0)
+            atomic.write_bytes(path, iter(lambda: spool.read(CHUNK), b""))
+    else:
+        atomic.write_folder(path, data, fmt)
+
+
+class _Deferred:
+    """An iterable that calls ``make`` when first iterated (a file's pieces start when its turn comes)."""
+
+    def __init__(self, make: Callable[[], Iterable[str]]) -> None:
+        self.make = make
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.make())

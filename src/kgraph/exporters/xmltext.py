@@ -10,7 +10,7 @@ written, naming where the character is. :func:`xml_escape` and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import ExportError
@@ -18,6 +18,7 @@ from .shared import sorted_entities, sorted_facts
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
+    from ..model import Fact
 
 __all__ = ["check_xml_text", "nmtoken", "xml_attr", "xml_escape"]
 
@@ -26,8 +27,8 @@ __all__ = ["check_xml_text", "nmtoken", "xml_attr", "xml_escape"]
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def _texts(kg: KnowledgeGraph) -> Iterable[tuple[str, str]]:
-    """Every piece of text an export writes, with where it comes from."""
+def _texts(kg: KnowledgeGraph, facts: Sequence[Fact] | None = None) -> Iterable[tuple[str, str]]:
+    """Every piece of text an export writes, with where it comes from (in the order a check names the first)."""
     for e in sorted_entities(kg):
         yield f"entity {e.id!r} id", e.id
         yield f"entity {e.id!r} name", e.name
@@ -39,7 +40,7 @@ def _texts(kg: KnowledgeGraph) -> Iterable[tuple[str, str]]:
         yield f"relation {r.id!r} id", r.id
         yield f"relation {r.id!r} label", r.label
         yield f"relation {r.id!r} description", r.description
-    for f in sorted_facts(kg):
+    for f in sorted_facts(kg) if facts is None else facts:
         for key in ("id", "quote", "source", "date", "start", "end", "according_to"):
             value = getattr(f, key)
             if value is not None:
@@ -51,19 +52,64 @@ def _texts(kg: KnowledgeGraph) -> Iterable[tuple[str, str]]:
         yield f"source {s.id!r} title", s.title
 
 
-def check_xml_text(kg: KnowledgeGraph, fmt: str, why: str = "XML 1.0 cannot hold") -> None:
+def check_xml_text(
+    kg: KnowledgeGraph, fmt: str, why: str = "XML 1.0 cannot hold", *, facts: Sequence[Fact] | None = None
+) -> None:
     """Refuse, before writing anything, text that XML 1.0 cannot hold (control characters).
 
     kgraph refuses rather than strips: a silently changed name or quote would
     no longer match the article. The message says where the character is.
+    ``facts``: :func:`.shared.sorted_facts` of ``kg``, when the caller has it.
+
+    The texts are searched a few thousand at a time, joined by line feeds
+    (which XML holds); only a batch holding a bad character is gone through
+    text by text, to name the first.
     """
-    for where, text in _texts(kg):
+    batch: list[str] = []
+    for text in _plain_texts(kg, facts):
+        batch.append(text)
+        if len(batch) == 4096:
+            _check_batch(kg, fmt, why, batch, facts)
+            batch = []
+    _check_batch(kg, fmt, why, batch, facts)
+
+
+def _check_batch(kg: KnowledgeGraph, fmt: str, why: str, batch: list[str], facts: Sequence[Fact] | None) -> None:
+    if not _NOT_XML.search("\n".join(batch)):
+        return
+    for where, text in _texts(kg, facts):
         m = _NOT_XML.search(text)
         if m:
             raise ExportError(
                 f"cannot export {fmt}: {where} contains the control character U+{ord(m.group()):04X}, "
                 f"which {why}; remove it from the data (json, cytoscape, csv, rdf and neo4j exports keep it)"
             )
+
+
+def _plain_texts(kg: KnowledgeGraph, facts: Sequence[Fact] | None) -> Iterator[str]:
+    """The texts :func:`_texts` gives, without saying where each comes from (what the search needs)."""
+    for e in kg.entities.values():
+        yield e.id
+        yield e.name
+        yield e.type
+        yield e.description
+        yield from e.aliases
+    for r in kg.relations.values():
+        yield r.id
+        yield r.label
+        yield r.description
+    for f in kg.facts if facts is None else facts:
+        yield f.id
+        yield f.quote
+        yield f.source
+        for value in (f.date, f.start, f.end, f.according_to):
+            if value is not None:
+                yield value
+        for k, v in f.qualifiers:
+            yield k
+            yield v
+    for s in kg.sources.values():
+        yield s.title
 
 
 def xml_escape(text: str) -> str:
@@ -78,6 +124,7 @@ def xml_attr(text: str) -> str:
 
 
 _NMTOKEN_SAFE = re.compile(r"[A-Za-z0-9.\-]")
+_NMTOKEN_WHOLE = re.compile(r"[A-Za-z0-9.\-]+")
 
 
 def nmtoken(ident: str) -> str:
@@ -89,4 +136,6 @@ def nmtoken(ident: str) -> str:
     >>> nmtoken("belarus"), nmtoken("a b/ü")
     ('belarus', 'a_20_b_2f__fc_')
     """
+    if _NMTOKEN_WHOLE.fullmatch(ident):
+        return ident  # (most ids: one match, not one per character)
     return "".join(c if _NMTOKEN_SAFE.fullmatch(c) else f"_{ord(c):x}_" for c in ident) or "_"
