@@ -17,17 +17,18 @@ and ``label: 'data(label)'``. Nodes come before edges and every edge's ends exis
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..palette import entity_colour, hex_colour, polarity_colour
 from ..selection import degree
-from .shared import Target, creator, node_size, sorted_entities, sorted_facts, write_text
+from .shared import Target, creator, json_pieces, node_size, sorted_entities, sorted_facts, streamed, write_pieces
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
+    from ..model import Fact
 
-__all__ = ["data", "export", "render"]
+__all__ = ["data", "export", "pieces", "render"]
 
 
 def _present(d: dict[str, Any]) -> dict[str, Any]:
@@ -36,9 +37,22 @@ def _present(d: dict[str, Any]) -> dict[str, Any]:
 
 def data(kg: KnowledgeGraph) -> dict[str, Any]:
     """The Cytoscape.js JSON dict of ``kg``."""
+    return _frame(list(_nodes(kg)), list(_edges(kg, sorted_facts(kg))))
+
+
+def _frame(nodes: object, edges: object) -> dict[str, Any]:
+    return {
+        "format_version": "1.0",
+        "generated_by": creator(),
+        "data": {"name": "kgraph"},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+
+
+def _nodes(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
     deg = degree(kg)
-    nodes = [
-        {
+    for e in sorted_entities(kg):
+        yield {
             "data": _present(
                 {
                     "id": e.id,
@@ -53,48 +67,47 @@ def data(kg: KnowledgeGraph) -> dict[str, Any]:
                 }
             )
         }
-        for e in sorted_entities(kg)
-    ]
-    edges = []
-    for f in sorted_facts(kg):
+
+
+def _edges(kg: KnowledgeGraph, facts: list[Fact]) -> Iterator[dict[str, Any]]:
+    for f in facts:
         rel = kg.relations[f.relation]
-        edges.append(
-            {
-                "data": _present(
-                    {
-                        "id": f.id,
-                        "source": f.subject,
-                        "target": f.object,
-                        "label": rel.label,
-                        "kgid": f.id,
-                        "relation": f.relation,
-                        "polarity": f.polarity,
-                        "date": f.date,
-                        "start": f.start,
-                        "end": f.end,
-                        "quote": f.quote,
-                        "article": f.source,
-                        "according_to": f.according_to,
-                        "qualifiers": dict(sorted(f.qualifiers)),
-                        "symmetric": rel.symmetric,
-                        "color": hex_colour(polarity_colour(f.polarity)),
-                    }
-                )
-            }
-        )
-    return {
-        "format_version": "1.0",
-        "generated_by": creator(),
-        "data": {"name": "kgraph"},
-        "elements": {"nodes": nodes, "edges": edges},
-    }
+        yield {
+            "data": _present(
+                {
+                    "id": f.id,
+                    "source": f.subject,
+                    "target": f.object,
+                    "label": rel.label,
+                    "kgid": f.id,
+                    "relation": f.relation,
+                    "polarity": f.polarity,
+                    "date": f.date,
+                    "start": f.start,
+                    "end": f.end,
+                    "quote": f.quote,
+                    "article": f.source,
+                    "according_to": f.according_to,
+                    "qualifiers": dict(sorted(f.qualifiers)),
+                    "symmetric": rel.symmetric,
+                    "color": hex_colour(polarity_colour(f.polarity)),
+                }
+            )
+        }
 
 
 def render(kg: KnowledgeGraph) -> str:
     """The JSON text (UTF-8, sorted keys, final newline)."""
-    return json.dumps(data(kg), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return "".join(pieces(kg))
+
+
+def pieces(kg: KnowledgeGraph) -> Iterator[str]:
+    """The JSON text in pieces: nodes and edges encoded a batch at a time, as they are made."""
+    facts = sorted_facts(kg)  # (checked before the first piece: no fact dangles)
+    document = _frame(streamed("nodes"), streamed("edges"))
+    return json_pieces(document, {"nodes": _nodes(kg), "edges": _edges(kg, facts)})
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
-    """Write ``kg`` as Cytoscape.js JSON to a path (atomically) or an open stream."""
-    write_text(render(kg), stream_or_path)
+    """Write ``kg`` as Cytoscape.js JSON to a path (atomically) or an open stream, as it is made."""
+    write_pieces(pieces(kg), stream_or_path)

@@ -35,19 +35,21 @@ Control characters XML 1.0 cannot hold are refused before anything is written.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import dates
 from ..palette import entity_colour, polarity_colour
 from ..selection import degree
-from .shared import Target, creator, node_size, qualifiers_text, sorted_entities, sorted_facts, write_text
+from .shared import Target, creator, node_size, qualifiers_text, sorted_entities, sorted_facts, write_pieces
 from .xmltext import check_xml_text, nmtoken, xml_attr, xml_escape
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
     from ..model import Fact
 
-__all__ = ["export", "liststring", "render", "spans"]
+__all__ = ["export", "liststring", "pieces", "render", "spans"]
 
 NAMESPACE = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
@@ -88,16 +90,22 @@ def liststring(items: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(quote(i) for i in items) + "]"
 
 
+# a date's validity and days, worked out once per distinct text (a million facts share a few thousand dates)
+_valid = functools.lru_cache(maxsize=1 << 16)(dates.is_valid)
+_period = functools.lru_cache(maxsize=1 << 16)(dates.period)
+
+
 def _bounds(kg: KnowledgeGraph) -> tuple[_dt.date, _dt.date] | None:
-    days: list[_dt.date] = []
-    for f in kg.facts:
-        for text in (f.date, f.start, f.end):
-            if text and dates.is_valid(text):
-                days.extend(dates.period(text))
-    for s in kg.sources.values():
-        if s.published and dates.is_valid(s.published):
-            days.extend(dates.period(s.published))
-    return (min(days), max(days)) if days else None
+    first: _dt.date | None = None
+    last: _dt.date | None = None
+    texts = [text for f in kg.facts for text in (f.date, f.start, f.end) if text]
+    texts += [s.published for s in kg.sources.values() if s.published]
+    for text in set(texts):
+        if _valid(text):
+            start, end = _period(text)
+            first = start if first is None else min(first, start)
+            last = end if last is None else max(last, end)
+    return None if first is None or last is None else (first, last)
 
 
 def spans(kg: KnowledgeGraph) -> dict[str, tuple[_dt.date, _dt.date]]:
@@ -115,18 +123,18 @@ def spans(kg: KnowledgeGraph) -> dict[str, tuple[_dt.date, _dt.date]]:
 
 def _span(kg: KnowledgeGraph, f: Fact, bounds: tuple[_dt.date, _dt.date]) -> tuple[_dt.date, _dt.date] | None:
     def ok(text: str | None) -> bool:
-        return bool(text) and dates.is_valid(text or "")
+        return bool(text) and _valid(text or "")
 
     if ok(f.date):
-        return dates.period(f.date or "")
+        return _period(f.date or "")
     if not (ok(f.start) or ok(f.end)):
         return None
-    start = dates.period(f.start or "")[0] if ok(f.start) else bounds[0]
+    start = _period(f.start or "")[0] if ok(f.start) else bounds[0]
     if ok(f.end):
-        end = dates.period(f.end or "")[1]
+        end = _period(f.end or "")[1]
     else:
         published = kg.sources[f.source].published if f.source in kg.sources else None
-        end = dates.period(published)[1] if published and dates.is_valid(published) else bounds[1]
+        end = _period(published)[1] if published and _valid(published) else bounds[1]
     return (start, max(start, end))
 
 
@@ -136,22 +144,43 @@ def _rgb(rgb: tuple[int, int, int]) -> str:
     return f'r="{r}" g="{g}" b="{b}"'
 
 
-def _attvalues(ids: dict[str, str], values: dict[str, str | None], indent: str) -> list[str]:
+def _attvalues(ids: dict[str, str], values: dict[str, str | None], indent: str) -> str:
+    """The ``<attvalues>`` block of the values given (None: left out), each line ending in a line feed."""
     present = [(k, v) for k, v in values.items() if v is not None]
     if not present:
-        return []
-    out = [f"{indent}<attvalues>"]
-    out += [f'{indent}  <attvalue for="{ids[k]}" value={xml_attr(v)}/>' for k, v in present]
-    out.append(f"{indent}</attvalues>")
-    return out
+        return ""
+    rows = "".join(f'{indent}  <attvalue for="{ids[k]}" value={xml_attr(v)}/>\n' for k, v in present)
+    return f"{indent}<attvalues>\n{rows}{indent}</attvalues>\n"
 
 
 def render(kg: KnowledgeGraph) -> str:
     """The GEXF 1.3 document of ``kg``."""
-    check_xml_text(kg, "gexf")
-    timed = spans(kg)
-    node_ids = {title: str(i) for i, (title, _) in enumerate(NODE_ATTRIBUTES)}
-    edge_ids = {title: str(i) for i, (title, _) in enumerate(EDGE_ATTRIBUTES)}
+    return "".join(pieces(kg))
+
+
+def pieces(kg: KnowledgeGraph) -> Iterator[str]:
+    """The GEXF 1.3 document of ``kg`` in pieces, checked (no text XML 1.0 cannot hold) before the first is made.
+
+    The timeline's bounds are found first, reading every fact's dates; each
+    edge's span is worked out again as it is written rather than kept.
+    """
+    facts = sorted_facts(kg)
+    check_xml_text(kg, "gexf", facts=facts)
+    bounds = _bounds(kg)
+    timeline: tuple[_dt.date, _dt.date] | None = None
+    if bounds is not None:
+        found = [span for f in kg.facts if (span := _span(kg, f, bounds)) is not None]
+        if found:
+            timeline = (min(s for s, _ in found), max(e for _, e in found))
+    return _document(kg, facts, bounds, timeline)
+
+
+def _document(
+    kg: KnowledgeGraph,
+    facts: list[Fact],
+    bounds: tuple[_dt.date, _dt.date] | None,
+    timeline: tuple[_dt.date, _dt.date] | None,
+) -> Iterator[str]:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<gexf xmlns="{NAMESPACE}" xmlns:viz="{VIZ}" version="1.3">',
@@ -161,9 +190,8 @@ def render(kg: KnowledgeGraph) -> str:
         "  </meta>",
     ]
     graph_attrs = 'defaultedgetype="directed"'
-    if timed:
-        first = min(s for s, _ in timed.values())
-        last = max(e for _, e in timed.values())
+    if timeline is not None:
+        first, last = timeline
         graph_attrs += f' mode="dynamic" timeformat="date" start="{first.isoformat()}" end="{last.isoformat()}"'
     else:
         graph_attrs += ' mode="static"'
@@ -173,12 +201,19 @@ def render(kg: KnowledgeGraph) -> str:
         for i, (title, kind) in enumerate(attrs):
             lines.append(f'      <attribute id="{i}" title="{title}" type="{kind}"/>')
         lines.append("    </attributes>")
+    lines.append(f'    <nodes count="{len(kg.entities)}">')
+    yield "\n".join(lines) + "\n"
+    yield from _nodes(kg)
+    yield f'    </nodes>\n    <edges count="{len(facts)}">\n'
+    yield from _edges(kg, facts, bounds if timeline is not None else None)
+    yield "    </edges>\n  </graph>\n</gexf>\n"
+
+
+def _nodes(kg: KnowledgeGraph) -> Iterator[str]:
+    node_ids = {title: str(i) for i, (title, _) in enumerate(NODE_ATTRIBUTES)}
     deg = degree(kg)
-    entities = sorted_entities(kg)
-    lines.append(f'    <nodes count="{len(entities)}">')
-    for e in entities:
-        lines.append(f"      <node id={xml_attr(nmtoken(e.id))} label={xml_attr(e.name)}>")
-        lines += _attvalues(
+    for e in sorted_entities(kg):
+        values = _attvalues(
             node_ids,
             {
                 "kgid": e.id,
@@ -188,27 +223,33 @@ def render(kg: KnowledgeGraph) -> str:
             },
             "        ",
         )
-        lines.append(f"        <viz:color {_rgb(entity_colour(e.type))}/>")
-        lines.append(f'        <viz:size value="{node_size(deg.get(e.id, 0))!r}"/>')
-        lines.append("      </node>")
-    lines.append("    </nodes>")
-    facts = sorted_facts(kg)
-    lines.append(f'    <edges count="{len(facts)}">')
-    seen: dict[tuple[str, str, str], int] = {}
+        yield (
+            f"      <node id={xml_attr(nmtoken(e.id))} label={xml_attr(e.name)}>\n{values}"
+            f"        <viz:color {_rgb(entity_colour(e.type))}/>\n"
+            f'        <viz:size value="{node_size(deg.get(e.id, 0))!r}"/>\n'
+            "      </node>\n"
+        )
+
+
+def _edges(kg: KnowledgeGraph, facts: list[Fact], bounds: tuple[_dt.date, _dt.date] | None) -> Iterator[str]:
+    """Each fact's ``<edge>``; ``bounds``: the timeline's, None when no fact is timed."""
+    edge_ids = {title: str(i) for i, (title, _) in enumerate(EDGE_ATTRIBUTES)}
+    ends: dict[str, str] = {}  # entity id -> its quoted NMTOKEN (each entity ends many edges)
+    previous: tuple[str, str, str] | None = None
+    n = 0  # how many facts of the same subject, object and relation so far (they come together)
     for f in facts:
         rel = kg.relations[f.relation]
-        n = seen[(f.subject, f.object, f.relation)] = seen.get((f.subject, f.object, f.relation), 0) + 1
+        triple = (f.subject, f.object, f.relation)
+        n = n + 1 if triple == previous else 1
+        previous = triple
         kind = f.relation if n == 1 else f"{f.relation}#{n}"
         time = ""
-        if f.id in timed:
-            start, end = timed[f.id]
-            time = f' start="{start.isoformat()}" end="{end.isoformat()}"'
-        lines.append(
-            f"      <edge id={xml_attr(nmtoken(f.id))} source={xml_attr(nmtoken(f.subject))} "
-            f"target={xml_attr(nmtoken(f.object))} label={xml_attr(rel.label)} kind={xml_attr(kind)} "
-            f'weight="1.0"{time}>'
-        )
-        lines += _attvalues(
+        span = _span(kg, f, bounds) if bounds is not None else None
+        if span is not None:
+            time = f' start="{span[0].isoformat()}" end="{span[1].isoformat()}"'
+        source = ends.get(f.subject) or ends.setdefault(f.subject, xml_attr(nmtoken(f.subject)))
+        target = ends.get(f.object) or ends.setdefault(f.object, xml_attr(nmtoken(f.object)))
+        values = _attvalues(
             edge_ids,
             {
                 "kgid": f.id,
@@ -225,13 +266,15 @@ def render(kg: KnowledgeGraph) -> str:
             },
             "        ",
         )
-        lines.append(f"        <viz:color {_rgb(polarity_colour(f.polarity))}/>")
-        lines.append('        <viz:thickness value="1.0"/>')
-        lines.append("      </edge>")
-    lines += ["    </edges>", "  </graph>", "</gexf>", ""]
-    return "\n".join(lines)
+        yield (
+            f"      <edge id={xml_attr(nmtoken(f.id))} source={source} target={target} label={xml_attr(rel.label)} "
+            f'kind={xml_attr(kind)} weight="1.0"{time}>\n{values}'
+            f"        <viz:color {_rgb(polarity_colour(f.polarity))}/>\n"
+            '        <viz:thickness value="1.0"/>\n'
+            "      </edge>\n"
+        )
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
-    """Write ``kg`` as GEXF 1.3 to a path (atomically) or an open stream."""
-    write_text(render(kg), stream_or_path)
+    """Write ``kg`` as GEXF 1.3 to a path (atomically) or an open stream, as it is made."""
+    write_pieces(pieces(kg), stream_or_path)

@@ -19,22 +19,27 @@ so the same data always gives the same bytes.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..palette import entity_colour, hex_colour, polarity_colour
 from ..selection import degree
-from .shared import Target, creator, node_size, sorted_entities, sorted_facts, write_text
+from .shared import Target, creator, json_pieces, node_size, sorted_entities, sorted_facts, streamed, write_pieces
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
+    from ..model import Fact
 
-__all__ = ["data", "export", "render"]
+__all__ = ["data", "export", "pieces", "render"]
 
 
 def data(kg: KnowledgeGraph) -> dict[str, Any]:
     """The node-link dict of ``kg``."""
-    deg = degree(kg)
+    return {**_frame(kg), "nodes": list(_nodes(kg)), "edges": list(_edges(kg, sorted_facts(kg)))}
+
+
+def _frame(kg: KnowledgeGraph) -> dict[str, Any]:
+    """The document without its nodes and edges."""
     return {
         "directed": True,
         "multigraph": True,
@@ -66,46 +71,56 @@ def data(kg: KnowledgeGraph) -> dict[str, Any]:
                 for s in sorted(kg.sources.values(), key=lambda s: s.id)
             ],
         },
-        "nodes": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "type": e.type,
-                "aliases": list(e.aliases),
-                "description": e.description,
-                "color": hex_colour(entity_colour(e.type)),
-                "size": node_size(deg.get(e.id, 0)),
-            }
-            for e in sorted_entities(kg)
-        ],
-        "edges": [
-            {
-                "id": f.id,
-                "key": f.id,
-                "source": f.subject,
-                "target": f.object,
-                "relation": f.relation,
-                "label": kg.relations[f.relation].label,
-                "polarity": f.polarity,
-                "date": f.date,
-                "start": f.start,
-                "end": f.end,
-                "quote": f.quote,
-                "article": f.source,
-                "according_to": f.according_to,
-                "qualifiers": dict(sorted(f.qualifiers)),
-                "color": hex_colour(polarity_colour(f.polarity)),
-            }
-            for f in sorted_facts(kg)
-        ],
     }
+
+
+def _nodes(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
+    deg = degree(kg)
+    for e in sorted_entities(kg):
+        yield {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "aliases": list(e.aliases),
+            "description": e.description,
+            "color": hex_colour(entity_colour(e.type)),
+            "size": node_size(deg.get(e.id, 0)),
+        }
+
+
+def _edges(kg: KnowledgeGraph, facts: list[Fact]) -> Iterator[dict[str, Any]]:
+    for f in facts:
+        yield {
+            "id": f.id,
+            "key": f.id,
+            "source": f.subject,
+            "target": f.object,
+            "relation": f.relation,
+            "label": kg.relations[f.relation].label,
+            "polarity": f.polarity,
+            "date": f.date,
+            "start": f.start,
+            "end": f.end,
+            "quote": f.quote,
+            "article": f.source,
+            "according_to": f.according_to,
+            "qualifiers": dict(sorted(f.qualifiers)),
+            "color": hex_colour(polarity_colour(f.polarity)),
+        }
 
 
 def render(kg: KnowledgeGraph) -> str:
     """The JSON text (UTF-8, sorted keys, two-space indent, final newline)."""
-    return json.dumps(data(kg), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return "".join(pieces(kg))
+
+
+def pieces(kg: KnowledgeGraph) -> Iterator[str]:
+    """The JSON text in pieces: nodes and edges encoded a batch at a time, as they are made."""
+    facts = sorted_facts(kg)  # (checked before the first piece: no fact dangles)
+    document = {**_frame(kg), "nodes": streamed("nodes"), "edges": streamed("edges")}
+    return json_pieces(document, {"nodes": _nodes(kg), "edges": _edges(kg, facts)})
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
-    """Write ``kg`` as node-link JSON to a path (atomically) or an open stream."""
-    write_text(render(kg), stream_or_path)
+    """Write ``kg`` as node-link JSON to a path (atomically) or an open stream, as it is made."""
+    write_pieces(pieces(kg), stream_or_path)

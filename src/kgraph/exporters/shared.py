@@ -12,12 +12,13 @@ documents already whole.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import atomic
 from ..atomic import Target, is_stream
@@ -31,6 +32,8 @@ __all__ = [
     "Target",
     "creator",
     "is_stream",
+    "json_pieces",
+    "streamed",
     "node_size",
     "qualifiers_text",
     "sorted_entities",
@@ -164,3 +167,42 @@ class _Deferred:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.make())
+
+
+def streamed(name: str) -> str:
+    """A stand-in for a long list in a document given to :func:`json_pieces`, which writes the list there."""
+    return f"\x00kgraph-streamed:{name}\x00"
+
+
+def json_pieces(document: Any, lists: Mapping[str, Iterable[Any]], batch: int = 1000) -> Iterator[str]:
+    """``json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"`` in pieces, where each
+    :func:`streamed` stand-in of ``document`` is the list ``lists`` gives under its name: its items are
+    encoded a batch at a time as they come, never the whole list (the same text as the list whole)."""
+    text = _dumps(document) + "\n"
+    at = 0
+    while True:
+        found = [(text.find(_dumps(streamed(name)), at), name) for name in lists]
+        found = [(i, name) for i, name in found if i >= 0]
+        if not found:
+            yield text[at:]
+            return
+        i, name = min(found)
+        yield text[at:i]
+        indent = text[text.rfind("\n", 0, i) + 1 :]
+        yield from _json_list(lists[name], " " * (len(indent) - len(indent.lstrip(" "))), batch)
+        at = i + len(_dumps(streamed(name)))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def _json_list(items: Iterable[Any], outer: str, batch: int) -> Iterator[str]:
+    """A list as ``json.dumps(..., indent=2)`` writes it inside an object whose keys are indented ``outer``."""
+    first = True
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, batch)):
+        body = _dumps(chunk)[2:-2]  # the items, each indented two spaces: "[\n" and "\n]" cut off
+        yield ("[\n" if first else ",\n") + outer + body.replace("\n", "\n" + outer)
+        first = False
+    yield "[]" if first else f"\n{outer}]"
