@@ -17,9 +17,10 @@ Every export holds every fact of the selection once (edge id = fact id), is
 deterministic (the same data gives the same bytes) and is written atomically.
 
 How to add a format: write ``kgraph/exporters/<name>.py`` with
-``export(kg, stream_or_path, **options) -> None`` (build the whole output in
-memory, check it, then call :func:`.shared.write_text` or
-:func:`.shared.write_files`), add one :class:`Exporter` line to
+``export(kg, stream_or_path, **options) -> None`` (check the graph first, then
+hand the output as it is made, piece by piece, to
+:func:`.shared.write_pieces` or :func:`.shared.write_file_pieces`: no export
+holds its whole document in memory), add one :class:`Exporter` line to
 :data:`REGISTRY` below, and add ``tests/test_export_<name>.py`` that reads
 the file back with a real reader of that format.
 """

@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..palette import entity_colour, hex_colour, polarity_colour
 from ..selection import degree
 from .graphml import join_list
-from .shared import Target, node_size, qualifiers_text, sorted_entities, sorted_facts, write_files
+from .shared import Target, node_size, qualifiers_text, sorted_entities, sorted_facts, write_file_pieces
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
+    from ..model import Fact
 
-__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "export", "render"]
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "export", "files", "render"]
 
 NODE_COLUMNS = ("Id", "Label", "kgid", "entity_type", "aliases", "description", "color", "size")
 EDGE_COLUMNS = (
@@ -56,20 +58,24 @@ EDGE_COLUMNS = (
 )
 
 
-def _table(header: tuple[str, ...], rows: list[list[object]]) -> str:
+def _table(header: tuple[str, ...], rows: Iterable[list[object]]) -> Iterator[str]:
+    """The CSV text of a table in pieces of a thousand rows (None written as an empty cell)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue()
+        if n % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def render(kg: KnowledgeGraph) -> dict[str, str]:
-    """``{"nodes.csv": text, "edges.csv": text}``."""
+def _nodes(kg: KnowledgeGraph) -> Iterator[list[object]]:
     deg = degree(kg)
-    nodes: list[list[object]] = [
-        [
+    for e in sorted_entities(kg):
+        yield [
             e.id,
             e.name,
             e.id,
@@ -79,36 +85,47 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
             hex_colour(entity_colour(e.type)),
             node_size(deg.get(e.id, 0)),
         ]
-        for e in sorted_entities(kg)
-    ]
-    edges: list[list[object]] = []
-    for f in sorted_facts(kg):
+
+
+def _edges(kg: KnowledgeGraph, facts: list[Fact]) -> Iterator[list[object]]:
+    for f in facts:
         rel = kg.relations[f.relation]
-        edges.append(
-            [
-                f.subject,
-                f.object,
-                "Directed",
-                f.id,
-                rel.label,
-                1.0,
-                f.id,
-                f.relation,
-                f.polarity,
-                f.date,
-                f.start,
-                f.end,
-                f.quote,
-                f.source,
-                f.according_to,
-                qualifiers_text(f),
-                "true" if rel.symmetric else "false",
-                hex_colour(polarity_colour(f.polarity)),
-            ]
-        )
-    return {"nodes.csv": _table(NODE_COLUMNS, nodes), "edges.csv": _table(EDGE_COLUMNS, edges)}
+        yield [
+            f.subject,
+            f.object,
+            "Directed",
+            f.id,
+            rel.label,
+            1.0,
+            f.id,
+            f.relation,
+            f.polarity,
+            f.date,
+            f.start,
+            f.end,
+            f.quote,
+            f.source,
+            f.according_to,
+            qualifiers_text(f),
+            "true" if rel.symmetric else "false",
+            hex_colour(polarity_colour(f.polarity)),
+        ]
+
+
+def render(kg: KnowledgeGraph) -> dict[str, str]:
+    """``{"nodes.csv": text, "edges.csv": text}``."""
+    return {name: "".join(make()) for name, make in files(kg).items()}
+
+
+def files(kg: KnowledgeGraph) -> dict[str, Callable[[], Iterator[str]]]:
+    """Each file's name and the function that gives its text in pieces (checked first: no fact dangles)."""
+    facts = sorted_facts(kg)
+    return {
+        "nodes.csv": lambda: _table(NODE_COLUMNS, _nodes(kg)),
+        "edges.csv": lambda: _table(EDGE_COLUMNS, _edges(kg, facts)),
+    }
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
-    """Write ``nodes.csv`` and ``edges.csv`` into a folder or a ``.zip`` (path or binary stream)."""
-    write_files(render(kg), stream_or_path, "csv")
+    """Write ``nodes.csv`` and ``edges.csv`` into a folder or a ``.zip`` (path or binary stream), as they are made."""
+    write_file_pieces(files(kg), stream_or_path, "csv")

@@ -33,11 +33,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ExportError
-from .shared import Target, creator, qualifiers_text, sorted_entities, sorted_facts, write_files
+from .shared import Target, creator, qualifiers_text, sorted_entities, sorted_facts, write_file_pieces
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
@@ -49,6 +49,7 @@ __all__ = [
     "RELATIONSHIP_HEADER",
     "cypher_literal",
     "export",
+    "files",
     "label_for",
     "render",
     "type_for",
@@ -77,6 +78,7 @@ IMPORT_COMMAND = (
     "--delimiter=',' --array-delimiter=';' --quote='\"' --multiline-fields=true neo4j"
 )
 BATCH = 500  # rows per UNWIND statement
+_T = TypeVar("_T")
 
 
 def label_for(entity_type: str) -> str | None:
@@ -138,22 +140,33 @@ def _present(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None and v != "" and v != []}
 
 
-def _csv(header: Iterable[str], rows: Iterable[list[object]]) -> str:
+def _csv(header: Iterable[str], rows: Iterable[list[object]]) -> Iterator[str]:
+    """A CSV file's text in pieces of a thousand rows (None written as an empty cell)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(list(header))
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue()
+        if n % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+def _batches(rows: Sequence[_T]) -> Iterable[Sequence[_T]]:
     for i in range(0, len(rows), BATCH):
         yield rows[i : i + BATCH]
 
 
 def render(kg: KnowledgeGraph) -> dict[str, str]:
     """``{"nodes.csv", "relationships.csv", "import.cypher", "import.sh"}`` → text."""
+    return {name: "".join(make()) for name, make in files(kg).items()}
+
+
+def files(kg: KnowledgeGraph) -> dict[str, Callable[[], Iterable[str]]]:
+    """Each file's name and the function giving its text in pieces (checked before: no fact dangles, no alias
+    holds the array delimiter)."""
     entities = sorted_entities(kg)
     facts = sorted_facts(kg)
     _check_aliases(entities)
@@ -167,10 +180,10 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
         "",
     ]
     return {
-        "nodes.csv": _csv(NODE_HEADER, [_node_row(e) for e in entities]),
-        "relationships.csv": _csv(RELATIONSHIP_HEADER, [_relationship_row(kg, f) for f in facts]),
-        "import.cypher": "\n".join(_cypher(kg, entities, facts)) + "\n",
-        "import.sh": "\n".join(shell),
+        "nodes.csv": lambda: _csv(NODE_HEADER, map(_node_row, entities)),
+        "relationships.csv": lambda: _csv(RELATIONSHIP_HEADER, (_relationship_row(kg, f) for f in facts)),
+        "import.cypher": lambda: (statement + "\n" for statement in _cypher(kg, entities, facts)),
+        "import.sh": lambda: ["\n".join(shell)],
     }
 
 
@@ -214,45 +227,47 @@ def _relationship_row(kg: KnowledgeGraph, f: Fact) -> list[object]:
     ]
 
 
-def _cypher(kg: KnowledgeGraph, entities: list[Entity], facts: list[Fact]) -> list[str]:
-    """The statements of import.cypher: constraints, then the entities and the facts, in batches."""
-    script = [
-        f"// {creator()}: idempotent import; every write is a MERGE on a constrained kgid,",
-        "// so running this script again creates nothing. Run: cypher-shell -f import.cypher",
-        "CREATE CONSTRAINT kg_entity_kgid IF NOT EXISTS FOR (n:Entity) REQUIRE n.kgid IS UNIQUE;",
-    ]
-    types = sorted({type_for(f.relation) for f in facts})
+def _cypher(kg: KnowledgeGraph, entities: list[Entity], facts: list[Fact]) -> Iterator[str]:
+    """The statements of import.cypher: constraints, then the entities and the facts, in batches.
+
+    The facts are grouped by relationship type as references; each batch's
+    rows are made only when the batch is written.
+    """
+    yield f"// {creator()}: idempotent import; every write is a MERGE on a constrained kgid,"
+    yield "// so running this script again creates nothing. Run: cypher-shell -f import.cypher"
+    yield "CREATE CONSTRAINT kg_entity_kgid IF NOT EXISTS FOR (n:Entity) REQUIRE n.kgid IS UNIQUE;"
+    by_type: dict[str, list[Fact]] = {}
+    for f in facts:
+        by_type.setdefault(type_for(f.relation), []).append(f)
+    types = sorted(by_type)
     for t in types:
-        script.append(
+        yield (
             f"CREATE CONSTRAINT {_name('kg_' + t.lower() + '_kgid')} IF NOT EXISTS "
             f"FOR ()-[r:{_name(t)}]-() REQUIRE r.kgid IS UNIQUE;"
         )
-    by_label: dict[str | None, list[dict[str, Any]]] = {}
+    by_label: dict[str | None, list[Entity]] = {}
     for e in entities:
-        props = _present(
-            {"name": e.name, "entity_type": e.type, "description": e.description, "aliases": list(e.aliases)}
-        )
-        by_label.setdefault(label_for(e.type), []).append({"kgid": e.id, "props": props})
+        by_label.setdefault(label_for(e.type), []).append(e)
     for label in sorted(by_label, key=lambda x: x or ""):
         extra = f", n:{_name(label)}" if label else ""
-        for batch in _batches(by_label[label]):
-            script.append(
-                f"UNWIND {cypher_literal(batch)} AS row\nMERGE (n:Entity {{kgid: row.kgid}}) SET n += row.props{extra};"
-            )
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for f in facts:
-        by_type.setdefault(type_for(f.relation), []).append(
-            {"kgid": f.id, "start": f.subject, "end": f.object, "props": _fact_props(kg, f)}
-        )
+        for group in _batches(by_label[label]):
+            rows = [{"kgid": e.id, "props": _entity_props(e)} for e in group]
+            merge = f"MERGE (n:Entity {{kgid: row.kgid}}) SET n += row.props{extra};"
+            yield f"UNWIND {cypher_literal(rows)} AS row\n{merge}"
     for t in types:
         for batch in _batches(by_type[t]):
-            script.append(
-                f"UNWIND {cypher_literal(batch)} AS row\n"
+            rows = [{"kgid": f.id, "start": f.subject, "end": f.object, "props": _fact_props(kg, f)} for f in batch]
+            yield (
+                f"UNWIND {cypher_literal(rows)} AS row\n"
                 "MATCH (a:Entity {kgid: row.start})\n"
                 "MATCH (b:Entity {kgid: row.end})\n"
                 f"MERGE (a)-[r:{_name(t)} {{kgid: row.kgid}}]->(b) SET r += row.props;"
             )
-    return script
+
+
+def _entity_props(e: Entity) -> dict[str, Any]:
+    """The properties an entity's node gets in import.cypher (those with a value)."""
+    return _present({"name": e.name, "entity_type": e.type, "description": e.description, "aliases": list(e.aliases)})
 
 
 def _fact_props(kg: KnowledgeGraph, f: Fact) -> dict[str, Any]:
@@ -276,5 +291,5 @@ def _fact_props(kg: KnowledgeGraph, f: Fact) -> dict[str, Any]:
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target) -> None:
-    """Write the Neo4j import files into a folder or a ``.zip`` (path or binary stream)."""
-    write_files(render(kg), stream_or_path, "neo4j")
+    """Write the Neo4j import files into a folder or a ``.zip`` (path or binary stream), as they are made."""
+    write_file_pieces(files(kg), stream_or_path, "neo4j")

@@ -174,7 +174,7 @@ def streamed(name: str) -> str:
     return f"\x00kgraph-streamed:{name}\x00"
 
 
-def json_pieces(document: Any, lists: Mapping[str, Iterable[Any]], batch: int = 1000) -> Iterator[str]:
+def json_pieces(document: Any, lists: Mapping[str, Iterable[Any]], batch: int = 100) -> Iterator[str]:
     """``json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"`` in pieces, where each
     :func:`streamed` stand-in of ``document`` is the list ``lists`` gives under its name: its items are
     encoded a batch at a time as they come, never the whole list (the same text as the list whole)."""
