@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -60,6 +61,16 @@ def sorted_facts(kg: KnowledgeGraph) -> list[Fact]:
     validated): an ExportError names the first fact whose entity or relation
     is missing, or whose id is used twice.
     """
+    facts = kg.facts
+    entities, relations = kg.entities, kg.relations
+    sound = all(f.subject in entities and f.object in entities and f.relation in relations for f in facts)
+    if not sound or len({f.id for f in facts}) != len(facts):
+        _refuse(kg)
+    return sorted(facts, key=operator.attrgetter("subject", "object", "relation", "id"))
+
+
+def _refuse(kg: KnowledgeGraph) -> None:
+    """Raise the ExportError naming the first fact that dangles or repeats an id."""
     seen: set[str] = set()
     for f in kg.facts:
         for role, ident, known in (
@@ -72,7 +83,6 @@ def sorted_facts(kg: KnowledgeGraph) -> list[Fact]:
         if f.id in seen:
             raise ExportError(f"cannot export: two facts have the id {f.id!r}")
         seen.add(f.id)
-    return sorted(kg.facts, key=lambda f: (f.subject, f.object, f.relation, f.id))
 
 
 def node_size(deg: int) -> float:
