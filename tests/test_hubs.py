@@ -253,6 +253,21 @@ def test_neighbours_are_listed_as_networkx_lists_them(hub_data: Path) -> None:
             assert near.set_of(e) == set(g.adj[e]), e
 
 
+def test_facts_in_any_order_give_networkx_order(hub_data: Path) -> None:
+    """A graph built in code may hold its facts in any order: neighbours follow it, as networkx's graph does."""
+    compiled = _both_stores(hub_data)[0]
+    facts = list(compiled.facts)
+    shuffled = facts[1::2] + facts[::2][::-1]
+    kg = KnowledgeGraph(compiled.relations.values(), compiled.entities.values(), compiled.sources.values(), shuffled)
+    g = _nx_graph(kg)
+    near = Neighbours(kg)
+    for e in list(kg.entities)[::11]:
+        assert near(e) == list(g.adj[e]), e
+    for a, b in _pairs(kg, 8):
+        mine = list(itertools.islice(shortest_simple_paths(near, a, b, 3), 20))
+        assert mine == _nx_chains(g, a, b, 3, 20), (a, b)
+
+
 @pytest.mark.parametrize(("max_hops", "limit"), [(1, 50), (2, 50), (3, 50), (3, 7), (4, 3)])
 def test_chains_are_those_networkx_finds(hub_data: Path, max_hops: int, limit: int) -> None:
     kg = _both_stores(hub_data)[0]

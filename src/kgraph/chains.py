@@ -40,15 +40,16 @@ _Edges = set[tuple[str, str]]
 class Neighbours:
     """The entities one fact away from each entity (self-loops left out), each once, read when first asked.
 
-    In the order of the first fact joining them, in dataset order: the order
-    in which a networkx ``Graph`` built from every fact lists neighbours, which
-    decides which of two equally short chains a search finds first. Dataset
-    order is the order of the source files, then of the lines in each.
+    In the order of the first fact joining them in ``kg.facts``: the order in
+    which a networkx ``Graph`` built from every fact lists neighbours, which
+    decides which of two equally short chains a search finds first. The
+    compiled cache reads it from its columns; any other store is asked for
+    every fact's place once (it holds them all in memory anyway).
     """
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
-        self._rank = {source: n for n, source in enumerate(kg.sources)}
+        self._place: dict[int, int] | None = None  # id() of each fact -> its place in kg.facts (other stores)
         self._lists: dict[str, list[str]] = {}
         self._sets: dict[str, frozenset[str]] = {}
         # the store's own, read from its columns without making facts (the compiled cache), if it has one
@@ -59,8 +60,10 @@ class Neighbours:
         if found is None and self._in_order is not None:
             found = self._lists[entity_id] = list(self._in_order(entity_id))
         if found is None:
-            rank = self._rank
-            facts = sorted(self.kg.facts_of(entity_id), key=lambda f: (rank[f.source], f.line))
+            if self._place is None:
+                self._place = {id(f): n for n, f in enumerate(self.kg.facts)}
+            place = self._place
+            facts = sorted(self.kg.facts_of(entity_id), key=lambda f: place[id(f)])
             found = self._lists[entity_id] = list(
                 dict.fromkeys(f.object if f.subject == entity_id else f.subject for f in facts if f.subject != f.object)
             )
