@@ -23,6 +23,9 @@ who-supports / path / neighbours  warm, on a typical well-covered entity (ranked
 explain hub  warm ``kgraph explain`` from the busiest entity to the next busiest: the heaviest explain
 export   ``kgraph export graphml`` to a file, warm; only up to ``--export-max`` facts
 rdf      ``kgraph export rdf --rdf-syntax nt`` to a file, warm (the streamed N-Triples); only up to ``--rdf-max``
+push     ``kgraph push`` into a private, empty Virtuoso 7 (bench/servers.py, as the tests start it), warm cache:
+         every graph sent; then ``push again``: the same data a second time (nothing to send); only up to
+         ``--push-max`` facts, and only where ``virtuoso-t`` is installed
 
 Start-up: ``python -c "import networkx, typer, yaml"`` (the floor of any
 Python CLI built on them) against ``kgraph --version``, ``kgraph --help``,
@@ -58,6 +61,7 @@ from typing import Any
 
 # bench/ is on sys.path as the folder of the script run (`python bench/run.py`)
 from generate import generate, parse_size
+from servers import ServerError, start_virtuoso
 
 HERE = Path(__file__).resolve().parent
 
@@ -220,6 +224,7 @@ def _arguments() -> argparse.Namespace:
     ap.add_argument("--hand-max", default="100k", help="largest size for the by-hand load (it is slow)")
     ap.add_argument("--export-max", default="1m", help="largest size for the GraphML export")
     ap.add_argument("--rdf-max", default="1m", help="largest size for the N-Triples export")
+    ap.add_argument("--push-max", default="1m", help="largest size for the push into Virtuoso (0: none)")
     ap.add_argument("--slow", type=float, default=20.0, help="a measure whose first run takes longer runs once")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
     ap.add_argument("--seed", type=int, default=1)
@@ -344,7 +349,30 @@ def size_row(n: int, args: argparse.Namespace, kg: list[str], env: dict[str, str
         if target.exists():
             row["export_rdf_mb"] = target.stat().st_size / 1e6
             target.unlink()
+    if n <= parse_size(args.push_max) and shutil.which("virtuoso-t"):
+        row.update(push_row(n, d, kg, env, args))
     return row
+
+
+def push_row(n: int, d: list[str], kg: list[str], env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    """``kgraph push`` of the dataset into an empty private Virtuoso, then again with nothing changed."""
+    folder = args.work / f"virtuoso-{n}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    try:
+        server = start_virtuoso(folder, buffers=170_000)  # 1.3 GB of page cache; the packaged 80 MB is for tiny data
+    except ServerError as e:
+        sys.stderr.write(f"  ! push not measured: {e}\n")
+        return {}
+    try:
+        push_env = {**env, "KGRAPH_STORE_USER": server.user or "", "KGRAPH_STORE_PASSWORD": server.password or ""}
+        cmd = kg + [*d, "push", server.url]
+        first = measure(cmd, push_env, 1, slow=args.slow, timeout=args.timeout)
+        again = measure(cmd, push_env, args.repeat, slow=args.slow, timeout=args.timeout)
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"push": first, "push_again": again}
 
 
 FITTED = (
@@ -360,6 +388,7 @@ FITTED = (
     "neighbours",
     "export_graphml",
     "export_rdf_nt",
+    "push",
 )
 
 
@@ -465,6 +494,8 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
             add("export rdf (N-Triples) 1M peak memory <= 1 GB", row["export_rdf_nt"]["peak_rss_mb"] / 1024, 1.0, "GB")
         add("warm who-supports on the busiest entity 1M <= 1.5 s", _seconds(row, "who_supports_hub"), 1.5, "s")
         add("warm explain on the busiest entity 1M <= 2.0 s", _seconds(row, "explain_hub"), 2.0, "s")
+        if "push" in row:
+            add("push 1M into Virtuoso <= 3 min", row["push"]["seconds"], 180.0, "s")
     for key in ("cold", "warm", "who_supports"):
         e = r["exponents"].get(key)
         if e is not None:
@@ -510,6 +541,8 @@ def report(r: dict[str, Any]) -> str:
         ("neighbours", "neighbours"),
         ("export_graphml", "export graphml"),
         ("export_rdf_nt", "export rdf (nt)"),
+        ("push", "push (Virtuoso)"),
+        ("push_again", "push again"),
     ]
     present = [(k, label) for k, label in cols if any(k in row for row in r["sizes"].values())]
     if r["sizes"]:

@@ -231,7 +231,7 @@ QUERIES = {
 def test_the_queries_cover_every_scoped_command() -> None:
     commands = dict(_commands(typer.main.get_command(app)))
     scoped = {n for n, c in commands.items() if n not in NOT_SCOPED and "--source" in _options(c)}
-    assert scoped == set(QUERIES) | {"export", "draw", "view"}
+    assert scoped == set(QUERIES) | {"export", "draw", "view", "push"}  # push: tests/test_push.py
 
 
 def _sources_in(value: Any) -> set[str]:

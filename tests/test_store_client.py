@@ -30,6 +30,8 @@ TRIPLES = [
     '<http://t.example/a> <http://t.example/label> "Minsk"@be .\n',
     '<http://t.example/a> <http://t.example/q> "say \\"hi\\"\\nthen go" .\n',
     "<http://t.example/a> <http://t.example/to> <http://t.example/b%2Fc> .\n",
+    f'<http://t.example/a> <http://t.example/flag> "true"^^<{XSD}boolean> .\n',
+    f'<http://t.example/b> <http://t.example/flag> "false"^^<{XSD}boolean> .\n',
 ]
 
 
@@ -305,3 +307,23 @@ def test_the_url_must_be_http() -> None:
 
     with pytest.raises(UsageError):
         StoreClient("ftp://example.org/")
+
+
+def test_an_update_is_never_sent_twice(stub: Callable[[Handler], str]) -> None:
+    """A retried ``MOVE`` whose first run was applied would clear its target: updates are not retried."""
+    seen: list[int] = []
+
+    def handler(r: BaseHTTPRequestHandler, n: int) -> None:
+        seen.append(n)
+        if n == 1:
+            answer(r, 503, b"busy")
+        else:
+            r.close_connection = True
+            r.connection.close()
+
+    client = stub_client(stub(handler), retries=3)
+    with pytest.raises(StoreError, match="answered HTTP 503 to an update: busy$"):
+        client.update("MOVE SILENT <http://x/a> TO <http://x/b>")
+    with pytest.raises(StoreError, match="dropped the connection during update: whether it was applied is unknown"):
+        client.update("MOVE SILENT <http://x/a> TO <http://x/b>")
+    assert seen == [1, 2]

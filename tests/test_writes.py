@@ -622,7 +622,10 @@ def _invocations(words: tuple[str, ...], data: Path, out: Path) -> list[list[str
     return [args]
 
 
-def test_every_command_leaves_the_data_folder_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_command_leaves_the_data_folder_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oxigraph_server: Any
+) -> None:
+    monkeypatch.setitem(NON_ENTITY_ARGS, "store_url", oxigraph_server.url)  # `kgraph push STORE_URL` (tests/stores.py)
     data = tmp_path / "data"
     shutil.copytree(BUNDLED, data)
     out = tmp_path / "out"

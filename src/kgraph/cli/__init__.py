@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     app: typer.Typer
 
 # Importing a command module registers its commands; this order is the order of `kgraph --help`.
-COMMAND_MODULES = ("core", "export", "analysis", "draw", "view", "cache", "curate", "edit", "completion")
+COMMAND_MODULES = ("core", "export", "store", "analysis", "draw", "view", "cache", "curate", "edit", "completion")
 
 
 def commands_app() -> typer.Typer:

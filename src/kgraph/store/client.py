@@ -64,7 +64,7 @@ from typing import Any
 
 from ..errors import StoreError, UsageError
 
-__all__ = ["KINDS", "Endpoints", "StoreClient", "nt_term"]
+__all__ = ["KINDS", "Endpoints", "StoreClient", "connect", "nt_term"]
 
 #: Known layouts: kind -> (query path, update path, graph store path, graph parameter).
 KINDS: dict[str, tuple[str, str, str, str]] = {
@@ -136,9 +136,21 @@ def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
     return clean, user, password
 
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
+
+
+def lexical(binding: Mapping[str, str]) -> str:
+    """The lexical value of a binding; a boolean in its canonical form (Virtuoso answers ``1`` for ``true``)."""
+    value = binding.get("value", "")
+    if binding.get("datatype") == _BOOLEAN:
+        return _CANONICAL_BOOLEAN.get(value, value)
+    return value
+
+
 def nt_term(binding: Mapping[str, str]) -> str:
     """One SPARQL JSON result binding as an N-Triples term."""
-    kind, value = binding.get("type"), binding.get("value", "")
+    kind, value = binding.get("type"), lexical(binding)
     if kind == "uri":
         return f"<{value}>"
     if kind == "bnode":
@@ -274,11 +286,14 @@ class StoreClient:
         return parsed
 
     def select(self, query: str, *, terms: bool = False) -> list[dict[str, str]]:
-        """The rows of a SELECT query: each maps a bound variable to its lexical value (or N-Triples term)."""
+        """The rows of a SELECT query: each maps a bound variable to its lexical value (or N-Triples term).
+
+        Booleans come back canonical (``true``/``false``) from every store.
+        """
         bindings = self._results(query, "select").get("results", {}).get("bindings", [])
         if terms:
             return [{k: nt_term(v) for k, v in row.items()} for row in bindings]
-        return [{k: v.get("value", "") for k, v in row.items()} for row in bindings]
+        return [{k: lexical(v) for k, v in row.items()} for row in bindings]
 
     def select_all(self, query: str, page_size: int | None = None, *, terms: bool = False) -> Iterator[dict[str, str]]:
         """Every row of ``query`` (whose ORDER BY must be total), fetched page by page until an empty page.
@@ -301,9 +316,16 @@ class StoreClient:
         return bool(self._results(query, "ask").get("boolean"))
 
     def update(self, text: str) -> None:
-        """Run a SPARQL Update request (one request, however many operations it holds)."""
+        """Run a SPARQL Update request (one request, however many operations it holds).
+
+        Never re-sent after a transient failure: an update is not always safe to
+        run twice (``MOVE`` from a graph the first run emptied clears the
+        target), and a lost answer does not say whether the store applied it.
+        It goes out on a fresh connection, so an idle keep-alive connection the
+        server closed meanwhile cannot fail it.
+        """
         headers = {"Content-Type": "application/sparql-update; charset=utf-8"}
-        self._request("POST", self.endpoints.update, _pieces([text]), headers, op="update")
+        self._request("POST", self.endpoints.update, _pieces([text]), headers, op="update", once=True)
 
     # --- Graph Store Protocol ----------------------------------------------------------------------------
 
@@ -388,8 +410,12 @@ class StoreClient:
         *,
         op: str,
         missing_ok: bool = False,
+        once: bool = False,
     ) -> tuple[int, dict[str, str], bytes]:
-        """Send one request (re-sent on a transient failure or an auth challenge); return status, headers, body."""
+        """Send one request (re-sent on an auth challenge, and unless ``once`` on a transient failure).
+
+        Returns the status, the headers (names in lower case) and the body.
+        """
         with self._lock:
             self.sent[op] = self.sent.get(op, 0) + 1
         parts = urllib.parse.urlsplit(url)
@@ -399,14 +425,20 @@ class StoreClient:
         attempt = auth_tries = 0
         if body is not None and self._user is not None and sum(map(len, body)) > 65536:
             self._ask_challenge(parts, target)
+        retries = 0 if once else self.retries
+        if once:
+            self.close()
         while True:
             auth = self._authorization(method, target, parts.path or "/")
             try:
                 status, answer_headers, data = self._send(parts, method, target, body, headers, auth)
             except _TRANSIENT_ERRORS as e:
                 self.close()
-                if attempt >= self.retries:
-                    raise StoreError(f"the store at {self.url} dropped the connection ({type(e).__name__})") from None
+                if attempt >= retries:
+                    unknown = f" during {op}: whether it was applied is unknown" if once else ""
+                    raise StoreError(
+                        f"the store at {self.url} dropped the connection{unknown} ({type(e).__name__})"
+                    ) from None
                 attempt += 1
                 time.sleep(0.25 * 2**attempt)
                 continue
@@ -420,7 +452,7 @@ class StoreClient:
             ):
                 auth_tries += 1
                 continue
-            if status in TRANSIENT_STATUS and attempt < self.retries:
+            if status in TRANSIENT_STATUS and attempt < retries:
                 attempt += 1
                 time.sleep(0.25 * 2**attempt)
                 continue
@@ -523,3 +555,38 @@ def _digest(challenge: _Challenge, user: str, password: str, method: str, target
         fields.append(f'opaque="{p["opaque"]}"')
     fields.append(f"algorithm={algorithm}")
     return "Digest " + ", ".join(fields)
+
+
+def connect(
+    url: str,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    query: str | None = None,
+    update: str | None = None,
+    graph: str | None = None,
+    kind: str | None = None,
+    timeout: float = 30.0,
+    retries: int = 3,
+) -> StoreClient:
+    """A client for ``url``, each setting not given taken from the environment.
+
+    ``KGRAPH_STORE_USER`` and ``KGRAPH_STORE_PASSWORD`` (else the URL's
+    user-info), ``KGRAPH_STORE_QUERY``, ``KGRAPH_STORE_UPDATE`` and
+    ``KGRAPH_STORE_GRAPH`` (explicit endpoints, for stores other than Oxigraph
+    and Virtuoso) and ``KGRAPH_STORE_KIND`` (a known layout, skipping the probe).
+    """
+    env = os.environ
+    user = user if user is not None else env.get("KGRAPH_STORE_USER") or None
+    password = password if password is not None else env.get("KGRAPH_STORE_PASSWORD") or None
+    query = query or env.get("KGRAPH_STORE_QUERY") or None
+    update = update or env.get("KGRAPH_STORE_UPDATE") or None
+    graph = graph or env.get("KGRAPH_STORE_GRAPH") or None
+    kind = kind or env.get("KGRAPH_STORE_KIND") or None
+    endpoints = None
+    if query or update or graph:
+        clean, _, _ = _split_credentials(url)
+        endpoints = Endpoints.explicit(clean, query=query, update=update, graph=graph)
+    return StoreClient(
+        url, user=user, password=password, timeout=timeout, retries=retries, endpoints=endpoints, kind=kind
+    )
