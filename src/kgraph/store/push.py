@@ -97,8 +97,9 @@ class PushReport:
 
     def summary(self) -> str:
         """One line: what was sent, what was not, how long it took."""
+        graphs = "graph" if len(self.sent) == 1 else "graphs"
         return (
-            f"pushed to {self.store}: {len(self.sent)} graphs sent ({self.triples:,} triples), "
+            f"pushed to {self.store}: {len(self.sent)} {graphs} sent ({self.triples:,} triples), "
             f"{self.unchanged} unchanged, {len(self.dropped)} dropped, in {self.seconds:.1f} s"
         )
 
