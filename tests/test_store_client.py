@@ -327,3 +327,17 @@ def test_an_update_is_never_sent_twice(stub: Callable[[Handler], str]) -> None:
     with pytest.raises(StoreError, match="dropped the connection during update: whether it was applied is unknown"):
         client.update("MOVE SILENT <http://x/a> TO <http://x/b>")
     assert seen == [1, 2]
+
+
+def test_what_a_failing_update_request_leaves(store_server: Store) -> None:
+    """What ``kgraph push``'s switch relies on (kgraph.store.push): Oxigraph undoes the earlier operations of a
+    request when a later one fails; Virtuoso 7 keeps them, which is why the switch holds only SILENT operations."""
+    client = store_server.client()
+    g = graph_iri(store_server, "g")
+    with pytest.raises(StoreError):
+        client.update(
+            f'INSERT DATA {{ GRAPH <{g}> {{ <http://t.example/a> <http://t.example/p> "x" }} }} ;\n'
+            f"DROP GRAPH <{graph_iri(store_server, 'never-created')}>"
+        )
+    kept = client.ask(f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    assert kept is (store_server.kind == "virtuoso")

@@ -23,12 +23,13 @@ that request, so a push stopped before it (a crash, a kill, a lost
 connection, a store error) changes nothing that is read; a server runs a
 request only once it has received it whole.
 
-What the switch relies on: Oxigraph runs one update request as one
-transaction (an error in its last operation undoes the earlier ones: checked
-by the tests). Virtuoso 7 runs the operations of one request in order and
-commits at the end, but does not undo the earlier ones when a later one
-fails (checked here by hand), so the switch is made only of operations that
-cannot fail on valid graphs (``SILENT``). A store that applies the
+What the switch relies on (both checked by tests/test_store_client.py):
+Oxigraph runs one update request as one transaction (an error in its last
+operation undoes the earlier ones). Virtuoso 7 runs the operations of one
+request in order and commits at the end, but keeps the earlier ones when a
+later one fails, so the switch is made only of operations that cannot fail
+on valid graphs (``SILENT``). The switch is never re-sent: a ``MOVE`` run
+twice would find its source gone and clear its target. A store that applies the
 operations one by one, seen by a query made during the switch, can show
 some graphs new and some old for the time the request takes; once it ends
 every graph is new.
