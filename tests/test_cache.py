@@ -56,12 +56,12 @@ def answers(kg: kgraph.KnowledgeGraph) -> dict[str, object]:
 def test_a_warm_load_answers_exactly_as_the_files_do(data: Path, cache_dir: Path) -> None:
     fresh = kgraph.load(data, cache=False)
     assert not cache_dir.exists()  # cache=False neither reads nor writes
-    first = kgraph.load(data)  # a miss: reads the files and writes the entry
+    first = kgraph.load(data)  # a miss: reads the files and writes the entry (and answers from what it wrote)
     assert cache.entry_path(data).is_file()
     warm = kgraph.load(data)
-    assert isinstance(warm.store, cache.CompiledFactStore) and isinstance(first.store, MemoryFactStore)
-    assert type(warm) is type(first) is kgraph.KnowledgeGraph  # one kind of graph, whatever holds its facts
-    assert answers(warm) == answers(fresh)
+    assert isinstance(warm.store, cache.CompiledFactStore) and isinstance(fresh.store, MemoryFactStore)
+    assert type(warm) is type(first) is type(fresh) is kgraph.KnowledgeGraph  # one kind of graph, whatever holds its facts
+    assert answers(warm) == answers(fresh) == answers(first)
     assert warm.facts == fresh.facts
     # (the bundled facts use the fields of issue 12, so they are compared too; disputes: test_trust_data)
     assert {f.modality for f in fresh.facts} > {"asserted"}

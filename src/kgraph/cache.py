@@ -71,7 +71,7 @@ from .resolve import NameIndex
 __all__ = ["MAX_ENTRIES", "CompiledFactStore", "cache_dir", "clear", "entry_path", "info", "load_cached", "store"]
 
 MAGIC = b"KGRAPHC\x01"
-FORMAT = 1
+FORMAT = 2
 PREFIX = struct.Struct("<8sIQI")  # magic, header length, payload length, crc32(header + payload)
 MAX_ENTRIES = 16
 SUFFIX = ".kgc"
@@ -121,6 +121,7 @@ def _yaml_names(root: Path) -> list[str]:
 _LOADING_MODULES = (
     "__init__.py",
     "cache.py",
+    "cachebuild.py",
     "dates.py",
     "errors.py",
     "knowledge.py",
@@ -129,8 +130,13 @@ _LOADING_MODULES = (
     "loading/dataset.py",
     "loading/entities.py",
     "loading/facts.py",
+    "limits.py",
     "loading/files.py",
+    "loading/naming.py",
+    "loading/parts.py",
     "loading/quotes.py",
+    "loading/refs.py",
+    "loading/skips.py",
     "loading/sources.py",
     "loading/vocabulary.py",
     "model.py",
@@ -164,17 +170,30 @@ def _content_key(root: Path, texts: Sequence[str]) -> str:
     ``texts`` are the article texts the sources name, relative to ``root``
     (absolute when outside it), as stored in the entry's header.
     """
-    h = hashlib.sha256(_code_fingerprint().encode())
+    names = _yaml_names(root) + list(texts)
+    return key_of(names, tokens(root, names))
+
+
+Token = str | None
+
+
+def tokens(root: Path, names: Iterable[str], into: dict[str, Token] | None = None) -> dict[str, Token]:
+    """A SHA-256 of each data file's bytes (None for a missing or unreadable one), by its name in the folder.
+
+    Never read outside the data folder, nor a FIFO (it would block), nor a
+    file over the size limits (the loader refuses it anyway): such a file
+    counts as missing. Names already in ``into`` are not read again.
+    """
+    out: dict[str, Token] = {} if into is None else into
     base = os.fspath(root)
-    named = [(name, os.path.join(base, name)) for name in _yaml_names(root)]
-    named += [(t, t if os.path.isabs(t) else os.path.join(base, t)) for t in texts]
-    # Never read outside the data folder, nor a FIFO (it would block), nor a file over the size limits (the
-    # loader refuses it anyway): such a file counts as missing.
     real = os.path.realpath(base)
     lim = current_limits()
     cap = max(lim.max_file_bytes, lim.max_text_bytes)
     dirs: dict[str, bool] = {base: True}
-    for name, file in named:
+    for name in names:
+        if name in out:
+            continue
+        file = name if os.path.isabs(name) else os.path.join(base, name)
         folder = os.path.dirname(file)
         ok = dirs.get(folder)
         if ok is None:
@@ -183,12 +202,19 @@ def _content_key(root: Path, texts: Sequence[str]) -> str:
         try:
             if not ok:
                 raise PermissionError(name)
-            content = read_inside(file, real, cap)
+            out[name] = hashlib.sha256(read_inside(file, real, cap)).hexdigest()
         except OSError:
-            h.update(b"\0missing\0" + name.encode("utf-8", "surrogatepass") + b"\0")
-        else:  # name and length first: no two different sets of files give the same stream
-            h.update(b"\0file\0%s\0%d\0" % (name.encode("utf-8", "surrogatepass"), len(content)))
-            h.update(content)
+            out[name] = None
+    return out
+
+
+def key_of(names: Iterable[str], found: dict[str, Token]) -> str:
+    """The key of an entry: the code fingerprint and the name and digest of every file (missing ones too)."""
+    h = hashlib.sha256(_code_fingerprint().encode())
+    for name in names:
+        token = found.get(name)
+        tag = b"\0missing\0" if token is None else b"\0file\0"
+        h.update(tag + name.encode("utf-8", "surrogatepass") + b"\0" + (token or "").encode() + b"\0")
     return h.hexdigest()
 
 
@@ -305,15 +331,7 @@ def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dic
         spec["sections"] = list(range(len(sections), len(sections) + len(parts)))
         sections += parts
         columns[name] = spec
-    indexes: dict[str, Any] = {}
-    for name in _INDEXED:
-        import array
-
-        codes = array.array("I")
-        codes.frombytes(sections[columns[name]["sections"][0]])
-        order, offsets = _csr(codes, len(columns[name]["table"]))
-        indexes[name] = [len(sections), len(sections) + 1]
-        sections += [_array("I", order), _array("Q", offsets)]
+    indexes = add_indexes(columns, sections)
     meta = {
         "n": n,
         "fields": _FACT_FIELDS,
@@ -325,9 +343,7 @@ def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dic
         "warnings": tuple(_relative_problem(p, root) for p in kg.warnings),
         "names": _names_to_store(kg.names),
     }
-    meta_bytes = marshal.dumps(meta, 4)
-    table = [len(meta_bytes)] + [len(s) for s in sections]
-    body = struct.pack(f"<I{len(table)}Q", len(table), *table) + meta_bytes + b"".join(sections)
+    body = pack(meta, sections)
     summary = {
         "facts": n,
         "entities": len(kg.entities),
@@ -338,11 +354,34 @@ def _encode(kg: KnowledgeGraph, root: str, texts: list[str]) -> tuple[bytes, dic
     return body, summary
 
 
+def add_indexes(columns: dict[str, Any], sections: list[bytes]) -> dict[str, list[int]]:
+    """The subject and object indexes (rows sorted by code, offsets per code) appended to ``sections``."""
+    import array
+
+    indexes: dict[str, list[int]] = {}
+    for name in _INDEXED:
+        codes = array.array("I")
+        codes.frombytes(sections[columns[name]["sections"][0]])
+        order, offsets = _csr(codes, len(columns[name]["table"]))
+        indexes[name] = [len(sections), len(sections) + 1]
+        sections += [_array("I", order), _array("Q", offsets)]
+    return indexes
+
+
+def pack(meta: dict[str, Any], sections: Sequence[bytes]) -> bytes:
+    """An entry's body: the section table, the marshalled tables, the sections."""
+    meta_bytes = marshal.dumps(meta, 4)
+    table = [len(meta_bytes)] + [len(s) for s in sections]
+    return struct.pack(f"<I{len(table)}Q", len(table), *table) + meta_bytes + b"".join(sections)
+
+
 def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tuple[int, int, int]]) -> Path | None:
     """Write the cache entry of a freshly loaded dataset; None when it cannot or should not be written.
 
     ``before`` is the :func:`snapshot` taken before the dataset was read: if
     any file changed since, nothing is written (the next load reads it again).
+    An entry written here has no parts: the next edit reads every file again
+    (:mod:`kgraph.cachebuild` writes entries that keep them).
     """
     rootp = Path(root)
     text_paths = sorted({s.text_path for s in kg.sources.values()})
@@ -354,20 +393,25 @@ def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tu
     if any(before.get(k, v) != v for k, v in after.items()) or set(before) - set(after):
         return None
     body, summary = _encode(kg, str(root), texts)
+    return write_entry(rootp, body, key, summary)
+
+
+def write_entry(root: Path, body: bytes, key: str, summary: dict[str, Any]) -> Path | None:
+    """Write an entry's body under its key (atomically); None when the cache folder cannot take it."""
     header = marshal.dumps(
         {
             "format": FORMAT,
             "code": _code_fingerprint(),
             "kgraph": __version__,
             "key": key,
-            "data_dir": os.path.realpath(rootp),
+            "data_dir": os.path.realpath(root),
             "created": time.time(),
             **summary,
         },
         4,
     )
     crc = zlib.crc32(body, zlib.crc32(header))
-    target = entry_path(rootp)
+    target = entry_path(root)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         replace_bytes(target, PREFIX.pack(MAGIC, len(header), len(body), crc) + header + body, fsync=False, mode=0o600)
@@ -445,30 +489,58 @@ def _read_header(fh: Any) -> tuple[dict[str, Any], int, int, int]:
 
 def load_cached(root: str | os.PathLike[str]) -> KnowledgeGraph | None:
     """The cached graph of ``root`` if a valid, current entry exists; None otherwise (a miss)."""
+    return lookup(root, keep_old=False).kg
+
+
+@dataclasses.dataclass
+class Lookup:
+    """What looking ``root`` up in the cache found: the graph (a hit), else what an incremental load starts from.
+
+    ``names`` are the data files listed and ``found`` their digests (and
+    those of the texts the entry names); ``old`` is the entry's body when it
+    is intact and from this kgraph, current or not (its parts are reused).
+    """
+
+    root: Path
+    names: list[str]
+    found: dict[str, Token]
+    kg: KnowledgeGraph | None = None
+    old: bytes | None = None
+
+
+def lookup(root: str | os.PathLike[str], *, keep_old: bool = True) -> Lookup:
+    """Look ``root`` up: the graph when its entry is current; otherwise the digests and the old entry's body."""
     rootp = Path(root)
-    path = entry_path(rootp)
+    names = _yaml_names(rootp)
+    out = Lookup(rootp, names, {})
     try:
-        with open(path, "rb") as fh:
+        with open(entry_path(rootp), "rb") as fh:
             header, body_len, crc, header_crc = _read_header(fh)
             if header.get("format") != FORMAT or header.get("code") != _code_fingerprint():
-                return None
+                return out
             texts = header.get("texts")
             if not isinstance(texts, list):
-                return None
-            if header.get("key") != _content_key(rootp, [str(t) for t in texts]):
-                return None
+                return out
+            listed = names + [str(t) for t in texts]
+            tokens(rootp, listed, out.found)
+            current = header.get("key") == key_of(listed, out.found)
+            if not current and not keep_old:
+                return out
             body = fh.read(body_len + 1)
     except (OSError, _Damaged):
-        return None
+        return out
     if len(body) != body_len or zlib.crc32(body, header_crc) != crc:
-        return None
+        return out
+    if not current:
+        out.old = body
+        return out
     try:
-        kg = _decode(body, str(root))
+        out.kg = _decode(body, str(root))
     except (_Damaged, ValueError, EOFError, TypeError, KeyError, IndexError, struct.error, UnicodeDecodeError):
-        return None
+        return out
     with _quiet():
-        os.utime(path)  # recently used: pruned last
-    return kg
+        os.utime(entry_path(rootp))  # recently used: pruned last
+    return out
 
 
 def _decode(body: bytes, root: str) -> KnowledgeGraph:

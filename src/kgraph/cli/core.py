@@ -230,9 +230,9 @@ def validate(
     table format prints one `file:line:column: severity: message` line per
     problem, as compilers do.
     """
-    from ..loader import check
+    from ..loading.dataset import check_report
 
-    _, report = check(data if data is not None else state.data)
+    report = check_report(data if data is not None else state.data, cache=not state.no_cache)
     result = cast("ValidateAnswer", report.to_dict())  # Problem.to_dict gives a ProblemRecord
     chosen = choose_format(fmt)
     if chosen is Format.table:

@@ -25,7 +25,7 @@ from .refs import FactRefs
 from .sources import load_source
 from .vocabulary import load_relations
 
-__all__ = ["bundled_data_dir", "check", "data_dir", "load"]
+__all__ = ["bundled_data_dir", "check", "check_report", "data_dir", "load"]
 
 Progress = Callable[[int, int], None]
 
@@ -71,9 +71,16 @@ def load(
 
         root = data_dir(path)
         if os.path.isdir(root):
-            cached = _cache.load_cached(root)
-            if cached is not None:
-                return cached
+            found = _cache.lookup(root)
+            if found.kg is not None:
+                return found.kg
+            from ..cachebuild import build
+
+            built = build(found, progress)
+            if built is not None:
+                if built.kg is None or built.report.errors:
+                    raise _data_error(built.report)
+                return built.kg
             before = _cache.snapshot(root)
             kg = _checked(path, progress)
             _cache.store(root, kg, before)
@@ -81,18 +88,48 @@ def load(
     return _checked(path, progress)
 
 
+def check_report(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> Report:
+    """Every problem of a dataset folder, as :func:`check` reports them; with ``cache``, from the parts kept.
+
+    What ``kgraph validate`` runs: an unchanged valid dataset answers from its
+    cache entry (its warnings are kept there), a changed one checks again only
+    the files that changed, and the checks across files (see
+    :mod:`kgraph.cachebuild`); the report is the same as :func:`check`'s.
+    """
+    root = data_dir(path)
+    if cache and os.path.isdir(root):
+        from .. import cache as _cache
+        from ..cachebuild import build
+
+        current()  # (a bad KGRAPH_MAX_... is a usage error whatever the folder, as in check)
+        found = _cache.lookup(root)
+        if found.kg is not None:
+            report = Report()
+            report.warnings += found.kg.warnings
+            return report
+        built = build(found)
+        if built is not None:
+            return built.report
+    return check(path)[1]
+
+
 def _checked(path: str | os.PathLike[str] | None, progress: Progress | None) -> KnowledgeGraph:
     """The graph of a valid dataset; DataError naming the first problem (and how many more) otherwise."""
     kg, report = check(path, progress=progress)
     if kg is None or report.errors:
-        n = len(report.errors)
-        first = report.errors[0] if report.errors else None
-        msg = f"{n} problem{'s' if n != 1 else ''} in the data"
-        if first:
-            more = f" (and {n - 1} more problem{'s' if n != 2 else ''}; run 'kgraph validate')" if n > 1 else ""
-            msg = first.brief() + more
-        raise DataError(msg, report.errors + report.warnings)
+        raise _data_error(report)
     return kg
+
+
+def _data_error(report: Report) -> DataError:
+    """The error of a dataset with problems: the first one named (and how many more), all of them attached."""
+    n = len(report.errors)
+    first = report.errors[0] if report.errors else None
+    msg = f"{n} problem{'s' if n != 1 else ''} in the data"
+    if first:
+        more = f" (and {n - 1} more problem{'s' if n != 2 else ''}; run 'kgraph validate')" if n > 1 else ""
+        msg = first.brief() + more
+    return DataError(msg, report.errors + report.warnings)
 
 
 def check(
@@ -111,7 +148,7 @@ def check(
     root = data_dir(path)
     report = Report()
     limits = current()  # (before anything is read: a bad KGRAPH_MAX_... is a usage error whatever the folder)
-    if not _readable_folder(root, report):
+    if not readable_folder(root, report):
         return None, report
     folder = DataFolder(root, report, limits, overlay)
     relations = load_relations(folder)
@@ -137,7 +174,7 @@ def check(
     refs.resolve(facts, report)  # (references may point into any file: checked once all are read)
     naming.finish(facts)
     if not report.errors:  # facts with errors were not kept: don't blame their entities
-        _warn_unused(entities, entity_pos, facts, report.file(str(root / "entities.yaml")))
+        warn_unused(entities, entity_pos, used_entities(facts), report.file(str(root / "entities.yaml")))
     if not facts and not report.errors:
         report.warn(str(src_dir), None, "the dataset has no facts")
     kg = KnowledgeGraph(
@@ -146,7 +183,7 @@ def check(
     return kg, report
 
 
-def _readable_folder(root: Path, report: Report) -> bool:
+def readable_folder(root: Path, report: Report) -> bool:
     """Whether ``root`` is a folder that can be listed; if not, why, reported."""
     if not os.path.isdir(root):
         if os.path.lexists(root):
@@ -168,16 +205,21 @@ def _readable_folder(root: Path, report: Report) -> bool:
     return True
 
 
-def _warn_unused(
-    entities: Mapping[str, Entity], positions: Mapping[str, tuple[int, int]], facts: Iterable[Fact], at: FileReport
-) -> None:
-    """A warning for each entity that no fact names (as subject, object or the one it is according to)."""
+def used_entities(facts: Iterable[Fact]) -> set[str]:
+    """The entities some fact names (as subject, object or the one it is according to)."""
     used = set()
     for f in facts:
         used.add(f.subject)
         used.add(f.object)
         if f.according_to:
             used.add(f.according_to)
+    return used
+
+
+def warn_unused(
+    entities: Mapping[str, Entity], positions: Mapping[str, tuple[int, int]], used: set[str], at: FileReport
+) -> None:
+    """A warning for each entity that no fact names (``used``: those some fact names)."""
     for e in entities.values():
         if e.id not in used:
             at.warn(positions.get(e.id), f"entity {e.id!r} is in no fact")
