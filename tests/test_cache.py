@@ -60,7 +60,7 @@ def test_a_warm_load_answers_exactly_as_the_files_do(data: Path, cache_dir: Path
     assert cache.entry_path(data).is_file()
     warm = kgraph.load(data)
     assert isinstance(warm.store, cache.CompiledFactStore) and isinstance(fresh.store, MemoryFactStore)
-    assert type(warm) is type(first) is type(fresh) is kgraph.KnowledgeGraph  # one kind of graph, whatever holds its facts
+    assert type(warm) is type(first) is type(fresh) is kgraph.KnowledgeGraph  # one kind, whatever holds the facts
     assert answers(warm) == answers(fresh) == answers(first)
     assert warm.facts == fresh.facts
     # (the bundled facts use the fields of issue 12, so they are compared too; disputes: test_trust_data)

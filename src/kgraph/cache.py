@@ -75,6 +75,7 @@ FORMAT = 2
 PREFIX = struct.Struct("<8sIQI")  # magic, header length, payload length, crc32(header + payload)
 MAX_ENTRIES = 16
 SUFFIX = ".kgc"
+PARTS = ".parts"  # beside an entry: the part files of its dataset (kgraph.cachebuild)
 _HEADER_MAX = 64 << 20
 
 
@@ -439,21 +440,36 @@ class _quiet:
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    """Keep the newest MAX_ENTRIES entries; drop temporary files a crashed writer left (older than an hour)."""
+    """Keep the newest MAX_ENTRIES entries (with their part files); drop temporary files a crashed writer
+    left, and the part files of a dataset with no entry, once they are an hour old."""
     with _quiet():
         entries = []
         now = time.time()
         for p in folder.iterdir():
             with _quiet():
                 st = p.stat()
-                if _is_temp(p) and now - st.st_mtime > STALE_TEMP_S:
+                old = now - st.st_mtime > STALE_TEMP_S
+                if _is_temp(p) and old:
                     p.unlink()
                 elif p.suffix == SUFFIX and not p.name.startswith(".") and p != keep:
                     entries.append((st.st_mtime, p))
+                elif p.suffix == PARTS and old and not p.with_suffix(SUFFIX).exists():
+                    _remove_parts(p)
         entries.sort(reverse=True)
         for _, p in entries[MAX_ENTRIES - 1 :]:
             with _quiet():
                 p.unlink()
+                _remove_parts(p.with_suffix(PARTS))
+
+
+def _remove_parts(folder: Path) -> bool:
+    """Remove a folder of part files (see :mod:`kgraph.cachebuild`); whether it was there."""
+    import shutil
+
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return True
 
 
 def _is_temp(p: Path) -> bool:
@@ -874,7 +890,7 @@ def _column(
 
 
 def clear() -> list[Path]:
-    """Remove every cache entry (and temporary file); returns what was removed."""
+    """Remove every cache entry (and temporary file, and folder of part files); returns what was removed."""
     removed: list[Path] = []
     folder = cache_dir()
     if not folder.is_dir():
@@ -884,6 +900,8 @@ def clear() -> list[Path]:
             with _quiet():
                 p.unlink()
                 removed.append(p)
+        elif p.suffix == PARTS and _remove_parts(p):
+            removed.append(p)
     return removed
 
 

@@ -117,7 +117,8 @@ def relative_name(root: Path, real_root: str, path: str) -> str:
     """``path`` relative to the data folder as given (or as resolved), else as it is."""
     for base in (str(root), real_root):
         if path.startswith(base + os.sep):
-            return Path(path[len(base) + 1 :]).as_posix()
+            rest = path[len(base) + 1 :]
+            return rest.replace(os.sep, "/") if os.sep != "/" else rest
     return path
 
 
@@ -172,25 +173,38 @@ class Part:
     spent: tuple[int, int, int, int]
     deps: Deps
     facts: tuple[tuple[Any, ...], ...] | None = None
+    raw: bytes | None = dataclasses.field(default=None, compare=False)  # the summary this part was read from
 
     def summary(self) -> bytes:
         """Everything but the facts, marshalled (what a cache entry keeps for each file)."""
-        return marshal.dumps(dataclasses.astuple(dataclasses.replace(self, facts=None)), 4)
+        if self.raw is None:
+            self.raw = marshal.dumps(_shallow(self)[:-2] + (None, None), 4)
+        return self.raw
 
     def dumps(self) -> bytes:
         """The whole part, marshalled (a part file)."""
-        return marshal.dumps(dataclasses.astuple(self), 4)
+        return marshal.dumps(_shallow(self)[:-1] + (None,), 4)
 
     @classmethod
     def loads(cls, raw: bytes) -> Part:
         """A part from :meth:`summary` or :meth:`dumps`; ValueError (and the like) when it is not one."""
         fields = marshal.loads(raw)
-        if not isinstance(fields, tuple) or len(fields) != len(dataclasses.fields(cls)):
+        if not isinstance(fields, tuple) or len(fields) != _PART_FIELDS:
             raise ValueError("not a part")
         part = cls(*fields)
         if not isinstance(part.key, str) or not isinstance(part.deps, tuple):
             raise ValueError("not a part")
+        if part.facts is None:
+            part.raw = raw
         return part
+
+
+_PART_FIELDS = len(dataclasses.fields(Part))
+
+
+def _shallow(obj: Any) -> tuple[Any, ...]:
+    """A dataclass's fields as a tuple, not copied (``dataclasses.astuple`` copies every nested value)."""
+    return tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
 
 
 def source_key(code: str, vocab_key: str, name: str, real: str, token: Token) -> str:
@@ -220,7 +234,7 @@ class Vocab:
     deps: Deps
 
     def dumps(self) -> bytes:
-        return marshal.dumps(dataclasses.astuple(self), 4)
+        return marshal.dumps(_shallow(self), 4)
 
     @classmethod
     def loads(cls, raw: bytes) -> Vocab:
@@ -261,8 +275,8 @@ def compile_vocab(root: Path, limits: Limits, key: str) -> Vocab:
     text = str(root)
     return Vocab(
         key=key,
-        relations=tuple(dataclasses.astuple(r) for r in relations.values()),
-        entities=tuple(dataclasses.astuple(e) for e in entities.values()),
+        relations=tuple(map(_shallow, relations.values())),
+        entities=tuple(map(_shallow, entities.values())),
         positions=tuple(positions[e] for e in entities),
         errors=_problem_rows(report.errors, text),
         warnings=_problem_rows(report.warnings, text),
@@ -283,9 +297,7 @@ def compile_source(ctx: Context, file: Path, real: str, name: str, key: str) -> 
     facts: list[Fact] = []
     load_source(folder, file, real, ctx.relations, ctx.entities, sources, facts, refs, naming)
     root = str(ctx.root)
-    pending = tuple(
-        (p.row, facts[p.row].id, tuple((r.key, r.ref, r.pos) for r in p.refs)) for p in refs.pending
-    )
+    pending = tuple((p.row, facts[p.row].id, tuple((r.key, r.ref, r.pos) for r in p.refs)) for p in refs.pending)
     waiting = tuple(
         (f.subject, f.object, f.line, folded, pos, _rel_path(at.path, root)) for f, folded, at, pos in naming.waiting
     )
@@ -295,7 +307,7 @@ def compile_source(ctx: Context, file: Path, real: str, name: str, key: str) -> 
         name=name,
         errors=_problem_rows(report.errors, root),
         warnings=_problem_rows(report.warnings, root),
-        source=dataclasses.astuple(sources[0]) if sources else None,
+        source=_shallow(sources[0]) if sources else None,
         n=len(facts),
         declared=tuple((ident, line) for ident, (_path, line) in refs.declared.items()),
         pending=pending,
@@ -454,4 +466,3 @@ class ListFacts:
             if f.according_to:
                 out.add(f.according_to)
         return out
-
