@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import kgraph
 from kgraph import cache, query
 from kgraph.cli import app
 from kgraph.errors import DataError, NoPath
-from kgraph.knowledge import FactStore, MemoryFactStore
+from kgraph.knowledge import FactStore, MemoryFactStore, relation_counts
 from kgraph.model import Fact
 from kgraph.timefilter import WindowedGraph, window
 
@@ -146,6 +147,28 @@ def test_typical_queries_on_a_warm_graph_make_only_the_facts_they_need(data: Pat
         assert query.who_supports(warm, name) == query.who_supports(fresh, name)
         assert query.entity(warm, name) == query.entity(fresh, name)
     assert 0 < store.made() < len(store)
+
+
+def test_stats_and_relations_on_a_warm_graph_make_no_fact(data: Path, cache_dir: Path) -> None:
+    kgraph.load(data)
+    warm, fresh = kgraph.load(data), kgraph.load(data, cache=False)
+    store = warm.store
+    assert isinstance(store, cache.CompiledFactStore)
+    assert query.stats(warm) == query.stats(fresh)
+    assert query.relations(warm) == query.relations(fresh)
+    assert store.made() == 0  # answered from the length and the relation column
+    counted = Counter(f.relation for f in fresh.facts)
+    assert store.relation_counts() == dict(counted) == fresh.store.relation_counts()  # type: ignore[attr-defined]
+    assert len(counted) > 5
+    warm.facts  # noqa: B018 (every fact made: the counts come from them now, and agree)
+    assert store.relation_counts() == dict(counted)
+
+
+def test_relation_counts_of_a_store_without_them_are_counted(bundled: kgraph.KnowledgeGraph) -> None:
+    store = ListStore(list(bundled.facts))
+    assert not hasattr(store, "relation_counts")
+    assert relation_counts(store) == dict(Counter(f.relation for f in bundled.facts))
+    assert store.calls == {"all"}
 
 
 def test_a_time_window_of_a_warm_graph_is_the_window_of_the_files(data: Path, cache_dir: Path) -> None:

@@ -642,6 +642,13 @@ class CompiledFactStore:
             namespace.update(values)
             self._full.append(full)
         self._make, self._build = _row_functions(exprs, namespace)
+        spec = meta["columns"]["relation"]
+        k = _FACT_FIELDS.index("relation")
+        self._relation: tuple[Any, ...] = (
+            ("codes", spec["table"], sections[spec["sections"][0]].cast("I"))
+            if spec["kind"] == "codes"
+            else ("values", self._full[k])
+        )
         self._objects: list[Fact | None] = [None] * self._n
         self._every: tuple[Fact, ...] | None = None
         self._lists: dict[str, dict[str, list[Fact]]] = {}
@@ -792,6 +799,16 @@ class CompiledFactStore:
                 found.setdefault(target, []).append(f.id)
         return {k: tuple(v) for k, v in found.items()}
 
+    def relation_counts(self) -> dict[str, int]:
+        """Relation id -> how many facts have it, counted on the relation column: no fact is made."""
+        if self._every is not None:
+            return _count_values(fact.relation for fact in self._every)
+        column = self._relation
+        if column[0] == "codes":
+            table, codes = column[1], column[2]
+            return {table[c]: n for c, n in sorted(Counter(codes).items())}
+        return _count_values(column[1]())
+
     def all(self) -> tuple[Fact, ...]:
         """Every fact, in dataset order: made at the first call (reusing those already made), then kept."""
         if self._every is None:
@@ -805,6 +822,13 @@ class CompiledFactStore:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return MemoryFactStore, (self.all(),)
+
+
+def _count_values(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return counts
 
 
 def _row_functions(

@@ -25,7 +25,7 @@ from .suggest import note
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["FactStore", "KnowledgeGraph", "MemoryFactStore"]
+__all__ = ["FactStore", "KnowledgeGraph", "MemoryFactStore", "relation_counts"]
 
 
 @runtime_checkable
@@ -87,6 +87,13 @@ class FactStore(Protocol):
         fact (the compiled cache does); without it the graph derives it from
         ``touching``.
 
+    And one more serves counting (``kgraph relations``):
+
+    ``relation_counts()``
+        relation id -> how many facts have it (only the relations some fact
+        has); a lazy store answers from its relation column without making a
+        fact (without it, :func:`relation_counts` counts ``all()``).
+
     Anything offering these can stand behind a graph: the in-memory
     :class:`MemoryFactStore`, the whole-dataset compiled cache
     (:class:`kgraph.cache.CompiledFactStore`), and later, say, one compiled
@@ -128,6 +135,26 @@ class MemoryFactStore:
 
     def by_object(self, entity_id: str) -> list[Fact]:
         return self._in.get(entity_id, [])
+
+    def relation_counts(self) -> dict[str, int]:
+        """Relation id -> how many facts have it (only the relations some fact has)."""
+        return _count_relations(self._facts)
+
+
+def _count_relations(facts: Iterable[Fact]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for f in facts:
+        counts[f.relation] = counts.get(f.relation, 0) + 1
+    return counts
+
+
+def relation_counts(store: FactStore) -> dict[str, int]:
+    """Facts per relation id: the store's ``relation_counts()`` when it has one, else counted from ``all()``."""
+    counter = getattr(store, "relation_counts", None)
+    if callable(counter):
+        counts: dict[str, int] = counter()
+        return counts
+    return _count_relations(store.all())
 
 
 class KnowledgeGraph:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .claims import Claim, claims, fact_order
 from .defaults import PATH_ALL_MAX_HOPS, PATH_LIMIT
 from .errors import NoPath, UnknownSource, UsageError
-from .knowledge import KnowledgeGraph
+from .knowledge import KnowledgeGraph, relation_counts
 from .model import Fact
 from .reasoning import reading, stances_toward
 from .records import claim_record, dispute_record, entity_record, fact_record
@@ -328,8 +328,8 @@ def neighbours(
 def relations(kg: KnowledgeGraph) -> RelationsAnswer:
     """The vocabulary in tree order, each with its fact counts (own and with sub-relations)."""
     own: dict[str, int] = {r: 0 for r in kg.relations}
-    for f in kg.facts:
-        own[f.relation] += 1
+    for rid, n in relation_counts(kg.store).items():
+        own[rid] += n  # (a relation missing from the vocabulary fails here, as it did when counting facts)
     children: dict[str | None, list[str]] = {}
     for r in kg.relations.values():
         parent = r.parent if r.parent in kg.relations else None
@@ -409,7 +409,7 @@ def stats(kg: KnowledgeGraph) -> StatsAnswer:
     """How much the dataset holds."""
     return {
         "entities": len(kg.entities),
-        "facts": len(kg.facts),
+        "facts": len(kg.store),
         "relations": len(kg.relations),
         "sources": len(kg.sources),
     }
