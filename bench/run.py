@@ -17,7 +17,12 @@ by hand  what a user would write: ``yaml.safe_load`` of every file and a network
          (no validation at all); only up to ``--hand-max`` facts, it is slow
 cold     ``kgraph stats`` with an empty cache: parse, validate every rule and quote, build, write the cache
 no cache ``kgraph --no-cache stats``: the same without writing the cache
-warm     ``kgraph stats`` from the cache (every fact is made: stats counts them)
+warm     ``kgraph stats`` from the cache (no fact is made: the store knows its length)
+relations  ``kgraph relations``, warm (counted on the cache's relation column: no fact is made)
+validate ``kgraph validate`` on unchanged data (its warnings are kept in the cache entry)
+edit     on a copy of the dataset, one source file in the middle gets a new fact (and its quote in the
+         text) before each run of ``who-supports`` (the entry is rebuilt from the parts kept in it:
+         only that file is read); ``edit + validate`` the same before ``validate``
 who-supports / path / neighbours  warm, on a typical well-covered entity (ranked 10 % from the top by facts) and,
          for who-supports, on the busiest entity too (its answer grows with the data)
 explain hub  warm ``kgraph explain`` from the busiest entity to the next busiest: the heaviest explain
@@ -331,7 +336,14 @@ def size_row(n: int, args: argparse.Namespace, kg: list[str], env: dict[str, str
     run_once(kg + d + ["stats", "--format", "json"], env, args.timeout)  # make sure the entry exists
     row["cache_mb"] = sum(p.stat().st_size for p in sorted(cache.glob("*.kgc"))) / 1e6
     row["warm"] = measure_kg(*d, "stats", "--format", "json")
+    row["relations"] = measure_kg(*d, "relations", "--format", "json")
+    row["validate"] = measure_kg(*d, "validate", "--format", "json")
     probe, probe2, hub = str(meta["probe"]), str(meta["probe2"]), str(meta["hub"])
+    row.update(
+        edit_measures(
+            root, work / f"edit-{n}", probe, hub, measure_kg, lambda *a: run_once(kg + list(a), env, args.timeout)
+        )
+    )
     row["who_supports"] = measure_kg(*d, "who-supports", probe, "--format", "json")
     row["who_supports_hub"] = measure_kg(*d, "who-supports", hub, "--format", "json")
     row["explain_hub"] = measure_kg(*d, "explain", hub, str(meta.get("hub2", probe)), "--format", "json")
@@ -375,12 +387,48 @@ def push_row(n: int, d: list[str], kg: list[str], env: dict[str, str], args: arg
     return {"push": first, "push_again": again}
 
 
+def edit_measures(
+    root: Path, copy: Path, probe: str, hub: str, measure_kg: Any, once: Any
+) -> dict[str, dict[str, Any]]:
+    """A curator's loop on a copy of the dataset: one source file edited (a fact appended, its quote added to
+    the text), then ``who-supports`` (the entry rebuilt from the parts) or ``validate`` (every problem)."""
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(root, copy)
+    e = ["--data", str(copy)]
+    once(*e, "stats", "--format", "json")  # the entry of the copy (a cold load, not measured)
+    files = sorted((copy / "sources").glob("*.yaml"))
+    target = files[len(files) // 2]
+    text = target.with_suffix(".txt")
+    rounds = iter(range(1_000_000))
+
+    def edit_one() -> None:
+        i = next(rounds)
+        sentence = f"In round {i} {hub} backed {probe} again."
+        fact = f'\n  - subject: {hub}\n    relation: supports\n    object: {probe}\n    quote: "{sentence}"\n'
+        with open(text, "a", encoding="utf-8") as fh:
+            fh.write(f"\n{sentence}\n")
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(fact)
+
+    out = {
+        "edit": measure_kg(*e, "who-supports", probe, "--format", "json", before=edit_one),
+        "validate_edited": measure_kg(*e, "validate", "--format", "json", before=edit_one),
+    }
+    shutil.rmtree(copy)
+    return out
+
+
 FITTED = (
     "floor",
     "by_hand",
     "cold",
     "no_cache",
     "warm",
+    "relations",
+    "validate",
+    "validate_edited",
+    "edit",
     "who_supports",
     "who_supports_hub",
     "explain_hub",
@@ -496,11 +544,29 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         add("warm explain on the busiest entity 1M <= 2.0 s", _seconds(row, "explain_hub"), 2.0, "s")
         if "push" in row:
             add("push 1M into Virtuoso <= 3 min", row["push"]["seconds"], 180.0, "s")
+    cache_targets(sizes, add)
     for key in ("cold", "warm", "who_supports"):
         e = r["exponents"].get(key)
         if e is not None:
             add(f"{key.replace('_', '-')} grows linearly (exponent, sizes >= 10k)", e, 1.15, "")
     return out
+
+
+def cache_targets(sizes: dict[str, dict[str, Any]], add: Any) -> None:
+    """The incremental cache's targets: an edit at 100k; stats, relations and validate at 1M."""
+    row = sizes.get("100000", {})
+    if "edit" in row:
+        add("edit one source 100k, then who-supports <= 1.0 s", row["edit"]["seconds"], 1.0, "s")
+        add("edit one source 100k <= 0.15 x cold load", row["edit"]["seconds"] / row["cold"]["seconds"], 0.15, "x")
+    row = sizes.get("1000000", {})
+    for key, label, limit in (
+        ("warm", "stats 1M, warm <= 0.5 s", 0.5),
+        ("relations", "relations 1M, warm <= 0.5 s", 0.5),
+        ("validate", "validate 1M, unchanged <= 5 s", 5.0),
+        ("validate_edited", "validate 1M, one source edited <= 8 s", 8.0),
+    ):
+        if key in row:
+            add(label, row[key]["seconds"], limit, "s")
 
 
 def report(r: dict[str, Any]) -> str:
@@ -534,6 +600,10 @@ def report(r: dict[str, Any]) -> str:
         ("cold", "cold"),
         ("no_cache", "--no-cache"),
         ("warm", "warm (stats)"),
+        ("relations", "relations"),
+        ("validate", "validate"),
+        ("edit", "edit + who-supports"),
+        ("validate_edited", "edit + validate"),
         ("who_supports", "who-supports"),
         ("who_supports_hub", "who-supports hub"),
         ("explain_hub", "explain hub"),
