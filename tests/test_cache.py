@@ -472,3 +472,46 @@ def test_a_cached_graph_pickles_as_the_graph_it_stands_for(data: Path, cache_dir
     assert type(back) is kgraph.KnowledgeGraph and isinstance(back.store, MemoryFactStore)
     assert answers(back) == answers(kgraph.load(data, cache=False))
     assert back.warnings == warm.warnings and back.data_dir == warm.data_dir
+
+
+def test_a_warm_load_reads_no_settled_data_file(data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # (the files were just copied: settled at once, for the test)
+    kgraph.load(data)  # a miss: every file hashed, the settled ones' signatures recorded
+    reads: list[str] = []
+    real = cache.read_inside
+
+    def counting(path: str, *args: object) -> bytes:
+        reads.append(path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "read_inside", counting)
+    found = cache.lookup(data)
+    assert found.kg is not None and reads == []  # their signatures stand for their digests
+    txt = data / "sources" / f"{SOURCE}.txt"
+    txt.write_text(txt.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "SETTLED_NS", 10**10)
+    found = cache.lookup(data)  # the text changed: read (and the entry is stale)
+    assert found.kg is None and [Path(p).name for p in reads] == [txt.name]
+    assert f"sources/{SOURCE}.txt" not in found.signed  # (changed just now: not settled, hashed again next time)
+    assert "entities.yaml" in found.signed
+
+
+def test_a_file_changed_with_its_size_and_time_kept_is_still_read_again(
+    data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    kgraph.load(data)
+    assert cache.lookup(data).known  # the signatures are recorded
+    src = data / "sources" / f"{SOURCE}.yaml"
+    st = src.stat()
+    text = src.read_text(encoding="utf-8")
+    changed = text.replace("object: belarus", "object: belarus", 1).replace(
+        "relation: supports", "relation: opposes", 1
+    )
+    assert changed != text
+    changed = changed + " " * (len(text.encode()) - len(changed.encode()))  # (same size: 'opposes' is shorter)
+    src.write_text(changed, encoding="utf-8")
+    os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns))  # size and modification time as they were
+    assert src.stat().st_size == st.st_size and src.stat().st_mtime_ns == st.st_mtime_ns
+    assert answers(kgraph.load(data)) == answers(kgraph.load(data, cache=False))  # (the change time told)
+    assert cache.lookup(data).kg is not None

@@ -50,6 +50,7 @@ import itertools
 import marshal
 import operator
 import os
+import stat
 import struct
 import time
 import types
@@ -178,12 +179,35 @@ def _content_key(root: Path, texts: Sequence[str]) -> str:
 Token = str | None
 
 
-def tokens(root: Path, names: Iterable[str], into: dict[str, Token] | None = None) -> dict[str, Token]:
+Signature = tuple[int, int, int, int, int]  # size, mtime, ctime (ns), inode, device: a file's identity and state
+SETTLED_NS = 2_000_000_000
+"""A file last changed this long before it was hashed has its signature kept with its digest (see :func:`tokens`)."""
+
+
+def tokens(
+    root: Path,
+    names: Iterable[str],
+    into: dict[str, Token] | None = None,
+    *,
+    known: dict[str, tuple[Signature, Token]] | None = None,
+    signed: dict[str, Signature] | None = None,
+) -> dict[str, Token]:
     """A SHA-256 of each data file's bytes (None for a missing or unreadable one), by its name in the folder.
 
     Never read outside the data folder, nor a FIFO (it would block), nor a
     file over the size limits (the loader refuses it anyway): such a file
     counts as missing. Names already in ``into`` are not read again.
+
+    ``known`` maps names to the signature (size, modification and change
+    times, inode, device) and digest an entry recorded: a regular file (not
+    a symlink) with that very signature has that digest, and is not read.
+    Any write changes the change time (no tool can set it), so a file with
+    the same signature has the same bytes, provided it was last changed
+    before the signature was taken by more than the file system's clock
+    granularity: only such *settled* files (changed over
+    :data:`SETTLED_NS` before they were hashed, their signature the same
+    before and after) get their signature into ``signed``, as git does for
+    its index.
     """
     out: dict[str, Token] = {} if into is None else into
     base = os.fspath(root)
@@ -200,13 +224,47 @@ def tokens(root: Path, names: Iterable[str], into: dict[str, Token] | None = Non
         if ok is None:
             resolved = os.path.realpath(folder)
             ok = dirs[folder] = resolved == real or inside(resolved, real)
-        try:
-            if not ok:
-                raise PermissionError(name)
-            out[name] = hashlib.sha256(read_inside(file, real, cap)).hexdigest()
-        except OSError:
-            out[name] = None
+        out[name] = _token(file, real, cap, known.get(name) if known and ok else None, signed, name) if ok else None
     return out
+
+
+def _signature(file: str) -> Signature | None:
+    """The signature of a regular file that is not a symlink; None for anything else."""
+    try:
+        st = os.lstat(file)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _settled(sig: Signature) -> bool:
+    """Whether the file was last changed long enough ago that a change now would show in its signature."""
+    return time.time_ns() - max(sig[1], sig[2]) > SETTLED_NS
+
+
+def _token(
+    file: str,
+    real: str,
+    cap: int,
+    known: tuple[Signature, Token] | None,
+    signed: dict[str, Signature] | None,
+    name: str,
+) -> Token:
+    """One file's digest: the one recorded for its signature, or read and hashed (and its signature noted)."""
+    sig = _signature(file) if known is not None or signed is not None else None
+    if known is not None and sig is not None and tuple(known[0]) == sig and known[1] is not None:
+        if signed is not None:
+            signed[name] = sig
+        return known[1]
+    try:
+        token = hashlib.sha256(read_inside(file, real, cap)).hexdigest()
+    except OSError:
+        return None
+    if signed is not None and sig is not None and _settled(sig) and _signature(file) == sig:
+        signed[name] = sig
+    return token
 
 
 def key_of(names: Iterable[str], found: dict[str, Token]) -> str:
@@ -522,6 +580,16 @@ class Lookup:
     found: dict[str, Token]
     kg: KnowledgeGraph | None = None
     old: bytes | None = None
+    signed: dict[str, Signature] = dataclasses.field(default_factory=dict)  # settled files' signatures
+    known: dict[str, tuple[Signature, Token]] = dataclasses.field(default_factory=dict)  # what the entry recorded
+
+    def digests(self, names: Iterable[str]) -> dict[str, Token]:
+        """The digests of ``names`` (read only when not known yet)."""
+        return tokens(self.root, names, self.found, known=self.known, signed=self.signed)
+
+    def signatures(self, read: dict[str, Token]) -> dict[str, tuple[Signature, Token]]:
+        """What a new entry records: each settled file's signature with the digest of what the load read."""
+        return {n: (sig, self.found[n]) for n, sig in self.signed.items() if read.get(n) == self.found.get(n)}
 
 
 def lookup(root: str | os.PathLike[str], *, keep_old: bool = True) -> Lookup:
@@ -538,7 +606,9 @@ def lookup(root: str | os.PathLike[str], *, keep_old: bool = True) -> Lookup:
             if not isinstance(texts, list):
                 return out
             listed = names + [str(t) for t in texts]
-            tokens(rootp, listed, out.found)
+            known = header.get("signatures")
+            out.known = known if isinstance(known, dict) else {}
+            out.digests(listed)
             current = header.get("key") == key_of(listed, out.found)
             if not current and not keep_old:
                 return out

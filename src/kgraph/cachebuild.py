@@ -36,6 +36,7 @@ from __future__ import annotations
 import array
 import contextlib
 import itertools
+import marshal
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -87,8 +88,9 @@ class _Old:
         self.meta, self.sections = _cache._split_body(body)
         if tuple(self.meta["fields"]) != FACT_FIELDS:
             raise _cache._Damaged("fact fields changed")
-        self.parts: dict[str, tuple[str, int, int, bytes]] = {row[0]: row[1:] for row in self.meta.get("segments", ())}
-        vocab = self.meta.get("vocab")
+        at = self.meta.get("parts")  # (a section of its own: a query never reads it)
+        segments, vocab = marshal.loads(self.sections[at]) if at is not None else ((), None)
+        self.parts: dict[str, tuple[str, int, int, bytes]] = {row[0]: row[1:] for row in segments}
         self.vocab: tuple[str, bytes] | None = (vocab[0], vocab[1]) if vocab else None
 
     def column(self, name: str) -> tuple[dict[str, Any], list[memoryview]]:
@@ -180,7 +182,7 @@ class _Sources:
             if token is None:
                 return False
             if name not in found:
-                _cache.tokens(self.found.root, [name], found)
+                self.found.digests([name])
             if found[name] != token:
                 return False
         return True
@@ -189,7 +191,7 @@ class _Sources:
         """The part of one source file, and its rows in the old entry when it comes from there."""
         name = "sources/" + file.name
         if name not in self.found.found:
-            _cache.tokens(self.found.root, [name], self.found.found)
+            self.found.digests([name])
         key = source_key(self.ctx.code, self.ctx.vocab.key, name, real, self.found.found[name])
         if self.old is not None:
             kept = self.old.parts.get(name)
@@ -212,7 +214,7 @@ class _Sources:
 def _vocab(found: _cache.Lookup, old: _Old | None, limits: Any, real_root: str, code: str) -> tuple[Vocab, bool]:
     """The vocabulary part (and whether it was checked now)."""
     root = found.root
-    _cache.tokens(root, ["relations.yaml", "entities.yaml"], found.found)
+    found.digests(["relations.yaml", "entities.yaml"])
     key = vocab_key(code, limits, real_root, found.found["relations.yaml"], found.found["entities.yaml"])
     candidates = []
     if old is not None and old.vocab is not None and old.vocab[0] == key:
@@ -315,16 +317,17 @@ def _entry(
         "sources": tuple(sources),
         "warnings": tuple(_cache._relative_problem(p, str(root)) for p in report.warnings),
         "names": names,
-        "segments": tuple(segments),
-        "vocab": (vocab.key, vocab.dumps()),
+        "parts": len(columns.sections),
         "splices": columns.splices,
     }
-    body = _cache.pack(meta, columns.sections)
+    parts = marshal.dumps((tuple(segments), (vocab.key, vocab.dumps())), 4)
+    body = _cache.pack(meta, [*columns.sections, parts])
     read: dict[str, str | None] = dict(found.found)
     for part, _rows in pieces:
         read.update(part.deps)
     read.update(vocab.deps)
     listed = found.names + texts
+    found.digests(listed)  # (the files no part read: names ending in .yml)
     parsed = {p.name for p, _ in pieces}
     unchanged = _cache._yaml_names(root) == found.names and parsed <= set(found.names)
     key = _cache.key_of(listed, read) if unchanged else None
@@ -334,6 +337,7 @@ def _entry(
         "relations": len(vocab.relations),
         "sources": len(sources),
         "texts": texts,
+        "signatures": found.signatures(read),
     }
     return body, key, summary
 
