@@ -107,3 +107,23 @@ def test_loads_while_the_data_changes_never_answer_for_old_data(
     kg = cache.load_cached(data)
     assert kg is not None and sum(f.quote.startswith("Russia backs Belarus, round") for f in kg.facts) == 2
     assert not [n for n in cache_files(cache_dir) if n.startswith(".")]
+
+
+def test_processes_rebuilding_an_edited_entry_at_once_agree(
+    medium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(medium, data)
+    cache_dir = tmp_path / "cache"
+    finish(start(data, cache_dir))  # the entry, with every file's part
+    for i in range(2):
+        _round(data, i)  # one source file (and its text) edited: each process re-reads only that file
+        expected = uncached(data, tmp_path)
+        procs = [start(data, cache_dir) for _ in range(N)]
+        assert [finish(p) for p in procs] == [expected] * N
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(cache_dir))
+    assert cache.load_cached(data) is not None  # whichever rename came last, the entry is current and whole
+    entry = cache.entry_path(data)
+    parts = entry.with_suffix(cache.PARTS)
+    assert cache_files(cache_dir) == sorted([entry.name, parts.name])
+    assert parts.is_dir() and not [n for n in cache_files(parts) if n.startswith(".")]  # no temporary file left
