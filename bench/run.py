@@ -324,6 +324,8 @@ def size_row(n: int, args: argparse.Namespace, kg: list[str], env: dict[str, str
     def drop_entry() -> None:
         for p in cache.glob("*.kgc") if cache.is_dir() else []:
             p.unlink()
+        for p in cache.glob("*.parts") if cache.is_dir() else []:  # (part files kept by an edit: a cold load has none)
+            shutil.rmtree(p)
 
     def measure_kg(*argv: str, before: Any = None) -> dict[str, Any]:
         return measure(kg + list(argv), env, args.repeat, before=before, **opts)
