@@ -9,7 +9,7 @@ import typer
 
 from .. import analysis
 from ..defaults import EXPLAIN_LIMIT, EXPLAIN_MAX_HOPS, RANK_BY, RANK_LIMIT
-from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, SourceOpt, UntilOpt, command, load_graph, output
+from .app import AsOfOpt, DataOpt, FormatOpt, SinceOpt, SourceOpt, StoreOpt, UntilOpt, command, load_graph, output
 from .core import HedgedOpt, MinSourcesOpt
 
 NameArg = Annotated[str, typer.Argument(help="An entity: id, name or alias (case, accents and punctuation ignored).")]
@@ -52,6 +52,7 @@ def explain(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Why the data relates A to B: a verdict and every chain of facts linking them.
 
@@ -62,7 +63,7 @@ def explain(
     them, each hop with its relation, direction, quote and source, and the
     disputes on the evidence.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
     answer = analysis.explain(
         kg, source, target, max_hops=max_hops, limit=limit, hedged=hedged, min_sources=min_sources
     )
@@ -81,13 +82,14 @@ def timeline(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """An entity's facts in date order, dates as curated; an undated fact "by" its source's publication.
 
     Partial dates stand for their whole period: `2021` sorts before
     `2021-01-01` (it is not known to be later), and is shown as `2021`.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
     output(analysis.timeline(kg, name, with_representatives=representatives), fmt, "timeline")
 
 

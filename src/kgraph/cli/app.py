@@ -16,7 +16,7 @@ import typer
 
 from .. import __version__
 from ..tables import Format
-from .edge import error_edge, load_graph, output, state
+from .edge import LOCAL_ONLY, STORE_COMMANDS, error_edge, load_graph, output, state
 
 __all__ = [
     "AsOfOpt",
@@ -25,12 +25,14 @@ __all__ = [
     "RelationOpt",
     "SinceOpt",
     "SourceOpt",
+    "StoreOpt",
     "UntilOpt",
     "app",
     "error_edge",
     "command",
     "load_graph",
     "output",
+    "refuse_store",
     "state",
 ]
 
@@ -52,6 +54,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
@@ -74,6 +77,30 @@ def _root(
             help="Read the data files, bypassing the compiled cache (or KGRAPH_NO_CACHE=1).",
         ),
     ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Answer the query commands from this SPARQL store, filled by `kgraph push` (or KGRAPH_STORE).",
+            rich_help_panel="Store",
+        ),
+    ] = None,
+    store_user: Annotated[
+        str | None,
+        typer.Option(
+            "--store-user",
+            help="User name for the store (or KGRAPH_STORE_USER); the password comes from KGRAPH_STORE_PASSWORD.",
+            rich_help_panel="Store",
+        ),
+    ] = None,
+    store_base: Annotated[
+        str | None,
+        typer.Option(
+            "--store-base",
+            help="The base IRI the dataset was pushed with (or KGRAPH_STORE_BASE; default: kgraph's).",
+            rich_help_panel="Store",
+        ),
+    ] = None,
 ) -> None:
     """Question a knowledge graph of facts curated from news articles; every answer carries its evidence.
 
@@ -83,6 +110,27 @@ def _root(
     state.traceback = traceback or os.environ.get("KGRAPH_DEBUG", "") not in ("", "0")
     state.data = data
     state.no_cache = no_cache
+    state.store = store
+    state.store_user = store_user or os.environ.get("KGRAPH_STORE_USER") or None
+    state.store_base = store_base or os.environ.get("KGRAPH_STORE_BASE") or None
+    if store is not None:
+        refuse_store(ctx.invoked_subcommand)
+
+
+def refuse_store(command_name: str | None) -> None:
+    """Stop with exit 2 when ``--store`` is given to a command that needs the whole dataset locally.
+
+    Called by the root callback, which knows the command about to run (so
+    that `kgraph --store URL validate` fails before reading anything), and
+    by ``relations`` for its editing subcommand.
+    """
+    if command_name is None or command_name in STORE_COMMANDS:
+        return
+    _err(
+        f"{command_name} needs the whole dataset locally and cannot use --store "
+        f"(the store answers {', '.join(STORE_COMMANDS)}); give --data or nothing"
+    )
+    raise SystemExit(int(ExitCode.USAGE))
 
 
 DataOpt = Annotated[
@@ -125,6 +173,17 @@ UntilOpt = Annotated[
         "--until",
         help="Only facts that may fall on or before this date; undated facts are kept.",
         rich_help_panel="Time window",
+    ),
+]
+
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Answer from this SPARQL store, filled by `kgraph push` (default: $KGRAPH_STORE; else the local data).",
+        rich_help_panel="Store",
+        show_default=False,
     ),
 ]
 

@@ -23,6 +23,7 @@ from .app import (
     RelationOpt,
     SinceOpt,
     SourceOpt,
+    StoreOpt,
     UntilOpt,
     command,
     load_graph,
@@ -60,6 +61,7 @@ def who_supports(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Who backs an entity: cooperative facts toward it, ranked, each with its evidence.
 
@@ -72,7 +74,7 @@ def who_supports(
     sources (compatible dates), or joined by same_as, are one claim, listed
     with every source that reports it.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
     output(query.who_supports(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-supports")
 
 
@@ -88,9 +90,10 @@ def who_opposes(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Who acts against an entity: conflictual facts toward it, ranked by claims, each with its evidence."""
-    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
     output(query.who_opposes(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-opposes")
 
 
@@ -113,13 +116,14 @@ def path(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """How two entities are connected, step by step, each step with its fact.
 
     Steps may follow a fact either way: `forward` from subject to object, or
     `backward`. Exit code 5 when they are not connected.
     """
-    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
     output(
         query.paths(kg, source, target, all_paths=all_paths, max_hops=max_hops, relations=relation, limit=limit),
         fmt,
@@ -141,9 +145,10 @@ def neighbours(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """What is one step (or --depth N steps) away from an entity, and how."""
-    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
     output(query.neighbours(kg, name, depth=depth, relations=relation, direction=direction), fmt, "neighbours")
 
 
@@ -155,9 +160,14 @@ def relations(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """The relation vocabulary as a tree: polarity, inverse names, flags and fact counts."""
-    output(query.relations(load_graph(data, as_of=as_of, since=since, until=until, sources=sources)), fmt, "relations")
+    output(
+        query.relations(load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)),
+        fmt,
+        "relations",
+    )
 
 
 @command("facts")
@@ -172,9 +182,10 @@ def facts(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """List facts, filtered by subject, object, relation (with sub-relations), source (--source, as every query)."""
-    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources)
+    kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
     output(query.facts(kg, subject=subject, object=object, relation=relation, entity=entity), fmt, "facts")
 
 
@@ -187,9 +198,14 @@ def entity(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """One entity: its names, description and every fact it takes part in."""
-    output(query.entity(load_graph(data, as_of=as_of, since=since, until=until, sources=sources), name), fmt, "entity")
+    output(
+        query.entity(load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store), name),
+        fmt,
+        "entity",
+    )
 
 
 @command("disputes")
@@ -213,9 +229,12 @@ def stats(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """How many entities, facts, relations and sources the dataset holds."""
-    output(query.stats(load_graph(data, as_of=as_of, since=since, until=until, sources=sources)), fmt, "stats")
+    output(
+        query.stats(load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)), fmt, "stats"
+    )
 
 
 @command("validate")

@@ -18,16 +18,40 @@ from typing import Any
 from ..errors import ExitCode, KGraphError
 from ..tables import Format, choose_format, emit
 
-__all__ = ["error_edge", "load_graph", "output", "state"]
+__all__ = ["LOCAL_ONLY", "STORE_COMMANDS", "error_edge", "load_graph", "output", "state"]
 
 
 class _State:
     traceback: bool = False
     data: Path | None = None  # `kgraph --data PATH command …`; a command's own --data wins
     no_cache: bool = False  # `kgraph --no-cache …`: read the data files, neither using nor writing the cache
+    store: str | None = None  # `kgraph --store URL …`: answer from a SPARQL store (the query commands only)
+    store_user: str | None = None  # `--store-user` or $KGRAPH_STORE_USER
+    store_base: str | None = None  # `--store-base` or $KGRAPH_STORE_BASE: the base IRI the dataset was pushed with
 
 
 state = _State()
+
+#: The commands that can answer from a SPARQL store (`--store`, $KGRAPH_STORE); the others read the local dataset.
+STORE_COMMANDS = (
+    "who-supports",
+    "who-opposes",
+    "neighbours",
+    "path",
+    "facts",
+    "entity",
+    "stats",
+    "relations",
+    "explain",
+    "timeline",
+)
+
+
+class _LocalOnly:
+    """The ``store`` of :func:`load_graph` for the commands that read the whole dataset locally."""
+
+
+LOCAL_ONLY = _LocalOnly()
 
 
 def load_graph(
@@ -37,13 +61,24 @@ def load_graph(
     since: str | None = None,
     until: str | None = None,
     sources: list[str] | None = None,
+    store: str | None | _LocalOnly = LOCAL_ONLY,
 ) -> Any:
     """The dataset to answer from (cached when the cache is available), scoped to ``sources``, then windowed.
 
     The one place the shared --source and time options are applied, so every
     command reads them the same way: the source scope first, so the time
     window's note counts the facts of those sources.
+
+    ``store`` is the command's ``--store``, for the commands that can answer
+    from a SPARQL store (:data:`STORE_COMMANDS`); the others leave it out and
+    always read the local dataset (see :func:`_store_url`).
     """
+    url = _store_url(data, store)
+    if url is not None:
+        from ..store.graph import open_store
+
+        kg: Any = open_store(url, user=state.store_user, base=state.store_base, cache=not state.no_cache)
+        return _in_window(_in_scope(kg, sources), as_of, since, until)
     from .. import load
 
     root = data if data is not None else state.data
@@ -56,6 +91,34 @@ def load_graph(
     else:
         kg = load(root, cache=not state.no_cache)
     return _in_window(_in_scope(kg, sources), as_of, since, until)
+
+
+def _store_url(data: Path | None, store: str | None | _LocalOnly) -> str | None:
+    """The store to answer from: the command's --store, else ``kgraph --store``, else $KGRAPH_STORE; None: local.
+
+    An explicit --data wins over $KGRAPH_STORE, and cannot be given with an
+    explicit --store. A command that reads the whole dataset locally ignores
+    $KGRAPH_STORE with a note: the variable is a default for the queries, and
+    `kgraph validate` or `kgraph export` must keep working where it is set.
+    """
+    explicit_data = data is not None or state.data is not None
+    if isinstance(store, _LocalOnly):
+        if os.environ.get("KGRAPH_STORE") and not explicit_data:
+            from typer._click.globals import get_current_context  # Typer's own Click (local-only commands run in Typer)
+
+            ctx = get_current_context(silent=True)
+            name = ctx.info_name if ctx is not None else "this command"
+            sys.stderr.write(f"note: KGRAPH_STORE is ignored: {name} reads the local dataset\n")
+        return None
+    chosen = store or state.store
+    if chosen:
+        if explicit_data:
+            from ..errors import UsageError
+
+            raise UsageError("--data and --store both given: answer from one or the other")
+        return chosen
+    env = os.environ.get("KGRAPH_STORE") or None
+    return None if explicit_data else env
 
 
 def _in_scope(kg: Any, sources: list[str] | None) -> Any:

@@ -22,12 +22,14 @@ from .app import (
     FormatOpt,
     SinceOpt,
     SourceOpt,
+    StoreOpt,
     UntilOpt,
     app,
     command,
     error_edge,
     load_graph,
     output,
+    refuse_store,
     state,
 )
 
@@ -316,14 +318,17 @@ def relations(
     since: SinceOpt = None,
     until: UntilOpt = None,
     sources: SourceOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """The relation vocabulary as a tree: polarity, inverse names, flags and fact counts (`relations add` adds one)."""
     if ctx.invoked_subcommand is not None:
+        if store or state.store:
+            refuse_store(f"relations {ctx.invoked_subcommand}")
         return
     from .core import relations as listing
 
     with error_edge():
-        listing(data=data, fmt=fmt, as_of=as_of, since=since, until=until, sources=sources)
+        listing(data=data, fmt=fmt, as_of=as_of, since=since, until=until, sources=sources, store=store)
 
 
 @_sub(relations_app, "add")
