@@ -24,7 +24,17 @@ if TYPE_CHECKING:
 __all__ = ["ADDED_PROPERTIES", "graph"]
 
 #: The kgv: properties the streamed export adds (the builder below wrote none of them).
-ADDED_PROPERTIES = ("modality", "disputes", "sameAs", "implicit", "line", "qualifierOrder", "fileName")
+ADDED_PROPERTIES = (
+    "modality",
+    "disputes",
+    "sameAs",
+    "implicit",
+    "line",
+    "qualifierOrder",
+    "fileName",
+    "position",
+    "aliasOrder",
+)
 
 _FIXED_CLASSES = {"Entity", "Fact", "Source"}
 

@@ -57,31 +57,26 @@ class FakeClient:
         return bool(self.store.query(query))
 
 
-def graph_hash(lines: list[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(set(x.rstrip("\n") for x in lines))).encode("utf-8")).hexdigest()
-
-
 def quads(kg: KnowledgeGraph, base: str = BASE) -> Iterator[tuple[str, list[str]]]:
     """``(graph IRI, N-Triples lines)`` for each graph of the store contract."""
-    from kgraph.exporters import rdf
+    from kgraph.exporters import ntriples, rdf
 
-    if not hasattr(rdf, "source_lines"):  # until the streamed export lands: the stand-in below
-        yield from _stand_in(kg, base)
-        return
     yield rdf.graph_iri("vocabulary", base=base), list(rdf.vocabulary_lines(kg, base))
     yield rdf.graph_iri("entities", base=base), list(rdf.entity_lines(kg, base))
-    for sid in kg.sources:
+    for sid in ntriples.source_ids(kg):
         yield rdf.graph_iri("source", sid, base=base), list(rdf.source_lines(kg, sid, base))
 
 
 def fill(client: FakeClient, kg: KnowledgeGraph, base: str = BASE) -> None:
     """Load ``kg`` into the client's store as ``kgraph push`` does: its graphs, then the manifest."""
+    from kgraph.exporters import rdf
+
     manifest: list[str] = []
     kgv = base + "vocab#"
     hashes = []
     for iri, lines in quads(kg, base):
         client.store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
-        h = graph_hash(lines)
+        h = rdf.graph_hash(lines)
         hashes.append(f"{iri} {h}")
         manifest.append(f'<{iri}> <{kgv}contentHash> "{h}" .\n')
     dataset = hashlib.sha256("\n".join(sorted(hashes)).encode("utf-8")).hexdigest()
@@ -91,66 +86,3 @@ def fill(client: FakeClient, kg: KnowledgeGraph, base: str = BASE) -> None:
         format=ox.RdfFormat.N_TRIPLES,
         to_graph=ox.NamedNode(base + "graph/manifest"),
     )
-
-
-def _stand_in(kg: KnowledgeGraph, base: str) -> Iterator[tuple[str, list[str]]]:
-    """The contract's graphs built with today's rdflib exporter plus the contract's added triples."""
-    import json
-
-    from rdflib import Literal, URIRef
-
-    from kgraph.exporters import rdf
-
-    def lines(build: Any) -> list[str]:
-        b = rdf._Builder(base)
-        build(b)
-        text = b.g.serialize(format="nt")
-        return sorted({x + "\n" for x in text.splitlines() if x.strip()})
-
-    def vocabulary(b: Any) -> None:
-        b.vocabulary(kg)
-        for n, r in enumerate(kg.relations.values(), 1):
-            b.g.add((b.prop(r.id), b.kgv.position, Literal(n)))
-
-    def entities(b: Any) -> None:
-        for n, e in enumerate(kg.entities.values(), 1):
-            b.entity(e)
-            b.g.add((b.ent(e.id), b.kgv.position, Literal(n)))
-            if len(e.aliases) > 1:
-                b.g.add((b.ent(e.id), b.kgv.aliasOrder, Literal(json.dumps(list(e.aliases), ensure_ascii=False))))
-
-    yield base + "graph/vocabulary", lines(vocabulary)
-    yield base + "graph/entities", lines(entities)
-    for sid, s in kg.sources.items():
-
-        def one(b: Any, s: Any = s, sid: str = sid) -> None:
-            b.source(s)
-            node = URIRef(b.kgsrc + rdf._local(sid))
-            b.g.add((node, b.kgv.fileName, Literal(s.path.rsplit("/", 1)[-1])))
-            for f in kg.facts:
-                if f.source == sid:
-                    b.fact(f)
-                    _fact_extras(b, f)
-
-        yield base + "graph/source/" + rdf._local(sid), lines(one)
-
-
-def _fact_extras(b: Any, f: Any) -> None:
-    """The contract's triples on a fact's statement node that today's exporter does not write."""
-    import json
-
-    from rdflib import Literal, URIRef
-
-    from kgraph.exporters import rdf
-
-    st = URIRef(b.kgf + rdf._local(f.id))
-    b.g.add((st, b.kgv.modality, Literal(f.modality)))
-    b.g.add((st, b.kgv.line, Literal(f.line)))
-    for d in f.disputes:
-        b.g.add((st, b.kgv.disputes, URIRef(b.kgf + rdf._local(d))))
-    for d in f.same_as:
-        b.g.add((st, b.kgv.sameAs, URIRef(b.kgf + rdf._local(d))))
-    if f.implicit:
-        b.g.add((st, b.kgv.implicit, Literal(f.implicit)))
-    if len(f.qualifiers) > 1:
-        b.g.add((st, b.kgv.qualifierOrder, Literal(json.dumps([k for k, _ in f.qualifiers]))))

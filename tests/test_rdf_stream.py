@@ -128,6 +128,15 @@ def _added(kg: KnowledgeGraph) -> set[Any]:
             added.add((st, kgv.qualifierOrder, Literal(json.dumps([k for k, _ in f.qualifiers], ensure_ascii=False))))
     for s in kg.sources.values():
         added.add((URIRef(kgsrc + _q(s.id)), kgv.fileName, Literal(PurePath(s.path).name)))
+    # the order of the vocabulary, of the entities and of each entity's aliases (the store queries rebuild them)
+    for n, r in enumerate(kg.relations.values(), 1):
+        added.add((URIRef(kgv + _q(r.id)), kgv.position, Literal(n)))
+    for n, e in enumerate(kg.entities.values(), 1):
+        added.add((URIRef(KGE + _q(e.id)), kgv.position, Literal(n)))
+        if len(e.aliases) > 1:
+            added.add(
+                (URIRef(KGE + _q(e.id)), kgv.aliasOrder, Literal(json.dumps(list(e.aliases), ensure_ascii=False)))
+            )
     return added
 
 

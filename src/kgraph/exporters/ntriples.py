@@ -206,8 +206,9 @@ def vocabulary_lines(kg: KnowledgeGraph, base: str = DEFAULT_BASE) -> Iterator[s
     """The vocabulary graph: kgraph's classes and every relation (property, hierarchy, polarity, inverse)."""
     t = terms(base)
     lines = [_line(t.v(c), _A, f"<{RDFS}Class>") for c in sorted(_FIXED_CLASSES)]
-    for r in kg.relations.values():
+    for n, r in enumerate(kg.relations.values(), 1):
         lines.extend(_relation(t, r, inverse_known=r.inverse in kg.relations if r.inverse else True))
+        lines.append(_line(t.v(r.id), t.v("position"), integer(n)))  # the vocabulary's order, for a reader
     return _sorted(lines)
 
 
@@ -238,8 +239,9 @@ def entity_lines(kg: KnowledgeGraph, base: str = DEFAULT_BASE) -> Iterator[str]:
     """The entities graph: each entity's types, names and description, and each entity type's class."""
     t = terms(base)
     lines: list[str] = []
-    for e in kg.entities.values():
+    for n, e in enumerate(kg.entities.values(), 1):
         lines.extend(_entity(t, e))
+        lines.append(_line(t.ent(e.id), t.v("position"), integer(n)))  # the entities' order, for a reader
     return _sorted(lines)
 
 
@@ -254,6 +256,8 @@ def _entity(t: Terms, e: Entity) -> Iterator[str]:
     yield _line(node, t.v("entityType"), literal(e.type))
     for alias in e.aliases:
         yield _line(node, f"<{SKOS}altLabel>", literal(alias))
+    if len(e.aliases) > 1:  # a set in RDF: the written order too, as for qualifiers
+        yield _line(node, t.v("aliasOrder"), literal(json.dumps(list(e.aliases), ensure_ascii=False)))
     if e.description:
         yield _line(node, f"<{RDFS}comment>", literal(e.description))
 

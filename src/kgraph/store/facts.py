@@ -151,6 +151,8 @@ class StoreFactStore:
         self._in: dict[str, list[Fact]] = {}
         self._made: dict[str, Fact] = {}  # one Fact object per id, whichever call made it
         self._file: dict[str, str] = {}  # fact id -> its source's file name (dataset order)
+        self._ends: dict[str, None] = {}  # the entities at an end of a fact made so far, in the order met
+        self._among: dict[frozenset[str], dict[str, list[Fact]]] = {}  # by_subject_among's answers
         self._all: tuple[Fact, ...] | None = None
         self._len: int | None = None
         self.calls: dict[str, int] = {}
@@ -186,6 +188,8 @@ class StoreFactStore:
             if fact is None:
                 fact = self._made[row["id"]] = self._fact(row, disputes, same_as)
                 self._file[fact.id] = row["file"]
+                self._ends.setdefault(fact.subject)
+                self._ends.setdefault(fact.object)
             keyed.append(((row["file"], fact.line, fact.id), fact))
         keyed.sort(key=lambda kf: kf[0])
         return [f for _, f in keyed]
@@ -272,6 +276,40 @@ class StoreFactStore:
             for f in self._out.get(i, []) + self._in.get(i, []):
                 seen.setdefault(f.id, f)
         return sorted(seen.values(), key=self._order)
+
+    def by_subject_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
+        """The facts of :meth:`by_subject` whose relation is in ``relation_ids`` (who-supports: acts-for links).
+
+        who-supports asks this of every actor of the target's facts, one by
+        one; a query each would cost a round trip per actor. So a miss asks
+        for every entity met so far at an end of a fact (the other actors
+        are among them) in the same query, and keeps the answers: one query
+        per :data:`BATCH` actors, answering only facts of those relations.
+        """
+        key = frozenset(relation_ids)
+        known = self._among.setdefault(key, {})
+        if entity_id in known:
+            return known[entity_id]
+        if entity_id in self._out:
+            known[entity_id] = [f for f in self._out[entity_id] if f.relation in key]
+            return known[entity_id]
+        pending = [entity_id] + [e for e in self._ends if e not in known and e not in self._out and e != entity_id]
+        chunk = pending[:BATCH]
+        self._count_call("by_subject_among")
+        if key:
+            values = " ".join(self.ns.entity_iri(i) for i in chunk)
+            relations = " ".join(self.ns.relation_iri(r) for r in sorted(key))
+            found = self._facts_where(
+                f"VALUES ?e {{ {values} }}\n  VALUES ?p {{ {relations} }}\n"
+                "  GRAPH ?g { ?st rdf:subject ?e ; rdf:predicate ?p }"
+            )
+        else:
+            found = []
+        for i in chunk:
+            known[i] = []
+        for f in found:
+            known[f.subject].append(f)
+        return known[entity_id]
 
     def _order(self, f: Fact) -> tuple[str, int, str]:
         """Dataset order: the source's file name, then the fact's line."""

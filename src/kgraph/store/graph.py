@@ -134,7 +134,7 @@ def dataset_hash(client: Selector, ns: Namespaces, url: str) -> str:
         f"{ns.prologue()}SELECT ?h WHERE {{ GRAPH <{ns.manifest_graph}> {{ <{ns.manifest}> kgv:datasetHash ?h }} }}"
     )
     if not rows or "h" not in rows[0]:
-        from .client import StoreError
+        from ..errors import StoreError
 
         raise StoreError(
             f"the store at {url} holds no kgraph dataset under {ns.base} (no manifest): "
