@@ -10,7 +10,6 @@ the manifest of the store contract. The real servers are in tests/stores.py.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,22 +66,20 @@ def quads(kg: KnowledgeGraph, base: str = BASE) -> Iterator[tuple[str, list[str]
         yield rdf.graph_iri("source", sid, base=base), list(rdf.source_lines(kg, sid, base))
 
 
-def fill(client: FakeClient, kg: KnowledgeGraph, base: str = BASE) -> None:
-    """Load ``kg`` into the client's store as ``kgraph push`` does: its graphs, then the manifest."""
+def graphs(kg: KnowledgeGraph, base: str = BASE) -> list[tuple[str, list[str]]]:
+    """Every graph ``kgraph push`` writes for ``kg``: the contract's graphs, then the manifest."""
     from kgraph.exporters import rdf
 
-    manifest: list[str] = []
     kgv = base + "vocab#"
-    hashes = []
-    for iri, lines in quads(kg, base):
-        client.store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
-        h = rdf.graph_hash(lines)
-        hashes.append(f"{iri} {h}")
-        manifest.append(f'<{iri}> <{kgv}contentHash> "{h}" .\n')
-    dataset = hashlib.sha256("\n".join(sorted(hashes)).encode("utf-8")).hexdigest()
+    found = list(quads(kg, base))
+    hashes = {iri: rdf.graph_hash(lines) for iri, lines in found}
+    dataset = rdf.graph_hash(f"{iri} {h}" for iri, h in hashes.items())
+    manifest = [f'<{iri}> <{kgv}contentHash> "{h}" .\n' for iri, h in sorted(hashes.items())]
     manifest.append(f'<{base}manifest> <{kgv}datasetHash> "{dataset}" .\n')
-    client.store.load(
-        "".join(manifest).encode("utf-8"),
-        format=ox.RdfFormat.N_TRIPLES,
-        to_graph=ox.NamedNode(base + "graph/manifest"),
-    )
+    return [*found, (rdf.graph_iri("manifest", base=base), manifest)]
+
+
+def fill(client: FakeClient, kg: KnowledgeGraph, base: str = BASE) -> None:
+    """Load ``kg`` into the client's store as ``kgraph push`` does: its graphs, then the manifest."""
+    for iri, lines in graphs(kg, base):
+        client.store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, REPO, generate_dataset
-from store_fake import BASE, FakeClient, fill
+from store_fake import BASE, FakeClient, fill, graphs
+from stores import Store
 from typer.testing import CliRunner
 
 import kgraph
@@ -234,3 +235,34 @@ def test_environment_store_answers_queries(stores: Stores) -> None:
 def test_data_and_store_together_is_a_usage_error(stores: Stores) -> None:
     code, _, err = run("-d", str(BUNDLED), "stats", "--store", URL)
     assert code == 2 and err == "error: --data and --store both given: answer from one or the other\n"
+
+
+# -- real servers: Oxigraph and the capped Virtuoso (a result set longer than 7 rows is cut) ------------
+
+
+@pytest.fixture(params=["oxigraph_server", "virtuoso_capped"])
+def server(request: pytest.FixtureRequest) -> Store:
+    found: Store = request.getfixturevalue(request.param)
+    return found
+
+
+def push(server: Store, data: Path) -> str:
+    """Push ``data`` to the server under a base IRI of its own; the base."""
+    base = server.new_base()
+    client = server.client()
+    for iri, lines in graphs(kgraph.load(data), base):
+        client.put(iri, lines)
+    return base
+
+
+def real(server: Store, base: str, data: Path, args: tuple[str, ...]) -> None:
+    env = {**server.cli_env(), "KGRAPH_STORE_BASE": base}
+    local = run("-d", str(data), *args, "-f", "json")
+    remote = run("--store", server.url, *args, "-f", "json", env=env)
+    assert remote == local, (server.kind, args)
+
+
+def test_real_servers_answer_as_locally(server: Store, cache_dir: Path) -> None:
+    base = push(server, BUNDLED)
+    for args in BUNDLED_RUNS:
+        real(server, base, BUNDLED, args)

@@ -107,22 +107,29 @@ class Namespaces:
         return f"GRAPH <{self.manifest_graph}> {{ {var} kgv:contentHash ?manifestHash }}"
 
 
-# The statement node's fields: what makes one Fact. One row per (fact, disputed id, same_as id).
-_FIELDS = "?st ?s ?p ?o ?id ?quote ?pol ?src ?file ?line ?mod ?date ?start ?end ?acc ?q ?qo ?impl ?dis ?same"
-_BODY = """
-    ?st a kgv:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kgv:factId ?id ;
-        kgv:hasQuote ?quote ; kgv:hasPolarity ?pol ; dcterms:source ?src ; kgv:line ?line ; kgv:modality ?mod .
-    ?src kgv:fileName ?file .
-    OPTIONAL { ?st dcterms:date ?date }
-    OPTIONAL { ?st kgv:startDate ?start }
-    OPTIONAL { ?st kgv:endDate ?end }
-    OPTIONAL { ?st kgv:accordingTo ?acc }
-    OPTIONAL { ?st kgv:qualifiers ?q }
-    OPTIONAL { ?st kgv:qualifierOrder ?qo }
-    OPTIONAL { ?st kgv:implicit ?impl }
-    OPTIONAL { ?st kgv:disputes ?dis }
-    OPTIONAL { ?st kgv:sameAs ?same }
-"""
+# The statement node's properties that make a Fact: local name -> its IRI (under kgv: unless a full IRI).
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_DCTERMS = "http://purl.org/dc/terms/"
+_PROPERTIES = {
+    "subject": _RDF + "subject",
+    "predicate": _RDF + "predicate",
+    "object": _RDF + "object",
+    "source": _DCTERMS + "source",
+    "date": _DCTERMS + "date",
+    "factId": "",
+    "hasQuote": "",
+    "hasPolarity": "",
+    "line": "",
+    "modality": "",
+    "startDate": "",
+    "endDate": "",
+    "accordingTo": "",
+    "qualifiers": "",
+    "qualifierOrder": "",
+    "implicit": "",
+    "disputes": "",
+    "sameAs": "",
+}
 
 
 def _batches(ids: Collection[str]) -> Iterator[list[str]]:
@@ -144,13 +151,16 @@ class StoreFactStore:
     by kind, so tests can check what a command asked.
     """
 
-    def __init__(self, client: Selector, base: str) -> None:
+    def __init__(self, client: Selector, base: str, files: Mapping[str, str]) -> None:
         self.client = client
         self.ns = Namespaces(base)
+        self.files = files  # source id -> its YAML file's name: the dataset's order is by file name, then line
+        iris = {name: iri or self.ns.kgv + name for name, iri in _PROPERTIES.items()}
+        self._local = {iri: name for name, iri in iris.items()}
+        self._wanted = " ".join(f"<{iri}>" for iri in iris.values())
         self._out: dict[str, list[Fact]] = {}
         self._in: dict[str, list[Fact]] = {}
         self._made: dict[str, Fact] = {}  # one Fact object per id, whichever call made it
-        self._file: dict[str, str] = {}  # fact id -> its source's file name (dataset order)
         self._ends: dict[str, None] = {}  # the entities at an end of a fact made so far, in the order met
         self._among: dict[frozenset[str], dict[str, list[Fact]]] = {}  # by_subject_among's answers
         self._all: tuple[Fact, ...] | None = None
@@ -163,62 +173,69 @@ class StoreFactStore:
         self.calls[kind] = self.calls.get(kind, 0) + 1
 
     def _facts_where(self, pattern: str) -> list[Fact]:
-        """The facts whose statement node ``?st`` matches ``pattern`` too, in dataset order."""
+        """The facts whose statement node ``?st`` matches ``pattern`` too, in dataset order.
+
+        One row per property of a fact (``?st ?k ?v``), not one wide row with
+        an OPTIONAL per optional field: Virtuoso 7 loses OPTIONAL values in
+        such queries, and property rows need none.
+        """
         ns = self.ns
         query = (
-            f"{ns.prologue()}SELECT DISTINCT {_FIELDS} WHERE {{\n  {pattern}\n"
-            f"  GRAPH ?g {{{_BODY}  }}\n  {ns.in_manifest()}\n}} ORDER BY ?st ?dis ?same"
+            f"{ns.prologue()}SELECT DISTINCT ?st ?k ?v WHERE {{\n  {pattern}\n"
+            f"  GRAPH ?g {{ ?st a kgv:Fact ; ?k ?v . VALUES ?k {{ {self._wanted} }} }}\n"
+            f"  {ns.in_manifest()}\n}} ORDER BY ?st ?k ?v"
         )
         return self._rebuild(self.client.select_all(query))
 
     def _rebuild(self, rows: Iterable[dict[str, str]]) -> list[Fact]:
-        """Facts from the rows of :data:`_FIELDS` (several rows for a fact with several disputes), sorted."""
-        grouped: dict[str, tuple[dict[str, str], set[str], set[str]]] = {}
+        """Facts from ``?st ?k ?v`` rows, sorted in dataset order (each Fact made once per store)."""
+        grouped: dict[str, dict[str, list[str]]] = {}
         for row in rows:
-            entry = grouped.get(row["st"])
-            if entry is None:
-                entry = grouped[row["st"]] = (row, set(), set())
-            if "dis" in row:
-                entry[1].add(self.ns.ident(row["dis"], self.ns.kgf))
-            if "same" in row:
-                entry[2].add(self.ns.ident(row["same"], self.ns.kgf))
-        keyed = []
-        for row, disputes, same_as in grouped.values():
-            fact = self._made.get(row["id"])
+            props = grouped.setdefault(row["st"], {})
+            props.setdefault(self._local[row["k"]], []).append(row["v"])
+        found = []
+        for props in grouped.values():
+            ident = props["factId"][0]
+            fact = self._made.get(ident)
             if fact is None:
-                fact = self._made[row["id"]] = self._fact(row, disputes, same_as)
-                self._file[fact.id] = row["file"]
+                fact = self._made[ident] = self._fact(props)
                 self._ends.setdefault(fact.subject)
                 self._ends.setdefault(fact.object)
-            keyed.append(((row["file"], fact.line, fact.id), fact))
-        keyed.sort(key=lambda kf: kf[0])
-        return [f for _, f in keyed]
+            found.append(fact)
+        return sorted(found, key=self._order)
 
-    def _fact(self, row: Mapping[str, str], disputes: set[str], same_as: set[str]) -> Fact:
+    def _fact(self, props: Mapping[str, list[str]]) -> Fact:
         ns = self.ns
+
+        def one(name: str) -> str | None:
+            values = props.get(name)
+            return values[0] if values else None
+
         qualifiers: tuple[tuple[str, str], ...] = ()
-        if "q" in row:
-            values = json.loads(row["q"])
-            order = json.loads(row["qo"]) if "qo" in row else list(values)
-            qualifiers = tuple((k, values[k]) for k in order)
+        text = one("qualifiers")
+        if text is not None:
+            values = json.loads(text)
+            order = one("qualifierOrder")
+            qualifiers = tuple((k, values[k]) for k in (json.loads(order) if order else values))
+        according_to = one("accordingTo")
         return Fact(
-            id=row["id"],
-            subject=ns.ident(row["s"], ns.kge),
-            relation=ns.ident(row["p"], ns.kgv),
-            object=ns.ident(row["o"], ns.kge),
-            polarity=int(row["pol"]),
-            quote=row["quote"],
-            source=ns.ident(row["src"], ns.kgsrc),
-            date=row.get("date"),
-            start=row.get("start"),
-            end=row.get("end"),
-            according_to=ns.ident(row["acc"], ns.kge) if "acc" in row else None,
+            id=props["factId"][0],
+            subject=ns.ident(props["subject"][0], ns.kge),
+            relation=ns.ident(props["predicate"][0], ns.kgv),
+            object=ns.ident(props["object"][0], ns.kge),
+            polarity=int(props["hasPolarity"][0]),
+            quote=props["hasQuote"][0],
+            source=ns.ident(props["source"][0], ns.kgsrc),
+            date=one("date"),
+            start=one("startDate"),
+            end=one("endDate"),
+            according_to=ns.ident(according_to, ns.kge) if according_to is not None else None,
             qualifiers=qualifiers,
-            modality=row["mod"],
-            disputes=tuple(sorted(disputes)),
-            same_as=tuple(sorted(same_as)),
-            implicit=row.get("impl"),
-            line=int(row["line"]),
+            modality=props["modality"][0],
+            disputes=tuple(sorted(ns.ident(x, ns.kgf) for x in props.get("disputes", []))),
+            same_as=tuple(sorted(ns.ident(x, ns.kgf) for x in props.get("sameAs", []))),
+            implicit=one("implicit"),
+            line=int(props["line"][0]),
         )
 
     # -- the FactStore protocol ----------------------------------------------------
@@ -313,7 +330,7 @@ class StoreFactStore:
 
     def _order(self, f: Fact) -> tuple[str, int, str]:
         """Dataset order: the source's file name, then the fact's line."""
-        return (self._file[f.id], f.line, f.id)
+        return (self.files.get(f.source, ""), f.line, f.id)
 
     def neighbour_ids(self, ids: Collection[str], allowed: set[str] | None = None) -> dict[str, set[str]]:
         """Per id, the entities one fact away either way (by a relation in ``allowed`` when given): ids only."""
@@ -354,12 +371,15 @@ class StoreFactStore:
         self._count_call("disputed_by")
         ns = self.ns
         query = (
-            f"{ns.prologue()}SELECT DISTINCT ?id ?dis ?file ?line WHERE {{\n"
-            "  GRAPH ?g { ?st kgv:disputes ?dis ; kgv:factId ?id ; kgv:line ?line ; dcterms:source ?src .\n"
-            "    ?src kgv:fileName ?file }\n"
+            f"{ns.prologue()}SELECT DISTINCT ?id ?dis ?src ?line WHERE {{\n"
+            "  GRAPH ?g { ?st kgv:disputes ?dis ; kgv:factId ?id ; kgv:line ?line ; dcterms:source ?src }\n"
             f"  {ns.in_manifest()}\n}} ORDER BY ?id ?dis"
         )
-        rows = sorted(self.client.select_all(query), key=lambda r: (r["file"], int(r["line"]), r["id"]))
+
+        def order(r: dict[str, str]) -> tuple[str, int, str]:
+            return (self.files.get(ns.ident(r["src"], ns.kgsrc), ""), int(r["line"]), r["id"])
+
+        rows = sorted(self.client.select_all(query), key=order)
         index: dict[str, list[str]] = {}
         for r in rows:
             index.setdefault(ns.ident(r["dis"], ns.kgf), []).append(r["id"])

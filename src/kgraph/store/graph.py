@@ -212,7 +212,8 @@ def open_graph(client: Selector, url: str, *, base: str, cache: bool = True) -> 
                     "names": dict(names.folded),
                 },
             )
-    kg = StoreGraph(relations, entities, sources, StoreFactStore(client, base), names=names)
+    files = {s.id: s.path for s in sources}
+    kg = StoreGraph(relations, entities, sources, StoreFactStore(client, base, files), names=names)
     kg.store_url = url
     kg.dataset_hash = digest
     return kg
