@@ -227,10 +227,24 @@ def _safe(text: str) -> str:
 
 
 def connect(url: str, *, user: str | None = None) -> Selector:
-    """The client for the store at ``url``; the password comes from ``$KGRAPH_STORE_PASSWORD`` (never an option)."""
-    from .client import StoreClient
+    """The client for the store at ``url``, as ``kgraph push`` finds it.
 
-    return StoreClient(url, user=user, password=os.environ.get("KGRAPH_STORE_PASSWORD") or None)
+    The password comes from ``$KGRAPH_STORE_PASSWORD`` (or the URL), never
+    from an option; a store other than Oxigraph or Virtuoso is reached through
+    ``$KGRAPH_STORE_QUERY`` (its SPARQL query URL, or a path under ``url``),
+    or named by ``$KGRAPH_STORE_KIND``.
+    """
+    from .client import Endpoints, StoreClient
+
+    query = os.environ.get("KGRAPH_STORE_QUERY") or None
+    endpoints = Endpoints.explicit(url, query=query, update=None, graph=None) if query else None
+    return StoreClient(
+        url,
+        user=user,
+        password=os.environ.get("KGRAPH_STORE_PASSWORD") or None,
+        endpoints=endpoints,
+        kind=os.environ.get("KGRAPH_STORE_KIND") or None,
+    )
 
 
 def open_store(url: str, *, user: str | None = None, base: str | None = None, cache: bool = True) -> StoreGraph:
