@@ -86,8 +86,14 @@ def stores(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Iterator[Stores]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Exit code, stdout, and kgraph's own lines on stderr (``note:``/``error:``).
+
+    Only those lines: the runner swaps the process's stderr, and a server
+    thread another test left behind may write there meanwhile.
+    """
     result = runner.invoke(app, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
+    mine = [line for line in result.stderr.splitlines(keepends=True) if line.startswith(("note: ", "error: "))]
+    return result.exit_code, result.stdout, "".join(mine)
 
 
 def both(data: Path, url: str, args: tuple[str, ...]) -> None:
