@@ -237,7 +237,8 @@ def test_the_quick_spec_is_the_typer_command(name: str) -> None:
     assert options == {**spec.options, **quick.SHARED}
     assert defaults == {**spec.defaults, **quick._SHARED_DEFAULTS}
     root = {opt for p in group.params for opt in p.opts}
-    assert root == {"--version", "--traceback", "--data", "-d", "--no-cache"}  # what quick.parse reads before a command
+    # what quick.parse reads before a command; the store's root options it leaves to Typer
+    assert root == {"--version", "--traceback", "--data", "-d", "--no-cache", "--store", "--store-user", "--store-base"}
 
 
 WORDS = ["belarus", "china", "Minsk", "Xi Jinping", "some/dir", "2021-05", "cooperates", "é ü", "a=b"]

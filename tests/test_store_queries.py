@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, REPO, generate_dataset
-from store_fake import BASE, FakeClient, fill, graphs
+from store_fake import BASE, FakeClient, fill
 from stores import Store
 from typer.testing import CliRunner
 
@@ -253,11 +253,10 @@ def server(request: pytest.FixtureRequest) -> Store:
 
 
 def push(server: Store, data: Path) -> str:
-    """Push ``data`` to the server under a base IRI of its own; the base."""
+    """``kgraph push`` of ``data`` to the server under a base IRI of its own; the base."""
     base = server.new_base()
-    client = server.client()
-    for iri, lines in graphs(kgraph.load(data), base):
-        client.put(iri, lines)
+    code, _, err = run("-d", str(data), "push", server.url, "--base", base, env=server.cli_env())
+    assert code == 0, err
     return base
 
 

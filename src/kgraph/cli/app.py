@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,8 +16,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .. import __version__
+from ..errors import ExitCode
 from ..tables import Format
-from .edge import LOCAL_ONLY, STORE_COMMANDS, error_edge, load_graph, output, state
+from .edge import STORE_COMMANDS, error_edge, load_graph, output, state
 
 __all__ = [
     "AsOfOpt",
@@ -126,9 +128,9 @@ def refuse_store(command_name: str | None) -> None:
     """
     if command_name is None or command_name in STORE_COMMANDS:
         return
-    _err(
-        f"{command_name} needs the whole dataset locally and cannot use --store "
-        f"(the store answers {', '.join(STORE_COMMANDS)}); give --data or nothing"
+    sys.stderr.write(
+        f"error: {command_name} needs the whole dataset locally and cannot use --store "
+        f"(the store answers {', '.join(STORE_COMMANDS)}); give --data or nothing\n"
     )
     raise SystemExit(int(ExitCode.USAGE))
 

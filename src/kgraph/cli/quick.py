@@ -44,6 +44,7 @@ SHARED: dict[str, tuple[str, str]] = {
     "--since": ("since", TEXT),
     "--until": ("until", TEXT),
     "--source": ("sources", MANY),
+    "--store": ("store", TEXT),
 }
 """The options every core query takes (DataOpt, FormatOpt, … of :mod:`kgraph.cli.app`): option -> (parameter, kind)."""
 
@@ -54,6 +55,7 @@ _SHARED_DEFAULTS: dict[str, Any] = {
     "since": None,
     "until": None,
     "sources": None,
+    "store": None,
 }
 
 
@@ -233,11 +235,15 @@ def run(job: Job) -> None:
     state.traceback = job.traceback or os.environ.get("KGRAPH_DEBUG", "") not in ("", "0")
     state.data = job.data
     state.no_cache = job.no_cache
+    state.store_user = os.environ.get("KGRAPH_STORE_USER") or None
+    state.store_base = os.environ.get("KGRAPH_STORE_BASE") or None
     spec, v = COMMANDS[job.command], job.values
     with error_edge():
         from .. import query
 
-        kg = load_graph(v["data"], as_of=v["as_of"], since=v["since"], until=v["until"], sources=v["sources"])
+        kg = load_graph(
+            v["data"], as_of=v["as_of"], since=v["since"], until=v["until"], sources=v["sources"], store=v["store"]
+        )
         ask = getattr(query, spec.query)
         answer = ask(kg, *(v[a] for a in spec.arguments), **{kw: v[p] for p, kw in spec.passed.items()})
         output(answer, v["fmt"], job.command)

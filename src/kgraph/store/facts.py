@@ -357,12 +357,12 @@ class StoreFactStore:
         return out
 
     def relation_counts(self) -> dict[str, int]:
-        """Facts per relation id: one GROUP BY query."""
+        """Facts per relation id: one GROUP BY query, paged (a store's result cap may be below the relation count)."""
         self._count_call("relation_counts")
         ns = self.ns
-        rows = self.client.select(
+        rows = self.client.select_all(
             f"{ns.prologue()}SELECT ?p (COUNT(DISTINCT ?st) AS ?n) WHERE {{ GRAPH ?g {{ ?st a kgv:Fact ; "
-            f"rdf:predicate ?p }} {ns.in_manifest()} }} GROUP BY ?p"
+            f"rdf:predicate ?p }} {ns.in_manifest()} }} GROUP BY ?p ORDER BY ?p"
         )
         return {ns.ident(r["p"], ns.kgv): int(r["n"]) for r in rows}
 
