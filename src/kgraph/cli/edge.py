@@ -78,19 +78,22 @@ def load_graph(
         from ..store.graph import open_store
 
         kg: Any = open_store(url, user=state.store_user, base=state.store_base, cache=not state.no_cache)
-        return _in_window(_in_scope(kg, sources), as_of, since, until)
+    else:
+        kg = _load_local(data if data is not None else state.data)
+    return _in_window(_in_scope(kg, sources), as_of, since, until)
+
+
+def _load_local(root: Path | None) -> Any:
+    """The dataset in ``root`` (or the default folder), with a progress bar only where someone watches."""
     from .. import load
 
-    root = data if data is not None else state.data
     isatty = getattr(sys.stderr, "isatty", None)
-    if isatty is not None and isatty():  # a progress bar (Rich, Typer) only where someone watches
+    if isatty is not None and isatty():  # a progress bar (Rich, Typer) only on a terminal
         from .cache import load_progress
 
         with load_progress() as progress:
-            kg = load(root, cache=not state.no_cache, progress=progress)
-    else:
-        kg = load(root, cache=not state.no_cache)
-    return _in_window(_in_scope(kg, sources), as_of, since, until)
+            return load(root, cache=not state.no_cache, progress=progress)
+    return load(root, cache=not state.no_cache)
 
 
 def _store_url(data: Path | None, store: str | None | _LocalOnly) -> str | None:

@@ -62,16 +62,12 @@ graph's lines sorted.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import atomic
 from ..errors import ExportError, UsageError
 from .ntriples import (
     DCTERMS,
@@ -92,7 +88,7 @@ from .ntriples import (
     terms,
     vocabulary_lines,
 )
-from .shared import Target, creator, is_stream
+from .shared import Target, creator, is_stream, write_pieces
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeGraph
@@ -120,7 +116,6 @@ SYNTAXES = {
     "n-quads": "nq",
 }
 _SUFFIXES = {".nt": "nt", ".nq": "nq"}
-_CHUNK = 1 << 16  # bytes gathered before each write
 
 
 def export(kg: KnowledgeGraph, stream_or_path: Target, *, syntax: str | None = None, base: str = DEFAULT_BASE) -> None:
@@ -128,8 +123,7 @@ def export(kg: KnowledgeGraph, stream_or_path: Target, *, syntax: str | None = N
     key = _syntax(stream_or_path, syntax)
     terms(base)  # a base no IRI can hold is refused before anything is written
     _check(kg)
-    with _writer(stream_or_path) as write:
-        _chunked(_document(kg, key, base), write)
+    write_pieces(_document(kg, key, base), stream_or_path)
 
 
 def _syntax(target: Target, syntax: str | None) -> str:
@@ -214,61 +208,6 @@ def _union(kg: KnowledgeGraph, base: str) -> Iterator[list[str]]:
             drop = {f"{t.ent(s)} {t.v(r)} {t.ent(o)} .\n" for s, r, o in repeated}
             lines = [line for line in lines if line not in drop]
         yield lines
-
-
-def _chunked(pieces: Iterable[str], write: Callable[[bytes], object]) -> None:
-    """Write the pieces, gathered into chunks of at least ``_CHUNK`` bytes."""
-    batch: list[str] = []
-    size = 0
-    for piece in pieces:
-        batch.append(piece)
-        size += len(piece)
-        if size >= _CHUNK:
-            write("".join(batch).encode("utf-8"))
-            batch, size = [], 0
-    if batch:
-        write("".join(batch).encode("utf-8"))
-
-
-@contextmanager
-def _writer(target: Target) -> Iterator[Callable[[bytes], object]]:
-    """A function that writes bytes to ``target``: an open stream as they come, a path atomically.
-
-    A path is written to a temporary file beside it, flushed to disk and
-    renamed over it at the end (see :mod:`kgraph.atomic`): an export that fails
-    half-way leaves no partial file and keeps the old one.
-    """
-    if is_stream(target):
-        yield lambda data: atomic.write_stream(target, data)
-        return
-    path = Path(os.fspath(target))  # type: ignore[arg-type]  # not a stream: a path
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist")
-    if path.is_dir():
-        raise ExportError(f"cannot write {str(path)!r}: it is a folder")
-    mode = atomic.file_mode(path)
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=atomic.temp_prefix(path.name), suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as out:
-            yield out.write
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as e:
-        _remove(tmp)
-        raise ExportError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
-    except BaseException:
-        _remove(tmp)
-        raise
-    atomic.remove_stale_temps(path.parent, [path.name])
-
-
-def _remove(path: str) -> None:
-    if path:
-        with contextlib.suppress(OSError):  # a failed clean-up must not hide the real outcome
-            os.unlink(path)
 
 
 # -- Turtle ----------------------------------------------------------------------

@@ -50,7 +50,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..exporters.rdf import DEFAULT_BASE, entity_lines, graph_hash, graph_iri, source_lines, vocabulary_lines
+from ..exporters.rdf import (
+    DEFAULT_BASE,
+    entity_lines,
+    graph_hash,
+    graph_iri,
+    source_ids,
+    source_lines,
+    vocabulary_lines,
+)
 from .client import StoreClient
 
 if TYPE_CHECKING:
@@ -113,7 +121,7 @@ def local_graphs(kg: KnowledgeGraph, base: str = DEFAULT_BASE) -> Iterator[tuple
     """Each graph's IRI and N-Triples lines: the vocabulary, the entities, then each source by id."""
     yield graph_iri("vocabulary", base=base), list(vocabulary_lines(kg, base))
     yield graph_iri("entities", base=base), list(entity_lines(kg, base))
-    for ident in sorted(set(kg.sources) | {f.source for f in kg.facts}):
+    for ident in source_ids(kg):
         yield graph_iri("source", ident, base=base), list(source_lines(kg, ident, base))
 
 
@@ -202,7 +210,7 @@ def push(
     source_graphs = graph_iri("source", "x", base=base)[:-1]
     hashes = {iri: h for iri, h in remote.items() if scoped and iri.startswith(source_graphs)}
     moves: list[tuple[str, str]] = []
-    total = len(set(kg.sources) | {f.source for f in kg.facts}) + 2
+    total = len(source_ids(kg)) + 2
     sender = _Sender(client, workers)
     try:
         for done, (iri, lines) in enumerate(local_graphs(kg, base), 1):
