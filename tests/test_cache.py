@@ -456,10 +456,8 @@ def test_progress_bar_only_on_a_terminal_and_only_for_a_long_load(monkeypatch: p
 def test_every_column_encoding_reads_back(values: list[object], hint: str | None, kind: str) -> None:
     spec, parts = cache._encode_column(values, hint)
     assert spec["kind"] == kind
-    expr, names, full = cache._column(spec, [memoryview(p) for p in parts], len(values), 0)
-    assert full() == values
-    read = eval(f"lambda i: {expr}", {"_str": str, **names})  # the row reader, as CompiledFactStore builds it
-    assert [read(i) for i in range(len(values))] == values
+    full = cache._column(spec, [memoryview(p) for p in parts], len(values), 0)
+    assert full() == values  # (rows one by one: every CompiledFactStore test reads them through their blocks)
 
 
 def test_a_cached_graph_pickles_as_the_graph_it_stands_for(data: Path, cache_dir: Path) -> None:

@@ -56,24 +56,35 @@ import time
 import types
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from . import __version__
 from .atomic import STALE_TEMP_S, replace_bytes
-from .errors import Problem
+from .errors import ExitCode, KGraphError, Problem
 from .knowledge import KnowledgeGraph, MemoryFactStore
 from .limits import current as current_limits
 from .limits import inside, read_inside
 from .model import Entity, Fact, Relation, Source
 from .resolve import NameIndex
 
-__all__ = ["MAX_ENTRIES", "CompiledFactStore", "cache_dir", "clear", "entry_path", "info", "load_cached", "store"]
+__all__ = [
+    "MAX_ENTRIES",
+    "CacheDamaged",
+    "CompiledFactStore",
+    "LazyTable",
+    "cache_dir",
+    "clear",
+    "entry_path",
+    "info",
+    "load_cached",
+    "store",
+]
 
 MAGIC = b"KGRAPHC\x01"
-FORMAT = 2
-PREFIX = struct.Struct("<8sIQI")  # magic, header length, payload length, crc32(header + payload)
+FORMAT = 3
+PREFIX = struct.Struct("<8sIQI")  # magic, header length, body length, crc32(header + the body's head)
 MAX_ENTRIES = 16
 SUFFIX = ".kgc"
 PARTS = ".parts"  # beside an entry: the part files of its dataset (kgraph.cachebuild)
@@ -427,11 +438,63 @@ def add_indexes(columns: dict[str, Any], sections: list[bytes]) -> dict[str, lis
     return indexes
 
 
+# The tables a query may never need: each marshalled into a section of its own, read on first use.
+_LAZY_TABLES = ("entities", "sources", "names")
+BLOCK_ROWS = 1024
+"""Rows per checked block: a fact is made only after the bytes of its block, in every column, passed their CRC."""
+
+
 def pack(meta: dict[str, Any], sections: Sequence[bytes]) -> bytes:
-    """An entry's body: the section table, the marshalled tables, the sections."""
+    """An entry's body: the section table, the marshalled head (``meta``), the sections.
+
+    The larger tables (:data:`_LAZY_TABLES`) go into sections of their own,
+    and the head gets the checks a reader verifies lazily (:func:`_checks`):
+    a CRC-32 of every section, and of every block of :data:`BLOCK_ROWS`
+    rows across the fact columns.
+    """
+    meta = dict(meta)
+    sections = list(sections)
+    tables: dict[str, int] = {}
+    for name in _LAZY_TABLES:
+        if name in meta:
+            tables[name] = len(sections)
+            sections.append(marshal.dumps(meta.pop(name), 4))
+    meta["tables"] = tables
+    meta["checks"] = _checks(meta, [memoryview(s) for s in sections])
     meta_bytes = marshal.dumps(meta, 4)
     table = [len(meta_bytes)] + [len(s) for s in sections]
     return struct.pack(f"<I{len(table)}Q", len(table), *table) + meta_bytes + b"".join(sections)
+
+
+def _checks(meta: dict[str, Any], sections: Sequence[memoryview]) -> tuple[tuple[int, ...], int, bytes]:
+    """The CRC-32 of each section, the block size, and the CRC-32 of each block of rows across the fact columns."""
+    import array
+
+    whole = tuple(zlib.crc32(s) for s in sections)
+    n = meta["n"]
+    blocks = array.array("I", (_block_crc(meta["columns"], sections, n, b) for b in range(-(-n // BLOCK_ROWS))))
+    return whole, BLOCK_ROWS, blocks.tobytes()
+
+
+def _block_crc(columns: dict[str, Any], sections: Sequence[memoryview], n: int, block: int) -> int:
+    """The CRC-32 of the bytes rows ``block * BLOCK_ROWS`` to the block's end occupy in every fact column, in
+    field order (a text column: its offsets of those rows and the next, then their bytes in the blob)."""
+    lo = block * BLOCK_ROWS
+    hi = min(lo + BLOCK_ROWS, n)
+    crc = 0
+    for name in _FACT_FIELDS:
+        spec = columns[name]
+        parts = [sections[i] for i in spec["sections"]]
+        kind = spec["kind"]
+        if kind == "text":
+            offsets = parts[1][lo * 8 : (hi + 1) * 8]
+            crc = zlib.crc32(offsets, crc)
+            bounds = offsets.cast("Q") if len(offsets) == (hi - lo + 1) * 8 else None
+            crc = zlib.crc32(parts[0][bounds[0] : bounds[-1]] if bounds is not None else b"?", crc)
+        else:
+            width = 8 if kind == "ints" else 4
+            crc = zlib.crc32(parts[0][lo * width : hi * width], crc)
+    return crc
 
 
 def store(root: str | os.PathLike[str], kg: KnowledgeGraph, before: dict[str, tuple[int, int, int]]) -> Path | None:
@@ -469,7 +532,7 @@ def write_entry(root: Path, body: bytes, key: str, summary: dict[str, Any]) -> P
         },
         4,
     )
-    crc = zlib.crc32(body, zlib.crc32(header))
+    crc = zlib.crc32(memoryview(body)[: _head_length(body)], zlib.crc32(header))
     target = entry_path(root)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -593,12 +656,19 @@ class Lookup:
 
 
 def lookup(root: str | os.PathLike[str], *, keep_old: bool = True) -> Lookup:
-    """Look ``root`` up: the graph when its entry is current; otherwise the digests and the old entry's body."""
+    """Look ``root`` up: the graph when its entry is current; otherwise the digests and the old entry's body.
+
+    A current entry is memory-mapped, not read: a query reads the pages of
+    the sections and rows it touches (:class:`CompiledFactStore` checks each
+    before use). An old entry, whose parts a rebuild reuses, is read whole
+    and every section checked.
+    """
     rootp = Path(root)
     names = _yaml_names(rootp)
     out = Lookup(rootp, names, {})
+    path = entry_path(rootp)
     try:
-        with open(entry_path(rootp), "rb") as fh:
+        with open(path, "rb") as fh:
             header, body_len, crc, header_crc = _read_header(fh)
             if header.get("format") != FORMAT or header.get("code") != _code_fingerprint():
                 return out
@@ -612,26 +682,71 @@ def lookup(root: str | os.PathLike[str], *, keep_old: bool = True) -> Lookup:
             current = header.get("key") == key_of(listed, out.found)
             if not current and not keep_old:
                 return out
-            body = fh.read(body_len + 1)
-    except (OSError, _Damaged):
-        return out
-    if len(body) != body_len or zlib.crc32(body, header_crc) != crc:
-        return out
-    if not current:
-        out.old = body
-        return out
-    try:
-        out.kg = _decode(body, str(root))
-    except (_Damaged, ValueError, EOFError, TypeError, KeyError, IndexError, struct.error, UnicodeDecodeError):
+            body, read = _map_body(fh, body_len)
+        if zlib.crc32(body[: _head_length(body)], header_crc) != crc:
+            return out
+        if not current:
+            out.old = bytes(body)  # (kgraph.cachebuild checks every section of it)
+            return out
+        out.kg = _decode(body, str(root), entry=path, read=read)
+    except (OSError, _Damaged, ValueError, EOFError, TypeError, KeyError, IndexError, struct.error, UnicodeDecodeError):
         return out
     with _quiet():
-        os.utime(entry_path(rootp))  # recently used: pruned last
+        os.utime(path)  # recently used: pruned last
     return out
 
 
-def _decode(body: bytes, root: str) -> KnowledgeGraph:
-    """The graph of one entry's body: the small tables made now, the facts behind a :class:`CompiledFactStore`."""
-    meta, sections = _split_body(body)
+def _map_body(fh: Any, body_len: int) -> tuple[memoryview, Callable[[int, int], bytes] | None]:
+    """The body of an open entry, exactly ``body_len`` bytes: memory-mapped (read-only) when it is large, else
+    read; and for a mapped one, a reader of ``length`` bytes at an offset in the body, from the file.
+
+    Writers never change an entry in place (they replace the file), so the
+    mapped pages, and what the reader reads, stay those of the file opened.
+    """
+    start = fh.tell()
+    size = os.fstat(fh.fileno()).st_size
+    if size != start + body_len:
+        raise _Damaged("the body's length is not the one recorded")
+    if body_len < _MAP_MIN:
+        return memoryview(fh.read(body_len)), None
+    import mmap
+    import weakref
+
+    mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    fd = os.dup(fh.fileno())
+
+    def read(offset: int, length: int) -> bytes:
+        return os.pread(fd, length, start + offset)
+
+    weakref.finalize(read, os.close, fd)
+    return memoryview(mapped)[start:], read
+
+
+_MAP_MIN = 1 << 20
+"""Smaller entries are read (a mapping costs more than it saves) and every section checked at once."""
+
+
+def _head_length(body: bytes | memoryview) -> int:
+    """How many bytes the section table and the marshalled head take at the start of a body."""
+    (count,) = struct.unpack_from("<I", body, 0)
+    (meta_len,) = struct.unpack_from("<Q", body, 4)
+    return 4 + 8 * int(count) + int(meta_len)
+
+
+def _decode(
+    body: bytes | memoryview,
+    root: str,
+    *,
+    entry: Path | None = None,
+    checked: bool = False,
+    read: Callable[[int, int], bytes] | None = None,
+) -> KnowledgeGraph:
+    """The graph of one entry's body: the small tables made when first used, the facts behind a
+    :class:`CompiledFactStore`. A small body is checked whole now (unless ``checked``: just built);
+    a large one as it is read, and ``entry`` is removed if a check then fails."""
+    view = memoryview(body)
+    check = not checked and len(view) < _MAP_MIN
+    meta, sections = _split_body(view, check=check)
     if tuple(meta["fields"]) != _FACT_FIELDS:
         raise _Damaged("fact fields changed")
     warnings = []
@@ -640,33 +755,113 @@ def _decode(body: bytes, root: str) -> KnowledgeGraph:
         if isinstance(row[0], tuple):
             row[0] = root + row[0][1]
         warnings.append(Problem(*row))
+    verified = checked or check
+    tables = _Tables(meta, sections, verified, entry)
+    store = CompiledFactStore(meta, sections, verified=verified, entry=entry, read=_in_sections(body, read))
     return KnowledgeGraph(
         [Relation(*r) for r in meta["relations"]],
-        [Entity(*e) for e in meta["entities"]],
-        [Source(*s) for s in meta["sources"]],
-        CompiledFactStore(meta, sections),
+        tables.lazy("entities", Entity),
+        tables.lazy("sources", Source),
+        store,
         data_dir=root,
         warnings=warnings,
-        names=_stored_names(meta.get("names")),
+        names=tables.names,
     )
 
 
-def _split_body(body: bytes) -> tuple[dict[str, Any], list[memoryview]]:
-    """The marshalled tables of an entry's body and its binary sections (views into ``body``, not copies)."""
+def _in_sections(
+    body: bytes | memoryview, read: Callable[[int, int], bytes] | None
+) -> Callable[[int, int], bytes] | None:
+    """``read`` taking offsets from the first section's start rather than the body's (what the store counts)."""
+    if read is None:
+        return None
+    base = _head_length(body)
+    return lambda offset, length: read(base + offset, length)
+
+
+def _split_body(body: bytes | memoryview, *, check: bool = False) -> tuple[dict[str, Any], list[memoryview]]:
+    """The marshalled head of an entry's body and its binary sections (views into ``body``, not copies).
+
+    With ``check``, every section's CRC is verified, and the lazily stored
+    tables are put back into the head (what a rebuild reads).
+    """
     view = memoryview(body)
-    (count,) = struct.unpack_from("<I", body, 0)
-    lengths = struct.unpack_from(f"<{count}Q", body, 4)
+    (count,) = struct.unpack_from("<I", view, 0)
+    lengths = struct.unpack_from(f"<{count}Q", view, 4)
     pos = 4 + 8 * count
     chunks: list[memoryview] = []
     for length in lengths:
         chunks.append(view[pos : pos + length])
         pos += length
-    if pos != len(body):
+    if pos != len(view):
         raise _Damaged("section table does not match the body")
     meta = marshal.loads(chunks[0])
     if not isinstance(meta, dict):
         raise _Damaged("bad tables")
-    return meta, chunks[1:]
+    sections = chunks[1:]
+    if check:
+        crcs = meta["checks"][0]
+        if len(crcs) != len(sections) or any(zlib.crc32(s) != c for s, c in zip(sections, crcs, strict=True)):
+            raise _Damaged("a section fails its check")
+        for name, at in meta["tables"].items():
+            meta[name] = marshal.loads(sections[at])
+    return meta, sections
+
+
+class CacheDamaged(KGraphError):
+    """A section of a cache entry failed its check while a command read it: the entry is removed."""
+
+    exit_code = ExitCode.CACHE
+
+
+def _damaged(entry: Path | None) -> CacheDamaged:
+    """The error to raise when a lazily read section fails its check, after removing the entry."""
+    if entry is not None:
+        with _quiet():
+            entry.unlink()
+    where = f" {entry}" if entry is not None else ""
+    return CacheDamaged(
+        f"the cache entry{where} is damaged (a part of it failed its checksum); it has been removed, "
+        "so running the command again reads the data"
+    )
+
+
+class _Checker:
+    """Verifies the sections of one entry on first use (each once), or trusts them all (``verified``)."""
+
+    def __init__(self, sections: list[memoryview], crcs: Sequence[int], verified: bool, entry: Path | None) -> None:
+        if len(crcs) != len(sections):
+            raise _Damaged("checks do not match the sections")
+        self.sections = sections
+        self.crcs = crcs
+        self.ok = bytearray([1 if verified else 0]) * len(sections)
+        self.entry = entry
+
+    def section(self, i: int) -> memoryview:
+        if not self.ok[i]:
+            if zlib.crc32(self.sections[i]) != self.crcs[i]:
+                raise _damaged(self.entry)
+            self.ok[i] = 1
+        return self.sections[i]
+
+
+class _Tables:
+    """The entry's lazily stored tables (entities, sources, the name index): each unmarshalled when first asked."""
+
+    def __init__(self, meta: dict[str, Any], sections: list[memoryview], verified: bool, entry: Path | None) -> None:
+        self.where: dict[str, int] = meta["tables"]
+        self.checker = _Checker(sections, meta["checks"][0], verified, entry)
+
+    def rows(self, name: str) -> Any:
+        return marshal.loads(self.checker.section(self.where[name]))
+
+    def lazy(self, name: str, cls: Callable[..., Any]) -> LazyTable[Any]:
+        return LazyTable(lambda: self.rows(name), cls)
+
+    def names(self) -> NameIndex:
+        index = _stored_names(self.rows("names"))
+        assert index is not None
+        return index
 
 
 # NameIndex has no public constructor from folded keys, nor a reader of them, yet. Building one folds
@@ -699,42 +894,46 @@ class CompiledFactStore:
     entry's memory does not travel.
     """
 
-    def __init__(self, meta: dict[str, Any], sections: list[memoryview]) -> None:
+    def __init__(
+        self,
+        meta: dict[str, Any],
+        sections: list[memoryview],
+        *,
+        verified: bool = True,
+        entry: Path | None = None,
+        read: Callable[[int, int], bytes] | None = None,
+    ) -> None:
         self._n: int = meta["n"]
+        self._check = _Checker(sections, meta["checks"][0], verified, entry)
+        self._spec = meta["columns"]
         self._full: list[Callable[[], list[Any]]] = []
-        namespace: dict[str, Any] = {"Fact": Fact, "_str": str}
-        exprs: list[str] = []
         for k, name in enumerate(_FACT_FIELDS):
             spec = meta["columns"][name]
-            parts = [sections[i] for i in spec["sections"]]
-            expr, values, full = _column(spec, parts, self._n, k)
-            exprs.append(expr)
-            namespace.update(values)
-            self._full.append(full)
-        self._make, self._build = _row_functions(exprs, namespace)
-        spec = meta["columns"]["relation"]
-        k = _FACT_FIELDS.index("relation")
-        self._relation: tuple[Any, ...] = (
-            ("codes", spec["table"], sections[spec["sections"][0]].cast("I"))
-            if spec["kind"] == "codes"
-            else ("values", self._full[k])
-        )
+            self._full.append(_column(spec, [sections[i] for i in spec["sections"]], self._n, k))
+        self._blocks = _RowBlocks(meta, sections, self._check, verified, read)
+        self._make, self._build = _row_functions({"Fact": Fact, "_str": str}, self._blocks)
         self._objects: list[Fact | None] = [None] * self._n
         self._every: tuple[Fact, ...] | None = None
-        self._lists: dict[str, dict[str, list[Fact]]] = {}
+        self._lists: dict[str, dict[str, list[Fact]]] = {name: {} for name in _INDEXED}
+        self._index_at = {name: tuple(meta["indexes"][name]) for name in _INDEXED}
         self._index: dict[str, tuple[dict[Any, int], memoryview, memoryview]] = {}
         for name in _INDEXED:
-            spec = meta["columns"][name]
-            order_i, offsets_i = meta["indexes"][name]
-            order, offsets = sections[order_i].cast("I"), sections[offsets_i].cast("Q")
-            if len(order) != self._n or len(offsets) != len(spec["table"]) + 1:
+            order_i, offsets_i = self._index_at[name]
+            codes = len(self._spec[name]["table"])
+            if len(sections[order_i]) != 4 * self._n or len(sections[offsets_i]) != 8 * (codes + 1):
                 raise _Damaged("index size")
-            self._index[name] = ({v: i for i, v in enumerate(spec["table"])}, order, offsets)
-            self._lists[name] = {}
-        self._columns = (meta["columns"], sections)  # what neighbour_ids reads
         self._relation_codes: dict[
             frozenset[str], set[int]
         ] = {}  # relation ids asked -> their codes (by_subject_among)
+
+    def _indexed(self, name: str) -> tuple[dict[Any, int], memoryview, memoryview]:
+        """The subject (object) index: code of each value, rows sorted by code, offsets per code (checked once)."""
+        found = self._index.get(name)
+        if found is None:
+            order_i, offsets_i = self._index_at[name]
+            order, offsets = self._check.section(order_i).cast("I"), self._check.section(offsets_i).cast("Q")
+            found = self._index[name] = ({v: i for i, v in enumerate(self._spec[name]["table"])}, order, offsets)
+        return found
 
     def __len__(self) -> int:
         return self._n
@@ -757,7 +956,7 @@ class CompiledFactStore:
         found = done.get(value)
         if found is None:
             found = []
-            codes, order, offsets = self._index[field]
+            codes, order, offsets = self._indexed(field)
             code = codes.get(value)
             if code is not None:
                 objects, make = self._objects, self._make
@@ -771,11 +970,10 @@ class CompiledFactStore:
 
     def _code_column(self, name: str) -> tuple[tuple[Any, ...], memoryview] | None:
         """A column stored as codes: its table and its codes, one per row (None when stored otherwise)."""
-        columns, sections = self._columns
-        spec = columns[name]
+        spec = self._spec[name]
         if spec["kind"] != "codes":
             return None
-        return spec["table"], sections[spec["sections"][0]].cast("I")
+        return spec["table"], self._check.section(spec["sections"][0]).cast("I")
 
     def neighbour_ids(self, ids: Iterable[str], allowed: set[str] | None) -> dict[str, set[str]]:
         """Per id, the entities one fact away either way (only ``allowed`` relations), read from the subject,
@@ -792,7 +990,7 @@ class CompiledFactStore:
         for entity_id in ids:
             near = out[entity_id] = set()
             for field, (table, codes) in (("subject", objects), ("object", subjects)):  # the other end's codes
-                index, order, offsets = self._index[field]
+                index, order, offsets = self._indexed(field)
                 code = index.get(entity_id)
                 if code is not None:
                     rows: Iterable[int] = order[offsets[code] : offsets[code + 1]]
@@ -807,7 +1005,7 @@ class CompiledFactStore:
         which a networkx graph built from every fact lists them, which explain's chains must keep.)"""
         rows: list[tuple[int, str]] = []
         for field, other in (("subject", "object"), ("object", "subject")):
-            index, order, offsets = self._index[field]
+            index, order, offsets = self._indexed(field)
             code = index.get(entity_id)
             if code is None:
                 continue
@@ -840,7 +1038,7 @@ class CompiledFactStore:
         wanted = self._relation_codes.get(key)
         if wanted is None:
             wanted = self._relation_codes[key] = {c for c, r in enumerate(table) if r in key}
-        index, order, offsets = self._index[field]
+        index, order, offsets = self._indexed(field)
         code = index.get(entity_id)
         if code is None or not wanted:
             return []
@@ -861,7 +1059,18 @@ class CompiledFactStore:
         ``all()`` would make every fact of the dataset for one who-supports.
         """
         found: dict[str, list[str]] = {}
-        for row, targets in enumerate(self._full[_FACT_FIELDS.index("disputes")]()):
+        column = self._code_column("disputes")
+        if column is not None:
+            table, codes = column
+            disputing = {c for c, targets in enumerate(table) if targets}
+            # (most datasets dispute nothing: then the column is not even read)
+            rows: Iterable[tuple[int, Any]] = (
+                ((row, table[c]) for row, c in enumerate(codes) if c in disputing) if disputing else ()
+            )
+        else:
+            self._blocks.all()
+            rows = enumerate(self._full[_FACT_FIELDS.index("disputes")]())
+        for row, targets in rows:
             for target in targets:
                 f = self._objects[row]
                 if f is None:
@@ -873,15 +1082,17 @@ class CompiledFactStore:
         """Relation id -> how many facts have it, counted on the relation column: no fact is made."""
         if self._every is not None:
             return _count_values(fact.relation for fact in self._every)
-        column = self._relation
-        if column[0] == "codes":
-            table, codes = column[1], column[2]
+        column = self._code_column("relation")
+        if column is not None:
+            table, codes = column
             return {table[c]: n for c, n in sorted(Counter(codes).items())}
-        return _count_values(column[1]())
+        self._blocks.all()
+        return _count_values(self._full[_FACT_FIELDS.index("relation")]())
 
     def all(self) -> tuple[Fact, ...]:
         """Every fact, in dataset order: made at the first call (reusing those already made), then kept."""
         if self._every is None:
+            self._blocks.all()
             facts = self._build([full() for full in self._full])
             for i, f in enumerate(self._objects):
                 if f is not None:
@@ -894,6 +1105,61 @@ class CompiledFactStore:
         return MemoryFactStore, (self.all(),)
 
 
+V = TypeVar("V")
+
+
+class LazyTable(Mapping[str, V], Generic[V]):
+    """A graph's table of entities (or sources) read from an entry: its rows unmarshalled on first use, and each
+    value (an :class:`~kgraph.model.Entity`, a :class:`~kgraph.model.Source`) made when first asked for.
+
+    A read-only mapping from id to value in the dataset's order, like the
+    dict a loaded graph has: who-supports at a million facts asks for a few
+    dozen of 50,000 entities. Pickled (and compared) as that dict.
+    """
+
+    __slots__ = ("_cls", "_ids", "_made", "_read", "_rows")
+
+    def __init__(self, read: Callable[[], Sequence[tuple[Any, ...]]], cls: Callable[..., V]) -> None:
+        self._read = read
+        self._cls = cls
+        self._rows: Sequence[tuple[Any, ...]] | None = None
+        self._ids: dict[str, int] = {}
+        self._made: list[V | None] = []
+
+    def _load(self) -> Sequence[tuple[Any, ...]]:
+        if self._rows is None:
+            rows = self._read()
+            self._ids = {row[0]: i for i, row in enumerate(rows)}
+            self._made = [None] * len(rows)
+            self._rows = rows
+        return self._rows
+
+    def __getitem__(self, key: str) -> V:
+        rows = self._load()
+        i = self._ids[key]
+        made = self._made[i]
+        if made is None:
+            made = self._made[i] = self._cls(*rows[i])
+        return made
+
+    def __contains__(self, key: object) -> bool:
+        self._load()
+        return key in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        self._load()
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (list(self.items()),)
+
+
 def _count_values(values: Iterable[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for v in values:
@@ -901,27 +1167,134 @@ def _count_values(values: Iterable[str]) -> dict[str, int]:
     return counts
 
 
+class _RowBlocks:
+    """The fact columns by blocks of :data:`BLOCK_ROWS` rows: what ``make(i)`` reads row ``i`` from.
+
+    A block is read when a row of it is first made: the bytes its rows take
+    in every column (read with ``read``, from the file, when the entry is
+    mapped: a mapped page would bring its whole folio into the process, 2 MB
+    on a recent Linux) and checked against its CRC, unless the entry was
+    checked whole. Reading whole columns (``all()``) checks their sections
+    instead (:meth:`all`).
+    """
+
+    def __init__(
+        self,
+        meta: dict[str, Any],
+        sections: list[memoryview],
+        checker: _Checker,
+        verified: bool,
+        read: Callable[[int, int], bytes] | None,
+    ) -> None:
+        import array
+
+        _, self.size, raw = meta["checks"]
+        self.crcs = array.array("I")
+        self.crcs.frombytes(raw)
+        n = meta["n"]
+        if self.size != BLOCK_ROWS or len(self.crcs) != -(-n // BLOCK_ROWS):
+            raise _Damaged("row checks do not match the rows")
+        self.meta, self.sections, self.checker, self.n = meta, sections, checker, n
+        self.verified = verified
+        self.whole = verified
+        self.read = read
+        self.starts = list(itertools.accumulate((len(s) for s in sections), initial=0))  # (in the sections' bytes)
+        self.loaded: list[tuple[Any, ...] | None] = [None] * len(self.crcs)
+
+    def _bytes(self, section: int, start: int, end: int) -> bytes | memoryview:
+        if self.read is None:
+            return self.sections[section][start:end]
+        end = min(end, len(self.sections[section]))
+        return self.read(self.starts[section] + start, max(end - start, 0))
+
+    def load(self, block: int) -> tuple[Any, ...]:
+        """Block ``block``'s parts (per column: its codes or integers; or its offsets, first offset and bytes)."""
+        lo = block * BLOCK_ROWS
+        hi = min(lo + BLOCK_ROWS, self.n)
+        crc = 0
+        parts: list[Any] = []
+        try:
+            for name in _FACT_FIELDS:
+                spec = self.meta["columns"][name]
+                kind, at = spec["kind"], spec["sections"]
+                if kind == "text":
+                    raw = self._bytes(at[1], lo * 8, (hi + 1) * 8)
+                    offsets = memoryview(raw).cast("Q")
+                    blob = self._bytes(at[0], offsets[0], offsets[-1])
+                    if not self.verified:
+                        crc = zlib.crc32(blob, zlib.crc32(raw, crc))
+                    parts += [blob, offsets, offsets[0]]
+                else:
+                    width = 8 if kind == "ints" else 4
+                    raw = self._bytes(at[0], lo * width, hi * width)
+                    if not self.verified:
+                        crc = zlib.crc32(raw, crc)
+                    parts.append(memoryview(raw).cast("q") if width == 8 else memoryview(raw).cast("I"))
+        except (TypeError, ValueError, IndexError, OSError):  # lengths that do not fit: damage
+            raise _damaged(self.checker.entry) from None
+        if not self.verified and crc != self.crcs[block]:
+            raise _damaged(self.checker.entry)
+        got = self.loaded[block] = tuple(parts)
+        return got
+
+    def exprs(self, namespace: dict[str, Any]) -> list[str]:
+        """Per fact field, an expression of the block's parts ``p`` and the row ``j`` in the block."""
+        out = []
+        q = 0
+        for k, name in enumerate(_FACT_FIELDS):
+            spec = self.meta["columns"][name]
+            kind = spec["kind"]
+            if kind == "text":
+                start, end = f"p[{q + 1}][j] - p[{q + 2}]", f"p[{q + 1}][j + 1] - p[{q + 2}]"
+                out.append(f"_str(p[{q}][{start} : {end}], 'utf-8', 'surrogatepass')")
+                q += 3
+            elif kind == "codes":
+                namespace[f"t{k}"] = spec["table"]
+                out.append(f"t{k}[p[{q}][j]]")
+                q += 1
+            else:
+                out.append(f"p[{q}][j]")
+                q += 1
+        return out
+
+    def all(self) -> None:
+        """Verify every section of the fact columns (what reading whole columns needs)."""
+        if not self.whole:
+            for name in _FACT_FIELDS:
+                for i in self.meta["columns"][name]["sections"]:
+                    self.checker.section(i)
+            self.whole = True
+
+
 def _row_functions(
-    exprs: list[str], namespace: dict[str, Any]
+    namespace: dict[str, Any], blocks: _RowBlocks
 ) -> tuple[Callable[[int], Fact], Callable[[list[list[Any]]], list[Fact]]]:
-    """Generated functions: ``make(i)`` reads row ``i`` with no call per column (what makes lazy facts cheap),
-    ``build(columns)`` makes every fact from whole columns.
+    """Generated functions: ``make(i)`` reads row ``i`` from its block of rows (read and checked once) with no
+    call per column (what makes lazy facts cheap); ``build(columns)`` makes every fact from whole columns
+    (checked by the caller).
 
     Both fill the slots of a new Fact directly, as the frozen dataclass's
     ``__init__`` would but in a third less time, unless Fact has grown a
     ``__post_init__`` or lost its slots (then they call ``Fact(...)``).
     """
     setters = _slot_setters()
+    shift = BLOCK_ROWS.bit_length() - 1
+    exprs = blocks.exprs(namespace)
+    namespace.update(_loaded=blocks.loaded, _load=blocks.load)
+    head = (
+        f"    p = _loaded[i >> {shift}]\n    if p is None:\n        p = _load(i >> {shift})\n"
+        f"    j = i & {BLOCK_ROWS - 1}\n"
+    )
     if setters is None:
         code = (
-            f"def make(i):\n    return Fact({', '.join(exprs)})\n"
+            f"def make(i):\n{head}    return Fact({', '.join(exprs)})\n"
             "def build(columns):\n    return list(map(Fact, *columns))\n"
         )
     else:
         namespace.update({f"s{k}": setter for k, setter in enumerate(setters)}, new=object.__new__)
         args = ", ".join(f"a{k}" for k in range(len(exprs)))
         code = (
-            "def make(i):\n    o = new(Fact)\n"
+            f"def make(i):\n{head}    o = new(Fact)\n"
             + "".join(f"    s{k}(o, {e})\n" for k, e in enumerate(exprs))
             + "    return o\n"
             + f"def build(columns):\n    out = []\n    add = out.append\n    for {args} in zip(*columns):\n"
@@ -946,37 +1319,33 @@ def _slot_setters() -> list[Callable[[Any, Any], None]] | None:
     return setters
 
 
-def _column(
-    spec: dict[str, Any], parts: list[memoryview], n: int, k: int
-) -> tuple[str, dict[str, Any], Callable[[], list[Any]]]:
-    """How to read column ``k``: an expression of the row ``i``, the names it uses, and a reader of the whole column."""
+def _column(spec: dict[str, Any], parts: list[memoryview], n: int, k: int) -> Callable[[], list[Any]]:
+    """A reader of column ``k`` whole (its sizes checked against ``n`` now, its bytes read when called)."""
     kind = spec["kind"]
     if kind == "ints":
         ints = parts[0].cast("q")
         if len(ints) != n:
             raise _Damaged("column size")
-        return f"v{k}[i]", {f"v{k}": ints}, ints.tolist
+        return ints.tolist
     if kind == "codes":
         table = spec["table"]
         codes = parts[0].cast("I")
         if len(codes) != n:
             raise _Damaged("column size")
-        return f"t{k}[c{k}[i]]", {f"t{k}": table, f"c{k}": codes}, lambda: list(map(table.__getitem__, codes))
+        return lambda: list(map(table.__getitem__, codes))
     if kind == "text":
         blob, offsets = parts[0], parts[1].cast("Q")
-        if len(offsets) != n + 1 or offsets[n] != len(blob):
+        if len(offsets) != n + 1:
             raise _Damaged("column size")
 
         def all_text() -> list[str]:
             raw = bytes(blob)
             bounds = offsets.tolist()
+            if bounds[-1] != len(raw):
+                raise _Damaged("column size")
             return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in itertools.pairwise(bounds)]
 
-        return (
-            f"_str(b{k}[o{k}[i]:o{k}[i + 1]], 'utf-8', 'surrogatepass')",
-            {f"b{k}": blob, f"o{k}": offsets},
-            all_text,
-        )
+        return all_text
     raise _Damaged(f"unknown column kind {kind!r}")
 
 

@@ -85,7 +85,7 @@ class _Old:
     """An entry being rebuilt: its tables, its columns, and its parts by file name."""
 
     def __init__(self, body: bytes) -> None:
-        self.meta, self.sections = _cache._split_body(body)
+        self.meta, self.sections = _cache._split_body(body, check=True)
         if tuple(self.meta["fields"]) != FACT_FIELDS:
             raise _cache._Damaged("fact fields changed")
         at = self.meta.get("parts")  # (a section of its own: a query never reads it)
@@ -275,7 +275,7 @@ def build(found: _cache.Lookup, progress: Progress | None = None) -> Built | Non
         _write_parts(sources.folder, written)
         return Built(report, None)
     body, key, summary = _entry(found, ctx, old, pieces, columns, report)
-    kg = _cache._decode(body, str(root))
+    kg = _cache._decode(body, str(root), checked=True)
     if key is not None and _cache.write_entry(root, body, key, summary) is not None:
         _write_parts(sources.folder, written)
         _prune_parts(sources.folder, {p.key for p, _ in pieces} | {vocab.key})
@@ -415,7 +415,7 @@ class _Columns:
                 if whole is None:
                     assert self.old is not None
                     spec, parts = self.old.column(name)
-                    whole = _cache._column(spec, parts, self.old.meta["n"], k)[2]()
+                    whole = _cache._column(spec, parts, self.old.meta["n"], k)()
                 out += whole[rows[0] : rows[1]]
         return out
 
@@ -496,7 +496,7 @@ class _Columns:
         if found is None:
             k = FACT_FIELDS.index(name)
             spec = self.specs[name]
-            found = _cache._column(spec, [memoryview(self.sections[i]) for i in spec["sections"]], self.n, k)[2]()
+            found = _cache._column(spec, [memoryview(self.sections[i]) for i in spec["sections"]], self.n, k)()
             self._full[name] = found
         return found
 

@@ -39,6 +39,7 @@ class ExitCode(IntEnum):
     EXPORT = 6  # an export could not be written
     MISSING_DEPENDENCY = 7  # an optional dependency is not installed
     STORE = 8  # a SPARQL store could not be reached, refused the credentials, or failed a request
+    CACHE = 9  # a cache entry was found damaged while a command read it (it is removed: run again)
 
 
 @dataclass(frozen=True, slots=True)

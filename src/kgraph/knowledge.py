@@ -13,7 +13,7 @@ exports (:func:`kgraph.graph.build_graph`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -163,29 +163,41 @@ class KnowledgeGraph:
     Build one with :func:`kgraph.load`; or directly, from model values, in
     tests and notebooks (no validation happens then). ``facts`` is either
     the facts themselves (kept in a :class:`MemoryFactStore`) or any
-    :class:`FactStore`. ``names``, when given, is the name index of exactly
-    these entities (a cache stores it so that it is not folded again);
+    :class:`FactStore`. ``entities`` and ``sources`` may be mappings by id
+    (kept as given: the cache's make each value on first use). ``names``,
+    when given, is the name index of exactly these entities, or a function
+    returning it (a cache stores it so that it is not folded again);
     otherwise it is built on first use.
     """
 
     def __init__(
         self,
         relations: Iterable[Relation],
-        entities: Iterable[Entity],
-        sources: Iterable[Source],
+        entities: Iterable[Entity] | Mapping[str, Entity],
+        sources: Iterable[Source] | Mapping[str, Source],
         facts: Sequence[Fact] | FactStore,
         *,
         data_dir: str | None = None,
         warnings: Sequence[Problem] = (),
-        names: NameIndex | None = None,
+        names: NameIndex | Callable[[], NameIndex] | None = None,
     ) -> None:
         self.relations: dict[str, Relation] = {r.id: r for r in relations}
-        self.entities: dict[str, Entity] = {e.id: e for e in entities}
-        self.sources: dict[str, Source] = {s.id: s for s in sources}
+        # (a Mapping is kept as it is: the cache's tables make each value on first use)
+        self.entities: Mapping[str, Entity] = entities if isinstance(entities, Mapping) else {e.id: e for e in entities}
+        self.sources: Mapping[str, Source] = sources if isinstance(sources, Mapping) else {s.id: s for s in sources}
         self.data_dir = data_dir
         self.warnings: tuple[Problem, ...] = tuple(warnings)
         self._store: FactStore = facts if isinstance(facts, FactStore) else MemoryFactStore(facts)
-        self._names = names
+        self._names: NameIndex | None = names if isinstance(names, NameIndex) or names is None else None
+        self._make_names = names if callable(names) else None
+
+    def __getstate__(self) -> dict[str, object]:
+        """What pickling keeps: the name index made now if only promised (the promise holds cache memory)."""
+        state = dict(self.__dict__)
+        if self._make_names is not None:
+            state["_names"] = self.names
+            state["_make_names"] = None
+        return state
 
     @property
     def store(self) -> FactStore:
@@ -202,6 +214,8 @@ class KnowledgeGraph:
     @property
     def names(self) -> NameIndex:
         """Every entity's folded id, name and aliases (built on first use unless given)."""
+        if self._names is None and self._make_names is not None:
+            self._names = self._make_names()
         if self._names is None:
             self._names = NameIndex({e.id: (e.name, *e.aliases) for e in self.entities.values()})
         return self._names
