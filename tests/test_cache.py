@@ -513,3 +513,46 @@ def test_a_file_changed_with_its_size_and_time_kept_is_still_read_again(
     assert src.stat().st_size == st.st_size and src.stat().st_mtime_ns == st.st_mtime_ns
     assert answers(kgraph.load(data)) == answers(kgraph.load(data, cache=False))  # (the change time told)
     assert cache.lookup(data).kg is not None
+
+
+def _quote_offset(entry: Path) -> int:
+    """Where the middle of the entry's quote column lies in its file."""
+    raw = entry.read_bytes()
+    with open(entry, "rb") as fh:
+        cache._read_header(fh)
+        start = fh.tell()
+    body = raw[start:]
+    meta, sections = cache._split_body(body)
+    at = meta["columns"]["quote"]["sections"][0]
+    return start + cache._head_length(body) + sum(len(s) for s in sections[:at]) + len(sections[at]) // 2
+
+
+def test_a_large_entry_is_checked_as_it_is_read(data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mapped entry (every entry of 1 MB and more: here all, by lowering the bound) answers as the files do,
+    and damage in a part no query read at look-up is found when one reads it: one clean error, the entry gone."""
+    fresh = kgraph.load(data, cache=False)
+    kgraph.load(data)
+    monkeypatch.setattr(cache, "_MAP_MIN", 0)
+    warm = cache.load_cached(data)
+    assert warm is not None and isinstance(warm.store, cache.CompiledFactStore)
+    assert warm.store.made() == 0 and answers(warm) == answers(fresh) and warm.facts == fresh.facts
+
+    entry = cache.entry_path(data)
+    pos = _quote_offset(entry)
+    raw = bytearray(entry.read_bytes())
+    raw[pos] ^= 0x20
+    entry.write_bytes(bytes(raw))
+    lazy = cache.load_cached(data)
+    assert lazy is not None  # the head is intact: the damage is in a section not read yet
+    with pytest.raises(cache.CacheDamaged, match="damaged") as caught:
+        lazy.facts  # noqa: B018 (reading every fact reads the damaged quote)
+    assert caught.value.exit_code == 9 and not entry.exists()
+    assert answers(kgraph.load(data)) == answers(fresh)  # read from the files again, and cached anew
+
+    raw = bytearray(entry.read_bytes())
+    raw[_quote_offset(entry)] ^= 0x20
+    entry.write_bytes(bytes(raw))
+    result = runner.invoke(app, ["--data", str(data), "facts", "-f", "json"])
+    assert result.exit_code == 9, result.output
+    assert result.output.count("error:") == 1 and "is damaged" in result.output and "Traceback" not in result.output
+    assert not entry.exists()

@@ -729,6 +729,8 @@ def _map_body(fh: Any, body_len: int) -> tuple[memoryview, Callable[[int, int], 
     return memoryview(mapped)[start:], read
 
 
+_READS_MAX = 64
+"""Blocks of rows a query reads from the file before it reads the mapped pages (copying costs more then)."""
 _MAP_MIN = 1 << 20
 """Smaller entries are read (a mapping costs more than it saves) and every section checked at once."""
 
@@ -1210,9 +1212,10 @@ class _RowBlocks:
         self.read = read
         self.starts = list(itertools.accumulate((len(s) for s in sections), initial=0))  # (in the sections' bytes)
         self.loaded: list[tuple[Any, ...] | None] = [None] * len(self.crcs)
+        self.reads = 0
 
     def _bytes(self, section: int, start: int, end: int) -> bytes | memoryview:
-        if self.read is None:
+        if self.read is None or self.reads > _READS_MAX:  # (a busy query: the mapped pages, not a read per column)
             return self.sections[section][start:end]
         end = min(end, len(self.sections[section]))
         return self.read(self.starts[section] + start, max(end - start, 0))
@@ -1245,6 +1248,7 @@ class _RowBlocks:
         if not self.verified and crc != self.crcs[block]:
             raise _damaged(self.checker.entry)
         got = self.loaded[block] = tuple(parts)
+        self.reads += 1
         return got
 
     def exprs(self, namespace: dict[str, Any]) -> list[str]:
