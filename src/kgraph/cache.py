@@ -1028,6 +1028,29 @@ class CompiledFactStore:
         rows.sort()
         return list(dict.fromkeys(other for _, other in rows if other != entity_id))
 
+    def by_subject_to(self, entity_id: str, other_id: str) -> list[Fact]:
+        """The facts whose subject is ``entity_id`` and object ``other_id``, in dataset order: the object codes of
+        the subject's rows are read, and only the facts returned are made."""
+        done = self._lists["subject"].get(entity_id)
+        ends = self._code_column("object")
+        if done is not None or ends is None:  # (made already, or never written so: _ENCODING)
+            return [f for f in self._by("subject", entity_id) if f.object == other_id]
+        index, order, offsets = self._indexed("subject")
+        code = index.get(entity_id)
+        want = self._indexed("object")[0].get(other_id)
+        if code is None or want is None:
+            return []
+        codes = ends[1]
+        objects, make = self._objects, self._make
+        found: list[Fact] = []
+        for r in order[offsets[code] : offsets[code + 1]]:
+            if codes[r] == want:
+                f = objects[r]
+                if f is None:
+                    f = objects[r] = make(r)
+                found.append(f)
+        return found
+
     def by_subject_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
         """The facts whose subject is ``entity_id`` and relation one of ``relation_ids``, in dataset order."""
         return self._among("subject", entity_id, relation_ids)

@@ -87,6 +87,10 @@ class FactStore(Protocol):
         fact (the compiled cache does); without it the graph derives it from
         ``touching``.
 
+    And ``by_subject_to(entity_id, other_id)``: the facts of ``by_subject``
+    whose object is ``other_id``, in dataset order (explain asks it for the
+    facts joining each pair of a chain; a hub has tens of thousands).
+
     And one more serves counting (``kgraph relations``):
 
     ``relation_counts()``
@@ -339,6 +343,17 @@ class KnowledgeGraph:
         if own is not None:
             return list(own(entity_id, relation_ids))
         return [f for f in self._store.by_object(entity_id) if f.relation in relation_ids]
+
+    def out_facts_to(self, entity_id: str, other_id: str) -> list[Fact]:
+        """Facts whose subject is the entity and whose object is ``other_id`` (dataset order).
+
+        The store's ``by_subject_to`` when it has one (the compiled cache reads the object codes of the
+        entity's rows, so a hub's other facts are never made), else ``by_subject`` filtered.
+        """
+        own = getattr(self._store, "by_subject_to", None)
+        if own is not None:
+            return list(own(entity_id, other_id))
+        return [f for f in self._store.by_subject(entity_id) if f.object == other_id]
 
     def facts_of(self, entity_id: str) -> Iterator[Fact]:
         """Every fact the entity takes part in (a self-loop once)."""

@@ -198,8 +198,8 @@ def _step(kg: KnowledgeGraph, joining: list[Fact], from_entity: str) -> PathStep
 
 def facts_between(kg: KnowledgeGraph, a: str, b: str, allowed: set[str] | None = None) -> list[Fact]:
     """Facts joining a and b either way, forward ones first, then by date."""
-    fwd = [f for f in kg.out_facts(a) if f.object == b and (allowed is None or f.relation in allowed)]
-    back = [f for f in kg.out_facts(b) if f.object == a and (allowed is None or f.relation in allowed)]
+    fwd = [f for f in kg.out_facts_to(a, b) if allowed is None or f.relation in allowed]
+    back = [f for f in kg.out_facts_to(b, a) if allowed is None or f.relation in allowed]
     return sorted(fwd, key=fact_order) + sorted(back, key=fact_order)
 
 
