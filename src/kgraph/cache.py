@@ -1159,22 +1159,20 @@ class LazyTable(Mapping[str, V], Generic[V]):
         self._cls = cls
         self._rows: Sequence[tuple[Any, ...]] | None = None
         self._ids: dict[str, int] = {}
-        self._made: list[V | None] = []
+        self._made: dict[str, V] = {}
 
     def _load(self) -> Sequence[tuple[Any, ...]]:
         if self._rows is None:
             rows = self._read()
             self._ids = {row[0]: i for i, row in enumerate(rows)}
-            self._made = [None] * len(rows)
             self._rows = rows
         return self._rows
 
     def __getitem__(self, key: str) -> V:
-        rows = self._load()
-        i = self._ids[key]
-        made = self._made[i]
+        made = self._made.get(key)
         if made is None:
-            made = self._made[i] = self._cls(*rows[i])
+            rows = self._load()
+            made = self._made[key] = self._cls(*rows[self._ids[key]])
         return made
 
     def __contains__(self, key: object) -> bool:
