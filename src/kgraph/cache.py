@@ -14,8 +14,19 @@ dataset is read again. Only a dataset without errors is cached (its warnings
 are kept with it).
 
 Never a wrong answer: the file starts with a magic number, the format, the
-lengths and a CRC-32 of everything after it; a truncated, damaged, foreign or
-stale file is ignored and rewritten. Writers write a temporary file in the
+lengths and a CRC-32 of the header and of the body's head (its section
+table and small tables); the head holds a CRC-32 of every section and of
+every block of :data:`BLOCK_ROWS` rows across the fact columns. A
+truncated, foreign or stale file, or one whose head is damaged, is ignored
+and rewritten. An entry under 1 MB is read and every section checked at
+once. A larger one is memory-mapped, and each part is checked when a
+command first reads it: a section read whole, or a block of rows when one
+of its facts is first made (read with ``pread``, so a query touching a few
+rows does not bring the whole file into its memory). So a warm query at a
+million facts reads a few megabytes, not 235. Damage found that late cannot
+be undone by reading the files instead, since the command has started
+answering: it stops with one line (:class:`CacheDamaged`, exit code 9),
+having removed the entry, and the next run reads the data. Writers write a temporary file in the
 cache folder and ``os.replace`` it into place, so readers see the old file
 or the new one, never half of one, and several processes may load at once
 (each writes its own temporary file; the last rename wins, and every entry
@@ -26,10 +37,13 @@ removes such files once they are an hour old (a younger one may belong to a
 writer still at work), and ``kgraph cache clear`` removes them all. A cache
 folder that cannot be written (read-only, full) is not an error: loading
 just is not cached. Entries are not fsynced: one damaged by a power loss
-fails its CRC and is ignored.
+fails a check (at look-up, or when the damaged part is read, as above).
 
-The format (why it is fast): the small tables (relations, entities, sources,
-warnings, the folded-name index) are a :mod:`marshal` block; the facts are
+The format (why it is fast): the small tables (relations, warnings) are a
+:mod:`marshal` block, and the entities, the sources and the folded-name
+index each a marshalled section, unmarshalled when first used (a graph's
+``entities`` and ``sources`` are then :class:`LazyTable` mappings, which make
+each value when first asked for); the facts are
 *columns*: each field either a code table plus an array of codes, a UTF-8
 blob plus offsets, or an array of integers, and the subject and object
 indexes are sorted arrays. Reading them is a few ``memoryview.cast`` calls,
