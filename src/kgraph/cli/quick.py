@@ -1,7 +1,7 @@
 """The core queries answered without Typer: their plain command lines, read exactly as Typer reads them.
 
 A core query (``who-supports``, ``who-opposes``, ``path``, ``neighbours``,
-``facts``, ``entity``, ``stats``) costs less to answer from the cache than
+``facts``, ``entity``, ``stats``, ``relations``) costs less to answer from the cache than
 Typer costs to import. :func:`parse` reads a command line in the forms people
 and scripts write (root ``--data``/``-d``, ``--no-cache`` and
 ``--traceback`` before the command; its arguments; its options as
@@ -118,6 +118,7 @@ COMMANDS: dict[str, Spec] = {
     ),
     "entity": Spec("entity", ("name",)),
     "stats": Spec("stats"),
+    "relations": Spec("relations"),
 }
 """The commands the quick path answers, by name; the table of each answer has the command's name."""
 
