@@ -472,11 +472,14 @@ def pack(meta: dict[str, Any], sections: Sequence[bytes]) -> bytes:
     meta = dict(meta)
     sections = list(sections)
     tables: dict[str, int] = {}
+    sizes: dict[str, int] = {}
     for name in _LAZY_TABLES:
         if name in meta:
             tables[name] = len(sections)
+            sizes[name] = len(meta[name])
             sections.append(marshal.dumps(meta.pop(name), 4))
     meta["tables"] = tables
+    meta["sizes"] = sizes  # (stats counts entities and sources without unpacking them)
     meta["checks"] = _checks(meta, [memoryview(s) for s in sections])
     spec = meta["columns"]["relation"]
     if spec["kind"] == "codes":  # (kgraph relations answers from these, reading no column)
@@ -873,13 +876,14 @@ class _Tables:
 
     def __init__(self, meta: dict[str, Any], sections: list[memoryview], verified: bool, entry: Path | None) -> None:
         self.where: dict[str, int] = meta["tables"]
+        self.sizes: dict[str, int] = meta["sizes"]
         self.checker = _Checker(sections, meta["checks"][0], verified, entry)
 
     def rows(self, name: str) -> Any:
         return marshal.loads(self.checker.section(self.where[name]))
 
     def lazy(self, name: str, cls: Callable[..., Any]) -> LazyTable[Any]:
-        return LazyTable(lambda: self.rows(name), cls)
+        return LazyTable(lambda: self.rows(name), cls, self.sizes[name])
 
     def names(self) -> NameIndex:
         index = _stored_names(self.rows("names"))
@@ -1166,9 +1170,10 @@ class LazyTable(Mapping[str, V], Generic[V]):
     dozen of 50,000 entities. Pickled (and compared) as that dict.
     """
 
-    __slots__ = ("_cls", "_ids", "_made", "_read", "_rows")
+    __slots__ = ("_cls", "_ids", "_made", "_read", "_rows", "_size")
 
-    def __init__(self, read: Callable[[], Sequence[tuple[Any, ...]]], cls: Callable[..., V]) -> None:
+    def __init__(self, read: Callable[[], Sequence[tuple[Any, ...]]], cls: Callable[..., V], size: int) -> None:
+        self._size = size
         self._read = read
         self._cls = cls
         self._rows: Sequence[tuple[Any, ...]] | None = None
@@ -1178,6 +1183,8 @@ class LazyTable(Mapping[str, V], Generic[V]):
     def _load(self) -> Sequence[tuple[Any, ...]]:
         if self._rows is None:
             rows = self._read()
+            if len(rows) != self._size:
+                raise _damaged(None)
             self._ids = {row[0]: i for i, row in enumerate(rows)}
             self._rows = rows
         return self._rows
@@ -1198,7 +1205,7 @@ class LazyTable(Mapping[str, V], Generic[V]):
         return iter(self._ids)
 
     def __len__(self) -> int:
-        return len(self._load())
+        return self._size
 
     def __repr__(self) -> str:
         return repr(dict(self))
