@@ -1069,21 +1069,36 @@ class CompiledFactStore:
                 found.append(f)
         return found
 
-    def by_subject_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
-        """The facts whose subject is ``entity_id`` and relation one of ``relation_ids``, in dataset order."""
-        return self._among("subject", entity_id, relation_ids)
+    filters_ends = True  # (by_subject_among / by_object_among take ``ends``: see kgraph.knowledge.FactStore)
 
-    def by_object_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
-        """The facts whose object is ``entity_id`` and relation one of ``relation_ids``, in dataset order."""
-        return self._among("object", entity_id, relation_ids)
+    def by_subject_among(
+        self, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None
+    ) -> list[Fact]:
+        """The facts whose subject is ``entity_id`` and relation one of ``relation_ids`` (and object one of
+        ``ends``, when given), in dataset order."""
+        return self._among("subject", entity_id, relation_ids, ends)
 
-    def _among(self, field: str, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
+    def by_object_among(
+        self, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None
+    ) -> list[Fact]:
+        """The facts whose object is ``entity_id`` and relation one of ``relation_ids`` (and subject one of
+        ``ends``, when given), in dataset order."""
+        return self._among("object", entity_id, relation_ids, ends)
+
+    def _among(
+        self, field: str, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None
+    ) -> list[Fact]:
         """Read from the relation codes, so only the facts returned are made: who-supports asks a busy target
         for its facts of one polarity and each actor whom it acts for, and making all their facts cost more
         than the answer."""
+        other = "object" if field == "subject" else "subject"
         relations = self._code_column("relation")
         if relations is None:  # never written so (_ENCODING): ask the facts
-            return [f for f in self._by(field, entity_id) if f.relation in relation_ids]
+            return [
+                f
+                for f in self._by(field, entity_id)
+                if f.relation in relation_ids and (ends is None or getattr(f, other) in ends)
+            ]
         table, codes = relations
         key = frozenset(relation_ids)
         wanted = self._relation_codes.get(key)
@@ -1093,14 +1108,21 @@ class CompiledFactStore:
         code = index.get(entity_id)
         if code is None or not wanted:
             return []
+        rows: Iterable[int] = (r for r in order[offsets[code] : offsets[code + 1]] if codes[r] in wanted)
+        if ends is not None:  # (the other end's codes: a hub's facts from anyone else are not made)
+            far_index = self._indexed(other)[0]
+            far = self._code_column(other)
+            assert far is not None  # (the indexed columns are always codes)
+            end_codes = {far_index[e] for e in ends if e in far_index}
+            far_codes = far[1]
+            rows = [r for r in rows if far_codes[r] in end_codes]
         objects, make = self._objects, self._make
         found: list[Fact] = []
-        for r in order[offsets[code] : offsets[code + 1]]:
-            if codes[r] in wanted:
-                f = objects[r]
-                if f is None:
-                    f = objects[r] = make(r)
-                found.append(f)
+        for r in rows:
+            f = objects[r]
+            if f is None:
+                f = objects[r] = make(r)
+            found.append(f)
         return found
 
     def disputed_by_index(self) -> dict[str, tuple[str, ...]]:

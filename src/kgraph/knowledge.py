@@ -62,7 +62,10 @@ class FactStore(Protocol):
     target's facts of one polarity and for whom every actor acts, and a
     store that can filter on the relation before making facts answers a
     busy target in time proportional to its evidence (without them the
-    graph filters ``by_subject`` / ``by_object``). And
+    graph filters ``by_subject`` / ``by_object``). A store whose two
+    methods take a third argument, ``ends`` (only the facts whose other end
+    is one of these entity ids), says so with ``filters_ends = True``:
+    explain asks for one actor's facts toward a busy target. And
     ``neighbours_in_order(entity_id)``: the ids of the entities one fact
     away either way (itself left out), each once, in the order of the first
     fact joining them in dataset order; explain's chains ask it of the
@@ -324,25 +327,44 @@ class KnowledgeGraph:
                 out[f.object].add(f.subject)
         return out
 
-    def out_facts_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
-        """Facts whose subject is the entity and whose relation is one of ``relation_ids`` (dataset order).
+    def out_facts_among(
+        self, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None
+    ) -> list[Fact]:
+        """Facts whose subject is the entity and whose relation is one of ``relation_ids`` (dataset order); with
+        ``ends``, only those whose object is one of them.
 
         The store's ``by_subject_among`` when it has one (see :class:`FactStore`), else ``by_subject`` filtered.
         """
-        own = getattr(self._store, "by_subject_among", None)
-        if own is not None:
-            return list(own(entity_id, relation_ids))
-        return [f for f in self._store.by_subject(entity_id) if f.relation in relation_ids]
+        return self._among(self._store.by_subject, "by_subject_among", "object", entity_id, relation_ids, ends)
 
-    def in_facts_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
-        """Facts whose object is the entity and whose relation is one of ``relation_ids`` (dataset order).
+    def in_facts_among(
+        self, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None
+    ) -> list[Fact]:
+        """Facts whose object is the entity and whose relation is one of ``relation_ids`` (dataset order); with
+        ``ends``, only those whose subject is one of them.
 
         The store's ``by_object_among`` when it has one (see :class:`FactStore`), else ``by_object`` filtered.
         """
-        own = getattr(self._store, "by_object_among", None)
-        if own is not None:
-            return list(own(entity_id, relation_ids))
-        return [f for f in self._store.by_object(entity_id) if f.relation in relation_ids]
+        return self._among(self._store.by_object, "by_object_among", "subject", entity_id, relation_ids, ends)
+
+    def _among(
+        self,
+        every: Callable[[str], list[Fact]],
+        method: str,
+        far: str,
+        entity_id: str,
+        relation_ids: Collection[str],
+        ends: Collection[str] | None,
+    ) -> list[Fact]:
+        own = getattr(self._store, method, None)
+        if own is not None and ends is not None and getattr(self._store, "filters_ends", False):
+            return list(own(entity_id, relation_ids, ends))
+        found = (
+            own(entity_id, relation_ids)
+            if own is not None
+            else [f for f in every(entity_id) if f.relation in relation_ids]
+        )
+        return list(found) if ends is None else [f for f in found if getattr(f, far) in ends]
 
     def out_facts_to(self, entity_id: str, other_id: str) -> list[Fact]:
         """Facts whose subject is the entity and whose object is ``other_id`` (dataset order).

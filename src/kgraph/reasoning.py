@@ -23,7 +23,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -125,18 +125,21 @@ def _stance_key(f: Fact) -> tuple[str, str]:
     return (f.relation, f.modality)
 
 
-def _acts_toward(kg: KnowledgeGraph, member: str, polarity: int, hedged: bool) -> Iterator[tuple[str, Fact]]:
+def _acts_toward(
+    kg: KnowledgeGraph, member: str, polarity: int, hedged: bool, actors: Collection[str] | None = None
+) -> Iterator[tuple[str, Fact]]:
     """``(actor, fact)`` for each fact of ``polarity`` toward ``member``: its object, or an end of a symmetric one.
 
     Only the member's facts of relations of that polarity are read (a fact's
-    polarity is its relation's), so a busy target's other facts are not made.
+    polarity is its relation's), so a busy target's other facts are not made;
+    with ``actors``, only the facts of those actors.
     """
     of_polarity = frozenset(r.id for r in kg.relations.values() if r.polarity == polarity)
-    for f in kg.in_facts_among(member, of_polarity):
+    for f in kg.in_facts_among(member, of_polarity, actors):
         if f.polarity == polarity and f.subject != member and is_evidence(f, hedged):
             yield f.subject, f
     symmetric = frozenset(r for r in of_polarity if kg.relations[r].symmetric)
-    for f in kg.out_facts_among(member, symmetric):
+    for f in kg.out_facts_among(member, symmetric, actors):
         if f.polarity == polarity and f.object != member and is_evidence(f, hedged):
             yield f.object, f
 
@@ -160,6 +163,10 @@ class _Tally:
             # side (the same facts, in the same order, as acts_for(actor) keeps with ``only`` as object)
             for link in represented_by(kg, only, hedged=hedged):
                 self._speaks_for.setdefault(link.subject, []).append(link)
+
+    def speaks_for_only(self) -> list[str]:
+        """With ``only``: the actors whose facts are credited to it (those acting for it), besides itself."""
+        return list(self._speaks_for) if self.only is not None else []
 
     def count(self, actor: str, f: Fact, links: list[Fact]) -> None:
         """Credit ``f`` to ``actor``, and unless direct to each entity ``actor`` acts for (one step)."""
@@ -223,8 +230,10 @@ def _tally(kg: KnowledgeGraph, target: str, polarity: int, direct: bool, hedged:
         for link in represented_by(kg, target, hedged=hedged):
             side.setdefault(link.subject, link)
     tally = _Tally(kg, side, direct, hedged, only)
+    # with ``only``, a fact counts only if its actor is ``only`` or acts for it: the others are not even read
+    actors = None if only is None else {only, *tally.speaks_for_only()}
     for member, member_link in side.items():
         links = [member_link] if member_link is not None else []
-        for actor, f in _acts_toward(kg, member, polarity, hedged):
+        for actor, f in _acts_toward(kg, member, polarity, hedged, actors):
             tally.count(actor, f, links)
     return tally
