@@ -573,3 +573,21 @@ def test_view_writes_to_the_librarys_default_file() -> None:
     from kgraph.view import DEFAULT_OUTPUT
 
     assert str(_cli_default("view", "output")) == DEFAULT_OUTPUT
+
+
+def test_the_quick_path_flushes_its_whole_answer_before_leaving(tmp_path: Path) -> None:
+    """A core query ends with os._exit (kgraph.cli.start._leave): everything it wrote must still arrive."""
+    env = {k: v for k, v in os.environ.items() if k != "KGRAPH_DATA"}
+    env["KGRAPH_CACHE_DIR"] = str(tmp_path / "cache")
+    for fmt in ("json", "csv"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "kgraph", "facts", "--format", fmt],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            timeout=60,
+        )
+        assert proc.returncode == 0 and proc.stderr == ""
+        expected = run("facts", "--format", fmt).output
+        assert proc.stdout == expected and len(expected) > 10_000

@@ -26,9 +26,13 @@ HEAVY = ("networkx", "rich", "rdflib", "lxml", "igraph", "pyoxigraph", "matplotl
 PARSERS = ("typer", "click", "pydantic", "pydantic_core")
 
 # Runs the real entry point with stdout a pipe, then reports the modules imported, on stderr.
+# (The quick path ends with os._exit, which would end the probe too: here it raises SystemExit instead.)
 PROBE = """
 import json, sys
-from kgraph.cli import main
+from kgraph.cli import main, start
+def leave(code):
+    raise SystemExit(code)
+start._leave = leave
 sys.argv = ["kgraph", *sys.argv[1:]]
 try:
     main()
