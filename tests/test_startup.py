@@ -7,6 +7,7 @@ behaviour that makes start-up fast, in a fresh interpreter each, by looking at
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import os
@@ -102,6 +103,8 @@ def test_piped_help_is_plain_text_with_every_command(tmp_path: Path) -> None:
         ["entity", "Minsk"],
         ["path", "china", "russia"],
         ["path", "china", "russia", "--all", "--relation", "cooperates"],
+        ["relations"],
+        ["explain", "china", "belarus"],
     ],
 )
 def test_core_queries_answer_without_networkx_or_rich(args: list[str], tmp_path: Path) -> None:
@@ -217,7 +220,9 @@ def _kind(hint: Any) -> str:
     return {bool: quick.FLAG, str: quick.TEXT, Path: quick.PATH, Format: quick.FORMAT}[plain]
 
 
-@pytest.mark.parametrize("name", ["who-supports", "who-opposes", "path", "neighbours", "facts", "entity", "stats"])
+@pytest.mark.parametrize(
+    "name", ["who-supports", "who-opposes", "path", "neighbours", "facts", "entity", "stats", "relations", "explain"]
+)
 def test_the_quick_spec_is_the_typer_command(name: str) -> None:
     """Every argument and option of the Typer command, its kind and default, is in kgraph.cli.quick.COMMANDS."""
     import typer
@@ -227,7 +232,11 @@ def test_the_quick_spec_is_the_typer_command(name: str) -> None:
     group = typer.main.get_command(commands_app())
     command = group.commands[name]  # type: ignore[attr-defined]
     spec = quick.COMMANDS[name]
-    callback = next(i.callback for i in commands_app().registered_commands if i.name == name)
+    callback = next((i.callback for i in commands_app().registered_commands if i.name == name), None)
+    if callback is None:  # a group that answers when given no subcommand (`relations`): its callback's parameters
+        groups = commands_app().registered_groups
+        info = next(g.typer_instance.registered_callback for g in groups if g.typer_instance.info.name == name)
+        callback = info.callback
     hints = typing.get_type_hints(inspect.unwrap(callback), include_extras=True)
     arguments = tuple(p.name for p in command.params if p.param_type_name == "argument")
     options: dict[str, tuple[str, str]] = {}
@@ -288,16 +297,15 @@ class Calls:
     """What a command did once parsed: the load (with the root options' state), the query, the output."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from kgraph import query
-        from kgraph.cli import commands_app, core, edge, quick
+        from kgraph.cli import analysis, commands_app, core, edge, quick
 
         commands_app()
         self.log: list[Any] = []
-        for module in (core, edge):
+        for module in (core, edge, analysis):
             monkeypatch.setattr(module, "load_graph", self.load)
             monkeypatch.setattr(module, "output", self.output)
         for spec in quick.COMMANDS.values():
-            monkeypatch.setattr(query, spec.query, self.asker(spec.query))
+            monkeypatch.setattr(importlib.import_module(f"kgraph.{spec.module}"), spec.query, self.asker(spec.query))
 
     def load(self, data: Any, **kwargs: Any) -> str:
         from kgraph.cli.edge import state

@@ -1,7 +1,7 @@
 """The core queries answered without Typer: their plain command lines, read exactly as Typer reads them.
 
 A core query (``who-supports``, ``who-opposes``, ``path``, ``neighbours``,
-``facts``, ``entity``, ``stats``, ``relations``) costs less to answer from the cache than
+``facts``, ``entity``, ``stats``, ``relations``, and ``explain``) costs less to answer from the cache than
 Typer costs to import. :func:`parse` reads a command line in the forms people
 and scripts write (root ``--data``/``-d``, ``--no-cache`` and
 ``--traceback`` before the command; its arguments; its options as
@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..defaults import PATH_LIMIT
+from ..defaults import EXPLAIN_LIMIT, EXPLAIN_MAX_HOPS, PATH_LIMIT
 
 __all__ = ["COMMANDS", "SHARED", "Job", "Spec", "parse", "run"]
 
@@ -60,7 +60,7 @@ _SHARED_DEFAULTS: dict[str, Any] = {
 
 
 class Spec(NamedTuple):
-    """One core query command: what it reads and which :mod:`kgraph.query` function it asks.
+    """One core query command: what it reads and which :mod:`kgraph.query` (or ``module``) function it asks.
 
     ``arguments`` are its positional parameters, passed to the query function
     after the graph; ``options`` its own options (option -> (parameter,
@@ -73,6 +73,7 @@ class Spec(NamedTuple):
     options: Mapping[str, tuple[str, str]] = {}
     defaults: Mapping[str, Any] = {}
     passed: Mapping[str, str] = {}
+    module: str = "query"  # the kgraph module of the function: query, or analysis (explain)
 
 
 _STANCE = Spec(
@@ -119,6 +120,19 @@ COMMANDS: dict[str, Spec] = {
     "entity": Spec("entity", ("name",)),
     "stats": Spec("stats"),
     "relations": Spec("relations"),
+    "explain": Spec(
+        "explain",
+        ("source", "target"),
+        {
+            "--max-hops": ("max_hops", COUNT),
+            "--limit": ("limit", COUNT),
+            "--hedged": ("hedged", FLAG),
+            "--min-sources": ("min_sources", COUNT),
+        },
+        {"max_hops": EXPLAIN_MAX_HOPS, "limit": EXPLAIN_LIMIT, "hedged": False, "min_sources": 1},
+        {"max_hops": "max_hops", "limit": "limit", "hedged": "hedged", "min_sources": "min_sources"},
+        "analysis",
+    ),
 }
 """The commands the quick path answers, by name; the table of each answer has the command's name."""
 
@@ -240,12 +254,12 @@ def run(job: Job) -> None:
     state.store_base = os.environ.get("KGRAPH_STORE_BASE") or None
     spec, v = COMMANDS[job.command], job.values
     with error_edge():
-        from .. import query
+        import importlib
 
         kg = load_graph(
             v["data"], as_of=v["as_of"], since=v["since"], until=v["until"], sources=v["sources"], store=v["store"]
         )
-        ask = getattr(query, spec.query)
+        ask = getattr(importlib.import_module(f"kgraph.{spec.module}"), spec.query)
         answer = ask(kg, *(v[a] for a in spec.arguments), **{kw: v[p] for p, kw in spec.passed.items()})
         output(answer, v["fmt"], job.command)
     raise SystemExit(0)
