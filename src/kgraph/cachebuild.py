@@ -241,6 +241,7 @@ def build(found: _cache.Lookup, progress: Progress | None = None) -> Built | Non
         return None
     folder = DataFolder(root, listing, limits)
     code = _cache._code_fingerprint()
+    found.digests(found.names)  # (at once: one call per file cost 0.1 s at 1,600 files when nothing was known)
     old = _old_entry(found.old)
     vocab, vocab_new = _vocab(found, old, limits, folder.real_root, code)
     ctx = Context(root, limits, vocab, code)
