@@ -315,3 +315,29 @@ def test_a_push_scoped_to_one_source_sends_it_alone_and_drops_nothing(store_serv
     after = manifest_of(client, base)
     assert set(after) == set(before)
     assert {iri for iri in after if after[iri] != before[iri]} == set(report.sent)
+
+
+def test_the_turtle_push_sends_holds_exactly_the_lines_it_was_made_from() -> None:
+    """Compact Turtle (prefixed names, subject blocks) parses back to the very triples of the N-Triples lines."""
+    from kgraph.store.turtle import turtle
+
+    base = "https://example.org/kgraph/"
+    lines = sorted(
+        [
+            f"<{base}entity/a> <{base}vocab#supports> <{base}entity/b%2Fc> .\n",
+            f"<{base}entity/a> <{base}vocab#supports> <{base}entity/d.e> .\n",
+            f'<{base}entity/a> <http://www.w3.org/2000/01/rdf-schema#label> "A \\"q\\" \\\\ \\n é ; ." .\n',
+            f'<{base}fact/f-1> <{base}vocab#line> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+            f"<{base}fact/f-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{base}vocab#Fact> .\n",
+            f'<{base}source/s%20x> <http://purl.org/dc/terms/identifier> "s x" .\n',
+            f'<{base}source/s%20x> <http://purl.org/dc/terms/issued> "2020"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n',
+        ]
+    )
+    lines.append(f'<{base}entity/a> <{base}vocab#x> "a subject met again later" .\n')  # not next to its block
+
+    def parsed(text: str, fmt: pyoxigraph.RdfFormat) -> set[pyoxigraph.Triple]:
+        return set(pyoxigraph.parse(text.encode("utf-8"), format=fmt))
+
+    text = "".join(turtle(lines, base))
+    assert parsed(text, pyoxigraph.RdfFormat.TURTLE) == parsed("".join(lines), pyoxigraph.RdfFormat.N_TRIPLES)
+    assert "kge:a " in text and "kgf:f-1 " in text and f"<{base}entity/b%2Fc>" in text  # prefixed only where plain

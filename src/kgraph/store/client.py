@@ -334,14 +334,14 @@ class StoreClient:
         sep = "&" if "?" in e.graph else "?"
         return f"{e.graph}{sep}{urllib.parse.urlencode({e.graph_param: graph})}"
 
-    def put(self, graph: str, lines: Iterable[str]) -> None:
-        """Replace the named ``graph`` by the N-Triples ``lines``."""
-        headers = {"Content-Type": NTRIPLES + "; charset=utf-8"}
+    def put(self, graph: str, lines: Iterable[str], *, media_type: str = NTRIPLES) -> None:
+        """Replace the named ``graph`` by ``lines``: N-Triples, or text of another ``media_type`` (Turtle)."""
+        headers = {"Content-Type": media_type + "; charset=utf-8"}
         self._request("PUT", self._graph_url(graph), _pieces(lines), headers, op="put")
 
-    def post(self, graph: str, lines: Iterable[str]) -> None:
-        """Add the N-Triples ``lines`` to the named ``graph``."""
-        headers = {"Content-Type": NTRIPLES + "; charset=utf-8"}
+    def post(self, graph: str, lines: Iterable[str], *, media_type: str = NTRIPLES) -> None:
+        """Add ``lines`` (N-Triples, or text of another ``media_type``) to the named ``graph``."""
+        headers = {"Content-Type": media_type + "; charset=utf-8"}
         self._request("POST", self._graph_url(graph), _pieces(lines), headers, op="post")
 
     def delete(self, graph: str) -> None:
