@@ -321,7 +321,7 @@ def test_the_turtle_push_sends_holds_exactly_the_lines_it_was_made_from() -> Non
     """Compact Turtle (prefixed names, subject blocks) parses back to the very triples of the N-Triples lines."""
     from kgraph.store.turtle import turtle
 
-    base = "https://example.org/kgraph/"
+    base, xsd = "https://example.org/kgraph/", "http://www.w3.org/2001/XMLSchema#"
     lines = sorted(
         [
             f"<{base}entity/a> <{base}vocab#supports> <{base}entity/b%2Fc> .\n",
@@ -330,7 +330,7 @@ def test_the_turtle_push_sends_holds_exactly_the_lines_it_was_made_from() -> Non
             f'<{base}fact/f-1> <{base}vocab#line> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
             f"<{base}fact/f-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{base}vocab#Fact> .\n",
             f'<{base}source/s%20x> <http://purl.org/dc/terms/identifier> "s x" .\n',
-            f'<{base}source/s%20x> <http://purl.org/dc/terms/issued> "2020"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n',
+            f'<{base}source/s%20x> <http://purl.org/dc/terms/issued> "2020"^^<{xsd}gYear> .\n',
         ]
     )
     lines.append(f'<{base}entity/a> <{base}vocab#x> "a subject met again later" .\n')  # not next to its block
