@@ -2,7 +2,7 @@
 
 :class:`FakeClient` offers what :class:`kgraph.store.facts.StoreFactStore`
 asks of :class:`kgraph.store.client.StoreClient` (``select``, ``select_all``
-paged with LIMIT/OFFSET until an empty page, ``ask``), over a pyoxigraph
+paged with LIMIT/OFFSET until an empty page, ``select_whole``, ``ask``), over a pyoxigraph
 ``Store``, and counts the queries. :func:`fill` loads a dataset into it as
 ``kgraph push`` does: the N-Quads graphs of :mod:`kgraph.exporters.rdf` and
 the manifest of the store contract. The real servers are in tests/stores.py.
@@ -50,6 +50,12 @@ class FakeClient:
                 return
             yield from page
             offset += size
+
+    def select_whole(self, query: str, limit: int) -> list[dict[str, str]] | None:
+        """Like a store that cuts answers at ``page_size`` rows and says so: None when the answer may be cut."""
+        cap = min(limit, self.page_size)
+        rows = self.select(f"{query}\nLIMIT {cap}")
+        return rows if len(rows) < cap else None
 
     def ask(self, query: str) -> bool:
         self.queries.append(query)

@@ -106,6 +106,29 @@ def test_select_all_gives_every_row_when_the_server_caps_result_sets(virtuoso_ca
     assert client.sent["select"] >= 1 + 50 // CAP
 
 
+def test_select_whole_says_when_one_answer_is_every_row(store_server: Store, virtuoso_capped: Store) -> None:
+    """One request without an order is the answer only when it is short and not cut; a cut is told apart."""
+    lines = [f'<http://t.example/s{i:02d}> <http://t.example/p> "{i}" .\n' for i in range(20)]
+    for store in (store_server, virtuoso_capped):
+        client = store.client()
+        g = graph_iri(store, "whole")
+        client.put(g, lines)
+        query = f"SELECT ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+        assert client.select_whole(query, 20) is None  # as many rows as asked: maybe more
+        few = "FILTER(?s IN (<http://t.example/s00>, <http://t.example/s01>, <http://t.example/s02>))"
+        small = client.select_whole(f"SELECT ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} {few} }}", 20)
+        assert small is not None and sorted(r["o"] for r in small) == ["0", "1", "2"]  # under the cap too
+        whole = client.select_whole(query, 100)
+        if store is virtuoso_capped:
+            assert whole is None  # Virtuoso cut it at CAP rows, and said so
+        else:
+            assert whole is not None and sorted(int(r["o"]) for r in whole) == list(range(20))
+        sent = client.sent["select"]
+        assert sorted(int(r["o"]) for r in client.select_all(query + " ORDER BY ?o")) == list(range(20))
+        if store is not virtuoso_capped:
+            assert client.sent["select"] == sent + 1  # a short page the store calls whole ends the paging
+
+
 def test_unbound_variables_are_absent(store_server: Store) -> None:
     client = store_server.client()
     g = graph_iri(store_server, "optional")

@@ -40,9 +40,14 @@ Results: :meth:`StoreClient.select` returns each row as ``{variable: lexical
 value}`` (unbound variables absent); ``terms=True`` gives N-Triples terms
 instead (``<iri>``, ``"text"^^<datatype>``, ``"text"@lang``, ``_:b``), for
 comparing graphs exactly. :meth:`StoreClient.select_all` pages a query whose
-``ORDER BY`` is total with ``LIMIT``/``OFFSET`` until a page comes back
-empty, so a server that silently caps result sets (Virtuoso's
-``ResultSetMaxRows``) still gives every row.
+``ORDER BY`` is total with ``LIMIT``/``OFFSET``, so a server that caps
+result sets (Virtuoso's ``ResultSetMaxRows``) still gives every row. A page
+shorter than asked ends the paging when the store is known to tell a cut
+(Virtuoso adds ``X-SPARQL-MaxRows`` to an answer it cut; Oxigraph never
+cuts); for any other store only an empty page does.
+:meth:`StoreClient.select_whole` asks once, without any order, and says
+whether that one answer was the whole result: the cheap way for the many
+small answers (an entity's facts).
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ _VIRTUOSO_ANONYMOUS = ("/sparql", "/sparql", "/sparql-graph-crud", "graph-uri")
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 PIECE = 1 << 20  # bytes per piece of a request body
+#: The header Virtuoso adds to an answer it cut at its ``ResultSetMaxRows``.
+CUT_HEADER = "x-sparql-maxrows"
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 _TRANSIENT_ERRORS = (ConnectionResetError, BrokenPipeError, ConnectionAbortedError, http.client.RemoteDisconnected)
 
@@ -276,39 +283,72 @@ class StoreClient:
     # --- queries ---------------------------------------------------------------------------------------
 
     def _results(self, query: str, op: str) -> dict[str, Any]:
+        return self._answer(query, op)[0]
+
+    def _answer(self, query: str, op: str) -> tuple[dict[str, Any], bool]:
+        """The parsed JSON results of ``query``, and whether the store says it cut them (Virtuoso's cap)."""
         body = urllib.parse.urlencode({"query": query}).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON_RESULTS}
-        _, _, data = self._request("POST", self.endpoints.query, [body], headers, op=op)
+        _, answer_headers, data = self._request("POST", self.endpoints.query, [body], headers, op=op)
         try:
             parsed: dict[str, Any] = json.loads(data)
         except ValueError as e:
             raise StoreError(f"the store at {self.url} answered a query with something that is not JSON") from e
-        return parsed
+        return parsed, CUT_HEADER in answer_headers
+
+    def _rows(self, parsed: dict[str, Any], terms: bool) -> list[dict[str, str]]:
+        bindings = parsed.get("results", {}).get("bindings", [])
+        if terms:
+            return [{k: nt_term(v) for k, v in row.items()} for row in bindings]
+        return [{k: lexical(v) for k, v in row.items()} for row in bindings]
 
     def select(self, query: str, *, terms: bool = False) -> list[dict[str, str]]:
         """The rows of a SELECT query: each maps a bound variable to its lexical value (or N-Triples term).
 
         Booleans come back canonical (``true``/``false``) from every store.
         """
-        bindings = self._results(query, "select").get("results", {}).get("bindings", [])
-        if terms:
-            return [{k: nt_term(v) for k, v in row.items()} for row in bindings]
-        return [{k: lexical(v) for k, v in row.items()} for row in bindings]
+        return self._rows(self._results(query, "select"), terms)
+
+    def _whole(self, rows: int, limit: int, cut: bool) -> bool:
+        """Whether an answer of ``rows`` rows to a query limited to ``limit`` is the whole result.
+
+        Fewer rows than asked is the whole result unless the store cut it:
+        Virtuoso says so (``X-SPARQL-MaxRows``), Oxigraph never cuts; of any
+        other store nothing is known, so only an empty page ends its results.
+        """
+        if rows >= limit or cut:
+            return False
+        return self.kind in ("virtuoso", "oxigraph")
+
+    def select_whole(self, query: str, limit: int, *, terms: bool = False) -> list[dict[str, str]] | None:
+        """The rows of ``query`` (no ORDER BY needed) in one request when they are fewer than ``limit``; else None.
+
+        None means the answer may be incomplete (``limit`` rows or more, a
+        cut, or a store that cannot say): page it with :meth:`select_all`.
+        """
+        parsed, cut = self._answer(f"{query}\nLIMIT {limit}", "select")
+        rows = self._rows(parsed, terms)
+        return rows if self._whole(len(rows), limit, cut) else None
 
     def select_all(self, query: str, page_size: int | None = None, *, terms: bool = False) -> Iterator[dict[str, str]]:
-        """Every row of ``query`` (whose ORDER BY must be total), fetched page by page until an empty page.
+        """Every row of ``query`` (whose ORDER BY must be total), fetched page by page.
 
         The offset advances by the rows actually received, so a server that
-        returns fewer rows than asked (a result-set cap) is simply asked again.
+        returns fewer rows than asked (a result-set cap) is simply asked again;
+        the pages end with a short page the store says is whole, else with an
+        empty page.
         """
         size = page_size or 10000
         offset = 0
         wrap = self.kind == "virtuoso"
         while True:
-            rows = self.select(_page(query, size, offset, wrap=wrap), terms=terms)
+            parsed, cut = self._answer(_page(query, size, offset, wrap=wrap), "select")
+            rows = self._rows(parsed, terms)
             if not rows:
                 return
             yield from rows
+            if self._whole(len(rows), size, cut):
+                return
             offset += len(rows)
 
     def ask(self, query: str) -> bool:

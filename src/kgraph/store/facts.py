@@ -45,6 +45,10 @@ __all__ = ["Namespaces", "Selector", "StoreFactStore"]
 
 #: How many entity IRIs go in one ``VALUES`` block (longer queries are split).
 BATCH = 200
+#: Rows asked for at once (Virtuoso's packaged ``ResultSetMaxRows``); a longer answer is paged.
+PAGE = 10_000
+#: Statement nodes whose properties one query asks for (about 15 rows each, so under :data:`PAGE`).
+NODES = 500
 
 
 class Selector(Protocol):
@@ -53,6 +57,8 @@ class Selector(Protocol):
     def select(self, query: str) -> list[dict[str, str]]: ...
 
     def select_all(self, query: str, page_size: int | None = None) -> Iterable[dict[str, str]]: ...
+
+    def select_whole(self, query: str, limit: int) -> list[dict[str, str]] | None: ...
 
 
 class Namespaces:
@@ -132,11 +138,11 @@ _PROPERTIES = {
 }
 
 
-def _batches(ids: Collection[str]) -> Iterator[list[str]]:
+def _batches(ids: Collection[str], size: int = BATCH) -> Iterator[list[str]]:
     chunk: list[str] = []
     for i in sorted(ids):
         chunk.append(i)
-        if len(chunk) == BATCH:
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
@@ -157,7 +163,6 @@ class StoreFactStore:
         self.files = files  # source id -> its YAML file's name: the dataset's order is by file name, then line
         iris = {name: iri or self.ns.kgv + name for name, iri in _PROPERTIES.items()}
         self._local = {iri: name for name, iri in iris.items()}
-        self._wanted = " ".join(f"<{iri}>" for iri in iris.values())
         self._out: dict[str, list[Fact]] = {}
         self._in: dict[str, list[Fact]] = {}
         self._made: dict[str, Fact] = {}  # one Fact object per id, whichever call made it
@@ -173,26 +178,57 @@ class StoreFactStore:
         self.calls[kind] = self.calls.get(kind, 0) + 1
 
     def _facts_where(self, pattern: str) -> list[Fact]:
-        """The facts whose statement node ``?st`` matches ``pattern`` too, in dataset order.
+        """The facts whose statement node ``?st`` (in a graph ``?g`` of the manifest) matches ``pattern``.
 
         One row per property of a fact (``?st ?k ?v``), not one wide row with
         an OPTIONAL per optional field: Virtuoso 7 loses OPTIONAL values in
-        such queries, and property rows need none.
+        such queries, and property rows need none. First one request without
+        any order (an entity's facts: a few hundred rows, one round trip);
+        when the store may not have given every row, the statement nodes are
+        fetched (paged, one row each), then their properties by
+        :data:`NODES` at a time, so no answer re-sorts a long result page after page.
         """
         ns = self.ns
-        query = (
-            f"{ns.prologue()}SELECT DISTINCT ?st ?k ?v WHERE {{\n  {pattern}\n"
-            f"  GRAPH ?g {{ ?st a kgv:Fact ; ?k ?v . VALUES ?k {{ {self._wanted} }} }}\n"
-            f"  {ns.in_manifest()}\n}} ORDER BY ?st ?k ?v"
+        fact = f"GRAPH ?g {{ ?st a kgv:Fact ; ?k ?v }}\n  {ns.in_manifest()}"
+        rows: Iterable[dict[str, str]] | None = self.client.select_whole(
+            f"{ns.prologue()}SELECT ?st ?k ?v WHERE {{\n  {pattern}\n  {fact}\n}}", PAGE
         )
-        return self._rebuild(self.client.select_all(query))
+        if rows is None:
+            nodes = self.client.select_all(
+                f"{ns.prologue()}SELECT DISTINCT ?st WHERE {{\n  {pattern}\n  GRAPH ?g {{ ?st a kgv:Fact }}\n"
+                f"  {ns.in_manifest()}\n}} ORDER BY ?st",
+                PAGE,
+            )
+            rows = self._properties(row["st"] for row in nodes)
+        return self._rebuild(rows)
+
+    def _properties(self, nodes: Iterable[str]) -> Iterator[dict[str, str]]:
+        """The ``?st ?k ?v`` rows of the statement nodes ``nodes``, :data:`NODES` nodes per query."""
+        ns = self.ns
+        for chunk in _batches(set(nodes), NODES):
+            values = " ".join(f"<{iri}>" for iri in chunk)
+            query = (
+                f"{ns.prologue()}SELECT ?st ?k ?v WHERE {{\n  VALUES ?st {{ {values} }}\n"
+                f"  GRAPH ?g {{ ?st ?k ?v }}\n  {ns.in_manifest()}\n}}"
+            )
+            rows = self.client.select_whole(query, PAGE)
+            yield from rows if rows is not None else self.client.select_all(query + " ORDER BY ?st ?k ?v", PAGE)
 
     def _rebuild(self, rows: Iterable[dict[str, str]]) -> list[Fact]:
-        """Facts from ``?st ?k ?v`` rows, sorted in dataset order (each Fact made once per store)."""
+        """Facts from ``?st ?k ?v`` rows, sorted in dataset order (each Fact made once per store).
+
+        Rows of other properties (``rdf:type``) are passed over; a row met
+        twice (a fact reached by two of the entities asked for) counts once.
+        """
         grouped: dict[str, dict[str, list[str]]] = {}
+        local = self._local
         for row in rows:
-            props = grouped.setdefault(row["st"], {})
-            props.setdefault(self._local[row["k"]], []).append(row["v"])
+            name = local.get(row["k"])
+            if name is None:
+                continue
+            values = grouped.setdefault(row["st"], {}).setdefault(name, [])
+            if row["v"] not in values:
+                values.append(row["v"])
         found = []
         for props in grouped.values():
             ident = props["factId"][0]
