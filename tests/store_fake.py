@@ -41,7 +41,7 @@ class FakeClient:
             rows.append({n: _value(s[n]) for n in names if s[n] is not None})
         return rows
 
-    def select_all(self, query: str, page_size: int | None = None) -> Iterator[dict[str, str]]:
+    def select_all(self, query: str, page_size: int | None = None, *, plain: bool = False) -> Iterator[dict[str, str]]:
         size = page_size or self.page_size
         offset = 0
         while True:
@@ -51,7 +51,7 @@ class FakeClient:
             yield from page
             offset += size
 
-    def select_whole(self, query: str, limit: int) -> list[dict[str, str]] | None:
+    def select_whole(self, query: str, limit: int, *, plain: bool = False) -> list[dict[str, str]] | None:
         """Like a store that cuts answers at ``page_size`` rows and says so: None when the answer may be cut."""
         cap = min(limit, self.page_size)
         rows = self.select(f"{query}\nLIMIT {cap}")

@@ -129,6 +129,23 @@ def test_select_whole_says_when_one_answer_is_every_row(store_server: Store, vir
             assert client.sent["select"] == sent + 1  # a short page the store calls whole ends the paging
 
 
+def test_plain_rows_give_the_same_strings_as_json_rows(store_server: Store) -> None:
+    """CSV answers (what fact queries use) keep quotes, newlines and non-ASCII text exactly, as JSON answers do."""
+    client = store_server.client()
+    g = graph_iri(store_server, "plain")
+    lines = [line for line in TRIPLES if "boolean" not in line]  # CSV writes a store's own boolean form
+    client.put(g, lines)
+    query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+    plain = client.select_whole(query, 100, plain=True)
+    assert plain is not None and len(plain) == len(lines)
+
+    def key(r: dict[str, str]) -> tuple[str, str, str]:
+        return (r["s"], r["p"], r["o"])
+
+    assert sorted(map(key, plain)) == sorted(map(key, client.select(query)))
+    assert any("\n" in r["o"] and '"' in r["o"] for r in plain)
+
+
 def test_unbound_variables_are_absent(store_server: Store) -> None:
     client = store_server.client()
     g = graph_iri(store_server, "optional")

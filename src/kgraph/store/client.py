@@ -53,8 +53,10 @@ small answers (an entity's facts).
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import http.client
+import io
 import json
 import os
 import re
@@ -79,6 +81,7 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
 _VIRTUOSO_ANONYMOUS = ("/sparql", "/sparql", "/sparql-graph-crud", "graph-uri")
 
 JSON_RESULTS = "application/sparql-results+json"
+CSV_RESULTS = "text/csv"
 NTRIPLES = "application/n-triples"
 PIECE = 1 << 20  # bytes per piece of a request body
 #: The header Virtuoso adds to an answer it cut at its ``ResultSetMaxRows``.
@@ -283,31 +286,40 @@ class StoreClient:
     # --- queries ---------------------------------------------------------------------------------------
 
     def _results(self, query: str, op: str) -> dict[str, Any]:
-        return self._answer(query, op)[0]
+        parsed: dict[str, Any] = self._answer(query, op)[0]
+        return parsed
 
-    def _answer(self, query: str, op: str) -> tuple[dict[str, Any], bool]:
-        """The parsed JSON results of ``query``, and whether the store says it cut them (Virtuoso's cap)."""
+    def _answer(self, query: str, op: str, accept: str = JSON_RESULTS) -> tuple[Any, bool]:
+        """The results of ``query`` (parsed JSON, or CSV text), and whether the store says it cut them."""
         body = urllib.parse.urlencode({"query": query}).encode("utf-8")
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON_RESULTS}
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         _, answer_headers, data = self._request("POST", self.endpoints.query, [body], headers, op=op)
+        cut = CUT_HEADER in answer_headers
+        if accept == CSV_RESULTS:
+            return data.decode("utf-8", errors="replace"), cut
         try:
             parsed: dict[str, Any] = json.loads(data)
         except ValueError as e:
             raise StoreError(f"the store at {self.url} answered a query with something that is not JSON") from e
-        return parsed, CUT_HEADER in answer_headers
+        return parsed, cut
 
-    def _rows(self, parsed: dict[str, Any], terms: bool) -> list[dict[str, str]]:
+    def _fetch(self, query: str, terms: bool, plain: bool) -> tuple[list[dict[str, str]], bool]:
+        """The rows of ``query`` and whether they were cut: as :meth:`select` gives them, or ``plain`` (CSV)."""
+        if plain:
+            text, cut = self._answer(query, "select", CSV_RESULTS)
+            return list(csv.DictReader(io.StringIO(text, newline=""))), cut
+        parsed, cut = self._answer(query, "select")
         bindings = parsed.get("results", {}).get("bindings", [])
         if terms:
-            return [{k: nt_term(v) for k, v in row.items()} for row in bindings]
-        return [{k: lexical(v) for k, v in row.items()} for row in bindings]
+            return [{k: nt_term(v) for k, v in row.items()} for row in bindings], cut
+        return [{k: lexical(v) for k, v in row.items()} for row in bindings], cut
 
     def select(self, query: str, *, terms: bool = False) -> list[dict[str, str]]:
         """The rows of a SELECT query: each maps a bound variable to its lexical value (or N-Triples term).
 
         Booleans come back canonical (``true``/``false``) from every store.
         """
-        return self._rows(self._results(query, "select"), terms)
+        return self._fetch(query, terms, False)[0]
 
     def _whole(self, rows: int, limit: int, cut: bool) -> bool:
         """Whether an answer of ``rows`` rows to a query limited to ``limit`` is the whole result.
@@ -320,18 +332,24 @@ class StoreClient:
             return False
         return self.kind in ("virtuoso", "oxigraph")
 
-    def select_whole(self, query: str, limit: int, *, terms: bool = False) -> list[dict[str, str]] | None:
+    def select_whole(self, query: str, limit: int, *, plain: bool = False) -> list[dict[str, str]] | None:
         """The rows of ``query`` (no ORDER BY needed) in one request when they are fewer than ``limit``; else None.
 
         None means the answer may be incomplete (``limit`` rows or more, a
         cut, or a store that cannot say): page it with :meth:`select_all`.
+        ``plain``: the rows come as SPARQL CSV results, half the bytes of JSON
+        for a store to write and about half its time on long answers; every
+        variable is then in every row (an unbound one as ``""``) and values
+        are as the store writes them (a boolean may be ``1``), so it is for
+        queries whose variables are always bound to IRIs and strings.
         """
-        parsed, cut = self._answer(f"{query}\nLIMIT {limit}", "select")
-        rows = self._rows(parsed, terms)
+        rows, cut = self._fetch(f"{query}\nLIMIT {limit}", False, plain)
         return rows if self._whole(len(rows), limit, cut) else None
 
-    def select_all(self, query: str, page_size: int | None = None, *, terms: bool = False) -> Iterator[dict[str, str]]:
-        """Every row of ``query`` (whose ORDER BY must be total), fetched page by page.
+    def select_all(
+        self, query: str, page_size: int | None = None, *, terms: bool = False, plain: bool = False
+    ) -> Iterator[dict[str, str]]:
+        """Every row of ``query`` (whose ORDER BY must be total), fetched page by page (``plain``: as CSV).
 
         The offset advances by the rows actually received, so a server that
         returns fewer rows than asked (a result-set cap) is simply asked again;
@@ -342,8 +360,7 @@ class StoreClient:
         offset = 0
         wrap = self.kind == "virtuoso"
         while True:
-            parsed, cut = self._answer(_page(query, size, offset, wrap=wrap), "select")
-            rows = self._rows(parsed, terms)
+            rows, cut = self._fetch(_page(query, size, offset, wrap=wrap), terms, plain)
             if not rows:
                 return
             yield from rows

@@ -13,7 +13,15 @@ What each call costs:
 
 - ``by_subject(e)`` / ``by_object(e)``: one query for both (the facts touching
   ``e``), kept for the life of the store object, so a query that reads an
-  entity's facts both ways pays once;
+  entity's facts both ways pays once; a fact comes as one row per property
+  (CSV rows, half the bytes of JSON), in one unordered request when the
+  answer is short, else as its statement nodes and then their properties
+  :data:`NODES` nodes at a time;
+- ``by_subject_among(e, relations)``: one query for ``e`` and up to
+  :data:`BATCH` other entities met so far (who-supports asks it of every
+  actor); ``by_object_among(e, relations)``: one query for ``e`` (the bloc
+  members of who-supports); the first entity a command asks about gets all
+  its facts at once (``touching``), which answers both;
 - ``touching(ids)``: one query for a whole batch (``VALUES``), filling the
   same memo, so a breadth-first ``path`` costs one query per round;
 - ``neighbour_ids(ids, allowed)``: one light query (ids only) per batch;
@@ -56,9 +64,11 @@ class Selector(Protocol):
 
     def select(self, query: str) -> list[dict[str, str]]: ...
 
-    def select_all(self, query: str, page_size: int | None = None) -> Iterable[dict[str, str]]: ...
+    def select_all(
+        self, query: str, page_size: int | None = None, *, plain: bool = False
+    ) -> Iterable[dict[str, str]]: ...
 
-    def select_whole(self, query: str, limit: int) -> list[dict[str, str]] | None: ...
+    def select_whole(self, query: str, limit: int, *, plain: bool = False) -> list[dict[str, str]] | None: ...
 
 
 class Namespaces:
@@ -167,7 +177,8 @@ class StoreFactStore:
         self._in: dict[str, list[Fact]] = {}
         self._made: dict[str, Fact] = {}  # one Fact object per id, whichever call made it
         self._ends: dict[str, None] = {}  # the entities at an end of a fact made so far, in the order met
-        self._among: dict[frozenset[str], dict[str, list[Fact]]] = {}  # by_subject_among's answers
+        # by_subject_among's and by_object_among's answers, by end and relation set
+        self._among_memo: dict[tuple[str, frozenset[str]], dict[str, list[Fact]]] = {}
         self._all: tuple[Fact, ...] | None = None
         self._len: int | None = None
         self.calls: dict[str, int] = {}
@@ -191,13 +202,14 @@ class StoreFactStore:
         ns = self.ns
         fact = f"GRAPH ?g {{ ?st a kgv:Fact ; ?k ?v }}\n  {ns.in_manifest()}"
         rows: Iterable[dict[str, str]] | None = self.client.select_whole(
-            f"{ns.prologue()}SELECT ?st ?k ?v WHERE {{\n  {pattern}\n  {fact}\n}}", PAGE
+            f"{ns.prologue()}SELECT ?st ?k ?v WHERE {{\n  {pattern}\n  {fact}\n}}", PAGE, plain=True
         )
         if rows is None:
             nodes = self.client.select_all(
                 f"{ns.prologue()}SELECT DISTINCT ?st WHERE {{\n  {pattern}\n  GRAPH ?g {{ ?st a kgv:Fact }}\n"
                 f"  {ns.in_manifest()}\n}} ORDER BY ?st",
                 PAGE,
+                plain=True,
             )
             rows = self._properties(row["st"] for row in nodes)
         return self._rebuild(rows)
@@ -211,8 +223,10 @@ class StoreFactStore:
                 f"{ns.prologue()}SELECT ?st ?k ?v WHERE {{\n  VALUES ?st {{ {values} }}\n"
                 f"  GRAPH ?g {{ ?st ?k ?v }}\n  {ns.in_manifest()}\n}}"
             )
-            rows = self.client.select_whole(query, PAGE)
-            yield from rows if rows is not None else self.client.select_all(query + " ORDER BY ?st ?k ?v", PAGE)
+            rows = self.client.select_whole(query, PAGE, plain=True)
+            yield from (
+                rows if rows is not None else self.client.select_all(f"{query} ORDER BY ?st ?k ?v", PAGE, plain=True)
+            )
 
     def _rebuild(self, rows: Iterable[dict[str, str]]) -> list[Fact]:
         """Facts from ``?st ?k ?v`` rows, sorted in dataset order (each Fact made once per store).
@@ -339,29 +353,49 @@ class StoreFactStore:
         are among them) in the same query, and keeps the answers: one query
         per :data:`BATCH` actors, answering only facts of those relations.
         """
+        return self._among(entity_id, relation_ids, "subject")
+
+    def by_object_among(self, entity_id: str, relation_ids: Collection[str]) -> list[Fact]:
+        """The facts of :meth:`by_object` whose relation is in ``relation_ids``: one query, kept.
+
+        who-supports asks it of the target and each member of its bloc (those
+        who act for it) for the facts of one polarity toward them, and for
+        their acts-for links; reading their every fact instead would fetch a
+        hub's whole neighbourhood. Few entities are asked, so none is fetched
+        ahead (unlike :meth:`by_subject_among`).
+        """
+        return self._among(entity_id, relation_ids, "object")
+
+    def _among(self, entity_id: str, relation_ids: Collection[str], end: str) -> list[Fact]:
         key = frozenset(relation_ids)
-        known = self._among.setdefault(key, {})
+        known = self._among_memo.setdefault((end, key), {})
         if entity_id in known:
             return known[entity_id]
-        if entity_id in self._out:
-            known[entity_id] = [f for f in self._out[entity_id] if f.relation in key]
+        full = self._out if end == "subject" else self._in
+        if not self._made and entity_id not in full:
+            # the first entity asked about is the one the command is about (who-supports' target): all its
+            # facts, in one query, answer this and the asks of its other relations and of either end
+            self.touching([entity_id])
+        if entity_id in full:
+            known[entity_id] = [f for f in full[entity_id] if f.relation in key]
             return known[entity_id]
-        pending = [entity_id] + [e for e in self._ends if e not in known and e not in self._out and e != entity_id]
-        chunk = pending[:BATCH]
-        self._count_call("by_subject_among")
+        chunk = [entity_id]
+        if end == "subject":  # every actor's acts-for links are asked for: fetch the actors met so far with it
+            chunk += [e for e in self._ends if e not in known and e not in full and e != entity_id][: BATCH - 1]
+        self._count_call(f"by_{end}_among")
         if key:
             values = " ".join(self.ns.entity_iri(i) for i in chunk)
             relations = " ".join(self.ns.relation_iri(r) for r in sorted(key))
             found = self._facts_where(
                 f"VALUES ?e {{ {values} }}\n  VALUES ?p {{ {relations} }}\n"
-                "  GRAPH ?g { ?st rdf:subject ?e ; rdf:predicate ?p }"
+                f"  GRAPH ?g {{ ?st rdf:{end} ?e ; rdf:predicate ?p }}"
             )
         else:
             found = []
         for i in chunk:
             known[i] = []
         for f in found:
-            known[f.subject].append(f)
+            known[f.subject if end == "subject" else f.object].append(f)
         return known[entity_id]
 
     def _order(self, f: Fact) -> tuple[str, int, str]:
