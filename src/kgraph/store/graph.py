@@ -5,10 +5,12 @@ dataset hash ``kgraph push`` recorded), then the small tables (relations,
 entities, sources) from the vocabulary, entities and source graphs, and puts
 a :class:`~kgraph.store.facts.StoreFactStore` behind the graph for the facts.
 The small tables are kept in the local cache folder
-(:func:`kgraph.cache.cache_dir`, ``store-<dataset hash>.json``) with the
+(:func:`kgraph.cache.cache_dir`, ``store-<dataset hash>.m…``) with the
 entities' folded names, so a warm ``--store`` query costs the manifest query
 plus the fact queries it needs, and name lookup, suggestions and folding work
-exactly as on a local dataset.
+exactly as on a local dataset. They are kept in :mod:`marshal`'s form: a
+million facts' 50,000 entities and 16,653 sources read in about a third of
+the time JSON takes (0.09 s against 0.29 s), which counts in a 0.5 s query.
 
 What the store cannot give back is filled in plainly: a source's ``path`` is
 its YAML file's name (``kgv:fileName``) and its ``text_path`` is empty (no
@@ -18,7 +20,9 @@ query answer shows either); the graph has no ``data_dir`` and no warnings.
 from __future__ import annotations
 
 import json
+import marshal
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,7 +35,7 @@ from .facts import Namespaces, Selector, StoreFactStore
 
 __all__ = ["StoreGraph", "connect", "fetch_tables", "open_graph", "open_store"]
 
-_FORMAT = 1  # the layout of the cached tables; a change makes old files unread
+_FORMAT = 2  # the layout of the cached tables; a change makes old files unread
 
 
 class StoreGraph(KnowledgeGraph):
@@ -152,14 +156,15 @@ def fetch_tables(client: Selector, base: str) -> tuple[list[Relation], list[Enti
 def _cache_file(digest: str) -> Path:
     from ..cache import cache_dir
 
-    return cache_dir() / f"store-{digest}.json"
+    # marshal's format belongs to the Python that wrote it: another Python keeps a file of its own
+    return cache_dir() / f"store-{digest}.m{marshal.version}-{sys.version_info[0]}{sys.version_info[1]}"
 
 
 def _read_cached(digest: str) -> dict[str, Any] | None:
     try:
-        with open(_cache_file(digest), encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
+        with open(_cache_file(digest), "rb") as fh:
+            data = marshal.loads(fh.read())
+    except (OSError, ValueError, EOFError, TypeError):
         return None
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
         return None
@@ -173,7 +178,7 @@ def _write_cached(digest: str, data: dict[str, Any]) -> None:
     try:
         path = _cache_file(digest)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        write_bytes(path, marshal.dumps(data))
     except (OSError, KGraphError):
         pass
 
