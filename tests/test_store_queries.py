@@ -201,6 +201,20 @@ def test_touching_is_one_query_per_batch(bundled: kgraph.KnowledgeGraph) -> None
     }
 
 
+def test_facts_among_relations_ask_only_those_relations(bundled: kgraph.KnowledgeGraph) -> None:
+    """by_object_among / by_subject_among answer as the filtered local facts; only the first entity is read whole."""
+    kg, _ = _store_graph(BUNDLED)
+    calls = kg.store.calls  # type: ignore[attr-defined]
+    supports = {r.id for r in bundled.relations.values() if r.polarity == 1}
+    assert kg.in_facts_among("belarus", supports) == bundled.in_facts_among("belarus", supports)
+    assert calls == {"touching": 1}  # the first entity asked about: all its facts at once
+    for entity in ("russia", "china", "lukashenko"):
+        assert kg.in_facts_among(entity, supports) == bundled.in_facts_among(entity, supports)
+        assert kg.out_facts_among(entity, supports) == bundled.out_facts_among(entity, supports)
+    assert calls["touching"] == 1 and calls["by_object_among"] == 3
+    assert not kg.store._out.keys() - {"belarus"}  # type: ignore[attr-defined]  # nobody else read whole
+
+
 def test_tables_are_cached_by_dataset_hash(cache_dir: Path) -> None:
     client = FakeClient()
     fill(client, kgraph.load(BUNDLED))
