@@ -188,31 +188,34 @@ class StoreFactStore:
     def _count_call(self, kind: str) -> None:
         self.calls[kind] = self.calls.get(kind, 0) + 1
 
-    def _facts_where(self, pattern: str) -> list[Fact]:
+    def _facts_where(self, pattern: str, *, one_step: bool = True) -> list[Fact]:
         """The facts whose statement node ``?st`` (in a graph ``?g`` of the manifest) matches ``pattern``.
 
         One row per property of a fact (``?st ?k ?v``), not one wide row with
         an OPTIONAL per optional field: Virtuoso 7 loses OPTIONAL values in
-        such queries, and property rows need none. First one request without
-        any order (an entity's facts: a few hundred rows, one round trip);
-        when the store may not have given every row, the statement nodes are
-        fetched (paged, one row each), then their properties by
-        :data:`NODES` at a time, so no answer re-sorts a long result page after page.
+        such queries, and property rows need none. ``one_step``: first one
+        request without any order (an entity's facts: a few hundred rows, one
+        round trip). Otherwise, or when the store may not have given every
+        row, the statement nodes are fetched first (one row each), then their
+        properties :data:`NODES` at a time, so no answer re-sorts a long
+        result page after page. Two steps also keep Virtuoso on a good plan
+        for patterns of several entities and relations: at 1M, who-supports'
+        acts-for query took 0.85 s in one step and 0.04 s + 0.05 s in two.
         """
         ns = self.ns
-        fact = f"GRAPH ?g {{ ?st a kgv:Fact ; ?k ?v }}\n  {ns.in_manifest()}"
-        rows: Iterable[dict[str, str]] | None = self.client.select_whole(
-            f"{ns.prologue()}SELECT ?st ?k ?v WHERE {{\n  {pattern}\n  {fact}\n}}", PAGE, plain=True
-        )
-        if rows is None:
-            nodes = self.client.select_all(
-                f"{ns.prologue()}SELECT DISTINCT ?st WHERE {{\n  {pattern}\n  GRAPH ?g {{ ?st a kgv:Fact }}\n"
-                f"  {ns.in_manifest()}\n}} ORDER BY ?st",
-                PAGE,
-                plain=True,
+        if one_step:
+            fact = f"GRAPH ?g {{ ?st a kgv:Fact ; ?k ?v }}\n  {ns.in_manifest()}"
+            rows = self.client.select_whole(
+                f"{ns.prologue()}SELECT ?st ?k ?v WHERE {{\n  {pattern}\n  {fact}\n}}", PAGE, plain=True
             )
-            rows = self._properties(row["st"] for row in nodes)
-        return self._rebuild(rows)
+            if rows is not None:
+                return self._rebuild(rows)
+        typed = "" if pattern else "GRAPH ?g { ?st a kgv:Fact }"  # a pattern already picks statement nodes
+        query = f"{ns.prologue()}SELECT DISTINCT ?st WHERE {{\n  {pattern}\n  {typed}\n  {ns.in_manifest()}\n}}"
+        nodes: Iterable[dict[str, str]] | None = self.client.select_whole(query, PAGE, plain=True)
+        if nodes is None:
+            nodes = self.client.select_all(f"{query} ORDER BY ?st", PAGE, plain=True)
+        return self._rebuild(self._properties(row["st"] for row in nodes))
 
     def _properties(self, nodes: Iterable[str]) -> Iterator[dict[str, str]]:
         """The ``?st ?k ?v`` rows of the statement nodes ``nodes``, :data:`NODES` nodes per query."""
@@ -388,7 +391,8 @@ class StoreFactStore:
             relations = " ".join(self.ns.relation_iri(r) for r in sorted(key))
             found = self._facts_where(
                 f"VALUES ?e {{ {values} }}\n  VALUES ?p {{ {relations} }}\n"
-                f"  GRAPH ?g {{ ?st rdf:{end} ?e ; rdf:predicate ?p }}"
+                f"  GRAPH ?g {{ ?st rdf:{end} ?e ; rdf:predicate ?p }}",
+                one_step=False,
             )
         else:
             found = []
