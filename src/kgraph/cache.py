@@ -496,28 +496,45 @@ def _checks(meta: dict[str, Any], sections: Sequence[memoryview]) -> tuple[tuple
 
     whole = tuple(zlib.crc32(s) for s in sections)
     n = meta["n"]
-    blocks = array.array("I", (_block_crc(meta["columns"], sections, n, b) for b in range(-(-n // BLOCK_ROWS))))
+
+    def read(section: int, start: int, end: int) -> memoryview:
+        return sections[section][start:end]
+
+    blocks = array.array("I", (_crc_of(_block_pieces(meta["columns"], read, n, b)) for b in range(-(-n // BLOCK_ROWS))))
     return whole, BLOCK_ROWS, blocks.tobytes()
 
 
-def _block_crc(columns: dict[str, Any], sections: Sequence[memoryview], n: int, block: int) -> int:
-    """The CRC-32 of the bytes rows ``block * BLOCK_ROWS`` to the block's end occupy in every fact column, in
-    field order (a text column: its offsets of those rows and the next, then their bytes in the blob)."""
+Bytes = bytes | memoryview
+
+
+def _block_pieces(
+    columns: dict[str, Any], read: Callable[[int, int, int], Bytes], n: int, block: int
+) -> list[tuple[Bytes, ...]]:
+    """Per fact column, in field order, the bytes rows ``block * BLOCK_ROWS`` to the block's end occupy: its
+    integers or codes; or, for a text column, its offsets of those rows and the next, then their bytes in the
+    blob. What a block's CRC covers, written (:func:`_checks`) and read (:meth:`_RowBlocks.load`) alike.
+    ``read(section, start, end)`` gives a section's bytes."""
     lo = block * BLOCK_ROWS
     hi = min(lo + BLOCK_ROWS, n)
-    crc = 0
+    out: list[tuple[Bytes, ...]] = []
     for name in _FACT_FIELDS:
         spec = columns[name]
-        parts = [sections[i] for i in spec["sections"]]
-        kind = spec["kind"]
-        if kind == "text":
-            offsets = parts[1][lo * 8 : (hi + 1) * 8]
-            crc = zlib.crc32(offsets, crc)
-            bounds = offsets.cast("Q") if len(offsets) == (hi - lo + 1) * 8 else None
-            crc = zlib.crc32(parts[0][bounds[0] : bounds[-1]] if bounds is not None else b"?", crc)
+        at = spec["sections"]
+        if spec["kind"] == "text":
+            raw = read(at[1], lo * 8, (hi + 1) * 8)
+            offsets = memoryview(raw).cast("Q")
+            out.append((raw, read(at[0], offsets[0], offsets[-1])))
         else:
-            width = 8 if kind == "ints" else 4
-            crc = zlib.crc32(parts[0][lo * width : hi * width], crc)
+            width = 8 if spec["kind"] == "ints" else 4
+            out.append((read(at[0], lo * width, hi * width),))
+    return out
+
+
+def _crc_of(pieces: list[tuple[Bytes, ...]]) -> int:
+    crc = 0
+    for group in pieces:
+        for piece in group:
+            crc = zlib.crc32(piece, crc)
     return crc
 
 
@@ -808,8 +825,8 @@ def _in_sections(
 def _split_body(body: bytes | memoryview, *, check: bool = False) -> tuple[dict[str, Any], list[memoryview]]:
     """The marshalled head of an entry's body and its binary sections (views into ``body``, not copies).
 
-    With ``check``, every section's CRC is verified, and the lazily stored
-    tables are put back into the head (what a rebuild reads).
+    With ``check``, every section's CRC is verified (the lazily stored
+    tables stay in their sections: :func:`stored_table` reads one).
     """
     view = memoryview(body)
     (count,) = struct.unpack_from("<I", view, 0)
@@ -829,9 +846,12 @@ def _split_body(body: bytes | memoryview, *, check: bool = False) -> tuple[dict[
         crcs = meta["checks"][0]
         if len(crcs) != len(sections) or any(zlib.crc32(s) != c for s, c in zip(sections, crcs, strict=True)):
             raise _Damaged("a section fails its check")
-        for name, at in meta["tables"].items():
-            meta[name] = marshal.loads(sections[at])
     return meta, sections
+
+
+def stored_table(meta: dict[str, Any], sections: Sequence[memoryview], name: str) -> Any:
+    """One of the tables :func:`pack` put in a section of its own (``entities``, ``sources``, ``names``)."""
+    return marshal.loads(sections[meta["tables"][name]])
 
 
 class CacheDamaged(KGraphError):
@@ -875,12 +895,14 @@ class _Tables:
     """The entry's lazily stored tables (entities, sources, the name index): each unmarshalled when first asked."""
 
     def __init__(self, meta: dict[str, Any], sections: list[memoryview], verified: bool, entry: Path | None) -> None:
+        self.meta = meta
         self.where: dict[str, int] = meta["tables"]
         self.sizes: dict[str, int] = meta["sizes"]
         self.checker = _Checker(sections, meta["checks"][0], verified, entry)
 
     def rows(self, name: str) -> Any:
-        return marshal.loads(self.checker.section(self.where[name]))
+        self.checker.section(self.where[name])
+        return stored_table(self.meta, self.checker.sections, name)
 
     def lazy(self, name: str, cls: Callable[..., Any]) -> LazyTable[Any]:
         return LazyTable(lambda: self.rows(name), cls, self.sizes[name])
@@ -1278,7 +1300,7 @@ class _RowBlocks:
         self.loaded: list[tuple[Any, ...] | None] = [None] * len(self.crcs)
         self.reads = 0
 
-    def _bytes(self, section: int, start: int, end: int) -> bytes | memoryview:
+    def _bytes(self, section: int, start: int, end: int) -> Bytes:
         if self.read is None or self.reads > _READS_MAX:  # (a busy query: the mapped pages, not a read per column)
             return self.sections[section][start:end]
         end = min(end, len(self.sections[section]))
@@ -1286,31 +1308,21 @@ class _RowBlocks:
 
     def load(self, block: int) -> tuple[Any, ...]:
         """Block ``block``'s parts (per column: its codes or integers; or its offsets, first offset and bytes)."""
-        lo = block * BLOCK_ROWS
-        hi = min(lo + BLOCK_ROWS, self.n)
-        crc = 0
         parts: list[Any] = []
         try:
-            for name in _FACT_FIELDS:
-                spec = self.meta["columns"][name]
-                kind, at = spec["kind"], spec["sections"]
+            pieces = _block_pieces(self.meta["columns"], self._bytes, self.n, block)
+            if not self.verified and _crc_of(pieces) != self.crcs[block]:
+                raise _damaged(self.checker.entry)
+            for name, group in zip(_FACT_FIELDS, pieces, strict=True):
+                kind = self.meta["columns"][name]["kind"]
                 if kind == "text":
-                    raw = self._bytes(at[1], lo * 8, (hi + 1) * 8)
-                    offsets = memoryview(raw).cast("Q")
-                    blob = self._bytes(at[0], offsets[0], offsets[-1])
-                    if not self.verified:
-                        crc = zlib.crc32(blob, zlib.crc32(raw, crc))
-                    parts += [blob, offsets, offsets[0]]
+                    offsets = memoryview(group[0]).cast("Q")
+                    parts += [group[1], offsets, offsets[0]]
                 else:
-                    width = 8 if kind == "ints" else 4
-                    raw = self._bytes(at[0], lo * width, hi * width)
-                    if not self.verified:
-                        crc = zlib.crc32(raw, crc)
-                    parts.append(memoryview(raw).cast("q") if width == 8 else memoryview(raw).cast("I"))
+                    view = memoryview(group[0])
+                    parts.append(view.cast("q") if kind == "ints" else view.cast("I"))
         except (TypeError, ValueError, IndexError, OSError):  # lengths that do not fit: damage
             raise _damaged(self.checker.entry) from None
-        if not self.verified and crc != self.crcs[block]:
-            raise _damaged(self.checker.entry)
         got = self.loaded[block] = tuple(parts)
         self.reads += 1
         return got

@@ -299,7 +299,7 @@ def _entry(
     vocab = ctx.vocab
     names = None
     if old is not None and old.vocab is not None and old.vocab[0] == vocab.key:
-        names = old.meta.get("names")
+        names = _cache.stored_table(old.meta, old.sections, "names")
     if names is None:
         index = NameIndex({e.id: (e.name, *e.aliases) for e in ctx.entities.values()})
         names = _cache._names_to_store(index)
