@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 
 __all__ = ["DATE_PATTERN", "is_valid", "period", "precision", "sort_key"]
@@ -25,6 +26,7 @@ __all__ = ["DATE_PATTERN", "is_valid", "period", "precision", "sort_key"]
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+@functools.lru_cache(maxsize=8192)  # a dataset repeats its dates: every fact's is read, checked and compared
 def _parts(text: str) -> tuple[int, int | None, int | None] | None:
     m = DATE_PATTERN.match(text)
     if not m:
@@ -51,6 +53,7 @@ def precision(text: str) -> str:
     return {1: "year", 2: "month", 3: "day"}[text.count("-") + 1]
 
 
+@functools.lru_cache(maxsize=8192)
 def period(text: str) -> tuple[_dt.date, _dt.date]:
     """The first and last day the (partial) date stands for."""
     parts = _parts(text)

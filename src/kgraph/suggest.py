@@ -57,7 +57,8 @@ _STROKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t",
 _NON_WORD = re.compile(r"[\W_]+")
 # fold's quick path for ASCII text (quotes are checked against names this way, one per fact)
 _DOT_IN_WORD = re.compile(r"\.(?=\w)")
-_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum() or chr(c) == "_"})
+# (a bytes table: ``bytes.translate`` takes a tenth of the time of ``str.translate`` with a mapping)
+_ASCII_NON_WORD = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 
 
 def fold(name: str) -> str:
@@ -71,7 +72,7 @@ def fold(name: str) -> str:
     if name.isascii():  # the same steps without regular expressions: five times quicker on a sentence
         text = _DOT_IN_WORD.sub("", name.lower()) if "." in name else name.lower()
         text = text.replace("'", "").replace("`", "")  # (after the dots: "4.'r" keeps its dot, as one pass would)
-        return " ".join(text.translate(_ASCII_NON_WORD).split())
+        return b" ".join(text.encode("ascii").translate(_ASCII_NON_WORD).split()).decode("ascii")
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = _APOSTROPHES.sub("", stripped.casefold().translate(_STROKES))

@@ -222,25 +222,31 @@ class _Events:
         mark = self.enter(e)
         m = YMap(mark.line + 1, mark.column + 1)
         get, end, counting, scalar_t = self.get, self.ev.MappingEndEvent, self.counting, self.scalar_t
-        checked = self.max_scalar != 0  # (keys too long can only be in a big file)
+        checked = self.max_scalar != 0  # (keys and values too long can only be in a big file)
+        pos = m.pos
         while True:
             k = get()
             if type(k) is end:
                 break
-            # the common key, plain text and no decorations in a small file, is taken as is: this is the inner loop
+            # The common key and value, plain text with no decorations in a small file, are taken as they are,
+            # without a call per value (``key``, ``node``, ``scalar`` decide the rest): this is the inner loop.
             plain = type(k) is scalar_t and k.anchor is None and k.tag is None and not checked
             key: str = k.value if plain else self.key(k)
             km = k.start_mark
             if counting:
                 self.count(km, len(m), "a mapping with more than {:,} keys")
             v = get()
-            if key in m.pos:
-                self.add(km, f"duplicate key {key!r} (first at line {m.pos[key][0]})")
+            if key in pos:
+                self.add(km, f"duplicate key {key!r} (first at line {pos[key][0]})")
                 self.node(v)  # read past it; the first value stays
                 continue
             vm = v.start_mark
-            m.pos[key] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
-            m[key] = self.node(v)
+            pos[key] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+            if type(v) is scalar_t and v.anchor is None and v.tag is None and not checked:
+                text: str = v.value
+                m[key] = None if v.implicit[0] and text in NULLS else text  # as ``scalar`` reads it
+            else:
+                m[key] = self.node(v)
         return self.leave(e, m)
 
     def sequence(self, e: Any) -> YList:

@@ -81,7 +81,6 @@ _QUOTES = str.maketrans(
         "\ufeff": None,
     }
 )
-_SPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
@@ -95,7 +94,9 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("“ironclad  friend” – China")
     '"ironclad friend" - China'
     """
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip()
+    if text.isascii():  # (most quotes: NFC leaves ASCII as it is, and the table holds one ASCII character)
+        return " ".join((text.translate(_QUOTES) if "`" in text else text).split())
+    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).split())
 
 
 def wordset(words: str) -> frozenset[str]:
