@@ -193,6 +193,8 @@ def group(facts: Iterable[Fact], key: Callable[[Fact], Hashable] = statement_key
         if f.id not in position:
             position[f.id] = len(pool)
             pool.append(f)
+    if len(pool) == 1:  # (most actors' stances toward a busy target: nothing to join)
+        return [Claim((pool[0],))]
     groups = _Groups(len(pool))
     by_key: dict[Hashable, list[int]] = {}
     for i, f in enumerate(pool):
@@ -219,4 +221,6 @@ def claims(kg: KnowledgeGraph) -> list[Claim]:
 
 def at_least(found: Iterable[Claim], min_sources: int) -> list[Claim]:
     """The claims reported by at least ``min_sources`` sources (all of them for 1)."""
+    if min_sources <= 1:  # (every claim has a fact, so a source)
+        return list(found)
     return [c for c in found if len(c.sources) >= min_sources]

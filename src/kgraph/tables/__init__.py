@@ -64,7 +64,12 @@ def emit(answer: Mapping[str, object], fmt: Format, table: str, out: IO[str] | N
         # json use its C encoder (a third of the time of a large answer) — jq re-indents
         isatty = getattr(out, "isatty", None)
         pretty = isatty is not None and isatty()
-        out.write(json.dumps(answer, ensure_ascii=False, indent=2 if pretty else None))
+        if pretty:
+            out.write(json.dumps(answer, ensure_ascii=False, indent=2))
+        else:
+            from .jsontext import dumps
+
+            out.write(dumps(answer))
         out.write("\n")
         return
     t = table_for(answer, table)
