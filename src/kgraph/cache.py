@@ -365,17 +365,21 @@ def _encode_column(values: list[Any], kind: str | None) -> tuple[dict[str, Any],
             pass
     elif kind == "text":
         try:
+            if all(map(str.isascii, values)):  # (ids, and often quotes: a character is a byte, one encode does all)
+                data = "".join(values).encode("ascii")
+                return {"kind": "text"}, [data, _array("Q", itertools.accumulate(map(len, values), initial=0))]
             parts = [v.encode("utf-8", "surrogatepass") for v in values]
-        except AttributeError:  # a None (or something else) among the strings
+        except (TypeError, AttributeError):  # a None (or something else) among the strings
             pass
         else:
-            offsets = list(itertools.accumulate(map(len, parts), initial=0))
+            offsets = itertools.accumulate(map(len, parts), initial=0)
             return {"kind": "text"}, [b"".join(parts), _array("Q", offsets)]
-    table = {v: i for i, v in enumerate(dict.fromkeys(values))}  # first-seen order
-    return {"kind": "codes", "table": tuple(table)}, [_array("I", list(map(table.__getitem__, values)))]
+    table = dict.fromkeys(values)  # first-seen order
+    index = dict(zip(table, range(len(table)), strict=True))
+    return {"kind": "codes", "table": tuple(table)}, [_array("I", map(index.__getitem__, values))]
 
 
-def _array(typecode: str, values: Sequence[int]) -> bytes:
+def _array(typecode: str, values: Iterable[int]) -> bytes:
     import array
 
     return array.array(typecode, values).tobytes()
