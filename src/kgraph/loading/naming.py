@@ -37,18 +37,20 @@ class Naming:
         self.waiting: list[tuple[Fact, str, FileReport, Position]] = []
 
     def names(self, entity_id: str) -> tuple[str, ...]:
-        """The entity's names, folded (each once)."""
+        """The entity's names, folded (each once), as the words a folded quote is searched for: each name, then
+        each name with a possessive *s*, with a space on either side."""
         found = self._folded.get(entity_id)
         if found is None:
             e = self.entities.get(entity_id)
             raw = (entity_id,) if e is None else (e.id, e.name, *e.aliases)
-            found = self._folded[entity_id] = tuple(n for n in dict.fromkeys(map(fold, raw)) if n)
+            folded = [n for n in dict.fromkeys(map(fold, raw)) if n]
+            found = self._folded[entity_id] = tuple(f" {n}{s} " for n in folded for s in ("", "s"))
         return found
 
     def named(self, folded_quote: str, entity_ids: Iterable[str]) -> bool:
         """Whether the folded quote holds a name of one of the entities, as whole words (possessive *s* allowed)."""
         padded = f" {folded_quote} "
-        return any(f" {n} " in padded or f" {n}s " in padded for eid in entity_ids for n in self.names(eid))
+        return any(words in padded for eid in entity_ids for words in self.names(eid))
 
     def check(self, fact: Fact, at: FileReport, pos: Position) -> None:
         """Settle a fact whose quote names an end directly; keep the others for :meth:`finish`."""
