@@ -57,7 +57,7 @@ _STROKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t",
 _NON_WORD = re.compile(r"[\W_]+")
 # fold's quick path for ASCII text (quotes are checked against names this way, one per fact)
 _DOT_IN_WORD = re.compile(r"\.(?=\w)")
-# (a bytes table: ``bytes.translate`` takes a tenth of the time of ``str.translate`` with a mapping)
+# (a bytes table: encoding, ``bytes.translate`` and decoding take a sixth of the time of ``str.translate``)
 _ASCII_NON_WORD = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 
 
