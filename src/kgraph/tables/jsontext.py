@@ -7,7 +7,10 @@ under ``facts``; a stance answer on a busy entity is mostly such claims
 of JSON). Here each fact record of a claim is encoded once, by :mod:`json`'s
 C encoder, and the claim's own fields are that text up to its
 ``disputed_by``, then the claim's ``disputed_by``, ``via``, ``facts`` and
-``sources``: a third less time than :func:`json.dumps` on that answer.
+``sources``. The whole command takes 2.41 s instead of 2.64 s with
+:func:`json.dumps` (``hyperfine -r 8``, 2026-12-02, a 2-core VM; within one
+process the two encoders are 5 % apart: the gain is the smaller strings
+and the memory the process no longer grows).
 
 A dict is taken as a claim only when it is one: its keys are its first
 fact's, ``disputed_by`` last, then ``via``, ``facts`` and ``sources``, and
