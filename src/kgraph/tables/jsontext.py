@@ -9,8 +9,8 @@ C encoder, and the claim's own fields are that text up to its
 ``disputed_by``, then the claim's ``disputed_by``, ``via``, ``facts`` and
 ``sources``. The whole command takes 2.41 s instead of 2.64 s with
 :func:`json.dumps` (``hyperfine -r 8``, 2026-12-02, a 2-core VM; within one
-process the two encoders are 5 % apart: the gain is the smaller strings
-and the memory the process no longer grows).
+process, timed alone, the two encoders are only 5 % apart, and the rest
+of the difference is not explained yet).
 
 A dict is taken as a claim only when it is one: its keys are its first
 fact's, ``disputed_by`` last, then ``via``, ``facts`` and ``sources``, and
