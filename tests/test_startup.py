@@ -227,7 +227,7 @@ def test_the_quick_spec_is_the_typer_command(name: str) -> None:
     """Every argument and option of the Typer command, its kind and default, is in kgraph.cli.quick.COMMANDS."""
     import typer
 
-    from kgraph.cli import commands_app, quick
+    from kgraph.cli import commands_app, edge, quick
 
     group = typer.main.get_command(commands_app())
     command = group.commands[name]  # type: ignore[attr-defined]
@@ -250,8 +250,9 @@ def test_the_quick_spec_is_the_typer_command(name: str) -> None:
     assert options == {**spec.options, **quick.SHARED}
     assert defaults == {**spec.defaults, **quick._SHARED_DEFAULTS}
     root = {opt for p in group.params for opt in p.opts}
-    # what quick.parse reads before a command; the store's root options it leaves to Typer
-    assert root == {"--version", "--traceback", "--data", "-d", "--no-cache", "--store", "--store-user", "--store-base"}
+    # what quick.parse reads before a command (--version is answered before it)
+    assert root == {"--version", "--traceback", "--no-cache", *quick._ROOT}
+    assert all(name in edge.STORE_COMMANDS for name in quick.COMMANDS)  # so no root --store is refused on the path
 
 
 WORDS = ["belarus", "china", "Minsk", "Xi Jinping", "some/dir", "2021-05", "cooperates", "é ü", "a=b"]
@@ -271,7 +272,22 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     """Command lines for the quick path's commands: mostly well formed, with an odd word now and then."""
     from kgraph.cli import quick
 
-    root = draw(st.sampled_from([[], ["--no-cache"], ["--data", "d"], ["-d", "e"], ["--traceback"], ["--data=f"]]))
+    root = draw(
+        st.sampled_from(
+            [
+                [],
+                ["--no-cache"],
+                ["--data", "d"],
+                ["-d", "e"],
+                ["--traceback"],
+                ["--data=f"],
+                ["--store", "http://s:1"],
+                ["--store=http://s:2", "--store-user", "u", "--store-base=http://b/"],
+                ["--store-base", "http://b/", "--data", "d"],
+                ["--store", "http://s:1", "--store", "http://s:3"],
+            ]
+        )
+    )
     name = draw(st.sampled_from([*quick.COMMANDS, "explain", "who-support"]))
     spec = quick.COMMANDS.get(name, quick.Spec(""))
     options = sorted({**spec.options, **quick.SHARED}.items())
@@ -310,7 +326,10 @@ class Calls:
     def load(self, data: Any, **kwargs: Any) -> str:
         from kgraph.cli.edge import state
 
-        self.log.append(("load", data, kwargs, state.data, state.no_cache, state.traceback))
+        self.log.append(
+            ("load", data, kwargs, state.data, state.no_cache, state.traceback)
+            + (state.store, state.store_user, state.store_base)
+        )
         return "the graph"
 
     def asker(self, name: str) -> Any:
@@ -355,6 +374,8 @@ def test_the_quick_path_reads_command_lines_as_typer(argv: list[str], monkeypatc
         ["facts", "-s", "china", "--object", "belarus", "-e", "x", "--source", "a", "--source", "b"],
         ["entity", "Xi Jinping", "--as-of", "2021-05", "--until", "2022"],
         ["--traceback", "stats", "-d", "x"],
+        ["--store", "http://127.0.0.1:7878", "who-supports", "belarus", "-f", "json"],
+        ["--store-user", "dba", "--store=http://s:1", "--store-base", "http://b/", "path", "china", "russia"],
     ],
 )
 def test_plain_command_lines_take_the_quick_path(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:

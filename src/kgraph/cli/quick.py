@@ -3,8 +3,9 @@
 A core query (``who-supports``, ``who-opposes``, ``path``, ``neighbours``,
 ``facts``, ``entity``, ``stats``, ``relations``, and ``explain``) costs less to answer from the cache than
 Typer costs to import. :func:`parse` reads a command line in the forms people
-and scripts write (root ``--data``/``-d``, ``--no-cache`` and
-``--traceback`` before the command; its arguments; its options as
+and scripts write (root ``--data``/``-d``, ``--store``, ``--store-user``,
+``--store-base``, ``--no-cache`` and ``--traceback`` before the command;
+its arguments; its options as
 ``--name value`` or ``--name=value``, flags, ``-r``-style short names, in
 any order) into the values Typer would pass; :func:`run` does what the
 Typer command does with them (:mod:`kgraph.cli.core`: load with the shared
@@ -145,6 +146,19 @@ class Job(NamedTuple):
     traceback: bool
     command: str
     values: dict[str, Any]
+    store: str | None = None  # the root --store, --store-user and --store-base
+    store_user: str | None = None
+    store_base: str | None = None
+
+
+_ROOT: dict[str, tuple[str, str]] = {
+    "--data": ("data", PATH),
+    "-d": ("data", PATH),
+    "--store": ("store", TEXT),
+    "--store-user": ("store_user", TEXT),
+    "--store-base": ("store_base", TEXT),
+}
+"""The root options with a value that :func:`parse` reads (each core query can answer from a store)."""
 
 
 def parse(args: list[str], environ: Mapping[str, str]) -> Job | None:
@@ -152,6 +166,7 @@ def parse(args: list[str], environ: Mapping[str, str]) -> Job | None:
     if "KGRAPH_NO_CACHE" in environ:  # Typer reads it as a flag's value (1, true, yes, …): its business
         return None
     root: dict[str, Any] = {"data": None, "no_cache": False, "traceback": False}
+    stores: dict[str, Any] = {"store": None, "store_user": None, "store_base": None}
     at = 0
     while at < len(args) and args[at].startswith("-"):
         word = args[at]
@@ -159,17 +174,18 @@ def parse(args: list[str], environ: Mapping[str, str]) -> Job | None:
             root[word[2:].replace("-", "_")] = True
             at += 1
             continue
-        read = _option(args, at, {"--data": ("data", PATH), "-d": ("data", PATH)})
+        read = _option(args, at, _ROOT)
         if read is None:
             return None
-        _, root["data"], at = read
+        param, value, at = read
+        (root if param == "data" else stores)[param] = value  # (given twice, Click keeps the last: so here)
     if at == len(args) or args[at] not in COMMANDS:
         return None
     spec = COMMANDS[args[at]]
     values = _values(spec, args[at + 1 :])
     if values is None:
         return None
-    return Job(root["data"], root["no_cache"], root["traceback"], args[at], values)
+    return Job(root["data"], root["no_cache"], root["traceback"], args[at], values, **stores)
 
 
 def _values(spec: Spec, words: list[str]) -> dict[str, Any] | None:
@@ -250,8 +266,10 @@ def run(job: Job) -> None:
     state.traceback = job.traceback or os.environ.get("KGRAPH_DEBUG", "") not in ("", "0")
     state.data = job.data
     state.no_cache = job.no_cache
-    state.store_user = os.environ.get("KGRAPH_STORE_USER") or None
-    state.store_base = os.environ.get("KGRAPH_STORE_BASE") or None
+    state.store = job.store
+    state.store_user = job.store_user or os.environ.get("KGRAPH_STORE_USER") or None
+    state.store_base = job.store_base or os.environ.get("KGRAPH_STORE_BASE") or None
+    # (the root callback refuses --store to a command that reads the dataset locally: every core query can use one)
     spec, v = COMMANDS[job.command], job.values
     with error_edge():
         import importlib
