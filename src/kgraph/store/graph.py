@@ -38,7 +38,7 @@ from .facts import Namespaces, Selector, StoreFactStore
 
 __all__ = ["StoreGraph", "connect", "fetch_tables", "open_graph", "open_store"]
 
-_FORMAT = 3  # the layout of the cached tables; a change makes old files unread
+_FORMAT = 4  # the layout of the cached tables; a change makes old files unread
 
 
 class StoreGraph(KnowledgeGraph):
@@ -206,12 +206,14 @@ def open_graph(client: Selector, url: str, *, base: str, cache: bool = True) -> 
     relations, entities, sources = fetch_tables(client, base)
     names = NameIndex({e.id: (e.name, *e.aliases) for e in entities})
     if cache:
+        from ..cache import pack_rows
+
         _write_cached(
             key,
             {
                 "format": _FORMAT,
                 "relations": _rows(relations, _REL),
-                "entities": marshal.dumps(_rows(entities, _ENT)),
+                "entities": marshal.dumps(pack_rows(_rows(entities, _ENT))),
                 "entity_count": len(entities),
                 "sources": _rows(sources, _SRC),
                 "names": marshal.dumps(dict(names.folded)),
