@@ -12,6 +12,11 @@ C encoder, and the claim's own fields are that text up to its
 process, timed alone, the two encoders are only 5 % apart, and the rest
 of the difference is not explained yet).
 
+A stance answer's backers (``entity``, ``score``, ``evidence``, ``via``)
+are written field by field with their claims in turn, rather than walked as
+any dict would be: 10 % less time on that answer within one process
+(median of 12, ``time.process_time``).
+
 A dict is taken as a claim only when it is one: its keys are its first
 fact's, ``disputed_by`` last, then ``via``, ``facts`` and ``sources``, and
 every other field is the very object of that fact's record. Anything else,
@@ -30,6 +35,7 @@ __all__ = ["dumps"]
 _DISPUTED = ', "disputed_by": '
 _NO_DISPUTES = len(_DISPUTED) + len("[]}")
 _CLAIM_TAIL = ["disputed_by", "via", "facts", "sources"]
+_BACKER = ["entity", "score", "evidence", "via"]  # (kgraph.query's stance answers: one per entity)
 
 
 def dumps(answer: Any) -> str:
@@ -57,6 +63,8 @@ class _Writer:
 
     def text(self, value: Any) -> str:
         """A value: walked when it holds claims (see :func:`_holds_claims`), else encoded whole."""
+        if type(value) is dict and len(value) == 4 and list(value) == _BACKER and type(value["evidence"]) is list:
+            return self.backer(value)
         if not _holds_claims(value):
             return self.enc(value)
         if type(value) is list:
@@ -69,6 +77,28 @@ class _Writer:
             key, text = self.key, self.text
             return "{" + ", ".join([key(k) + ": " + text(v) for k, v in value.items()]) + "}"
         return self.enc(value)
+
+    def backer(self, b: dict[str, Any]) -> str:
+        """One entity of a stance answer (``entity``, ``score``, ``evidence``, ``via``), its claims taken in turn:
+        a busy target has tens of thousands, and walking each backer as any dict cost a fifth of the writing."""
+        claim, text = self.claim, self.text
+        items = []
+        for c in b["evidence"]:
+            done = claim(c) if type(c) is dict and _is_claim(c) else None
+            items.append(text(c) if done is None else done)
+        return "".join(
+            (
+                '{"entity": ',
+                self.enc(b["entity"]),
+                ', "score": ',
+                self.enc(b["score"]),
+                ', "evidence": [',
+                ", ".join(items),
+                '], "via": ',
+                text(b["via"]),
+                "}",
+            )
+        )
 
     def claim(self, c: dict[str, Any]) -> str | None:
         """A claim's text, or None when it is not shaped as one after all (it is then encoded whole)."""
