@@ -278,6 +278,32 @@ def test_chains_are_those_networkx_finds(hub_data: Path, max_hops: int, limit: i
         assert mine == _nx_chains(g, a, b, max_hops, limit), (a, b)
 
 
+@pytest.mark.parametrize("cap", [1, 7, 300, 2_500])
+def test_chain_counts_stop_at_the_cap_as_networkx_counts_do(hub_data: Path, cap: int) -> None:
+    """Counting three-hop chains stops once ``cap`` is reached, part-way through a batch of neighbour sets or after
+    several: the count is still networkx's, capped."""
+    kg = _both_stores(hub_data)[0]
+    g = _nx_graph(kg)
+    reached = 0
+    for a, b in _pairs(kg, 6):
+        expected = sum(1 for _ in itertools.islice(nx.all_simple_paths(g, a, b, cutoff=3), cap))
+        reached += expected == cap
+        assert count_simple_paths(Neighbours(kg), a, b, 3, cap) == expected, (a, b, cap)
+    assert reached  # (some pair has at least ``cap`` chains: the early stop is taken)
+
+
+def test_facts_from_one_entity_to_another_are_read_from_the_columns_as_from_the_facts(hub_data: Path) -> None:
+    """``out_facts_to`` on the compiled cache (the subject's rows grouped by object once) gives what filtering
+    the subject's facts gives, in dataset order, asked in any order and more than once."""
+    compiled, memory = _both_stores(hub_data)
+    ends = ["china", "belarus", "russia", *list(compiled.entities)[::97]]
+    for a in ends:
+        for b in [*ends[:3], *(f.object for f in memory.out_facts(a))][:40]:
+            expected = [f.id for f in memory.out_facts(a) if f.object == b]
+            assert [f.id for f in compiled.out_facts_to(a, b)] == expected, (a, b)
+            assert [f.id for f in compiled.out_facts_to(a, b)] == expected, (a, b)
+
+
 @pytest.mark.parametrize("max_hops", [1, 2, 3, 4])
 def test_chain_counts_are_those_networkx_counts(hub_data: Path, max_hops: int) -> None:
     kg = _both_stores(hub_data)[0]

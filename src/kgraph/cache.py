@@ -993,6 +993,7 @@ class CompiledFactStore:
             codes = len(self._spec[name]["table"])
             if len(sections[order_i]) != 4 * self._n or len(sections[offsets_i]) != 8 * (codes + 1):
                 raise _Damaged("index size")
+        self._to: dict[int, dict[int, list[int]]] = {}  # subject code -> object code -> rows (by_subject_to)
         self._relation_codes: dict[
             frozenset[str], set[int]
         ] = {}  # relation ids asked -> their codes (by_subject_among)
@@ -1102,15 +1103,22 @@ class CompiledFactStore:
         want = self._indexed("object")[0].get(other_id)
         if code is None or want is None:
             return []
-        codes = ends[1]
+        # the subject's rows grouped by object code once: explain asks this of a hub of 30,000 rows once per
+        # chain, and scanning them each time cost 0.5 s for 50 chains at a million facts
+        groups = self._to.get(code)
+        if groups is None:
+            groups = self._to[code] = {}
+            span = order[offsets[code] : offsets[code + 1]]
+            for r, c in zip(span, map(ends[1].__getitem__, span), strict=True):
+                groups.setdefault(c, []).append(r)
+        rows = groups.get(want, ())
         objects, make = self._objects, self._make
         found: list[Fact] = []
-        for r in order[offsets[code] : offsets[code + 1]]:
-            if codes[r] == want:
-                f = objects[r]
-                if f is None:
-                    f = objects[r] = make(r)
-                found.append(f)
+        for r in rows:
+            f = objects[r]
+            if f is None:
+                f = objects[r] = make(r)
+            found.append(f)
         return found
 
     filters_ends = True  # (by_subject_among / by_object_among take ``ends``: see kgraph.knowledge.FactStore)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Neighbours", "count_simple_paths", "shortest_simple_paths"]
 
 _Edges = set[tuple[str, str]]
+_COUNT_BATCH = 256  # neighbour sets read at once while counting three-hop chains (see count_simple_paths)
 
 
 class Neighbours:
@@ -52,6 +53,7 @@ class Neighbours:
         self._place: dict[int, int] | None = None  # id() of each fact -> its place in kg.facts (other stores)
         self._lists: dict[str, list[str]] = {}
         self._sets: dict[str, frozenset[str]] = {}
+        self._members: dict[str, frozenset[str]] = {}
         # the store's own, read from its columns without making facts (the compiled cache), if it has one
         self._in_order: Callable[[str], list[str]] | None = getattr(kg.store, "neighbours_in_order", None)
 
@@ -67,6 +69,13 @@ class Neighbours:
             found = self._lists[entity_id] = list(
                 dict.fromkeys(f.object if f.subject == entity_id else f.subject for f in facts if f.subject != f.object)
             )
+        return found
+
+    def members(self, entity_id: str) -> frozenset[str]:
+        """The entities of ``self(entity_id)`` as a set, made from that list once (what a search tests against)."""
+        found = self._members.get(entity_id)
+        if found is None:
+            found = self._members[entity_id] = frozenset(self(entity_id))
         return found
 
     def set_of(self, entity_id: str) -> frozenset[str]:
@@ -109,11 +118,18 @@ def _shortest(
     """
     if source in ignore_nodes or target in ignore_nodes:
         return None
+    banned: dict[str, set[str]] = {}  # the ignored edges, from either end
+    for v, w in ignore_edges:
+        banned.setdefault(v, set()).add(w)
+        banned.setdefault(w, set()).add(v)
 
-    def around(v: str) -> Iterator[str]:
-        for w in near(v):
-            if w not in ignore_nodes and (v, w) not in ignore_edges and (w, v) not in ignore_edges:
-                yield w
+    def around(v: str) -> list[str]:
+        found = near(v)
+        drop = banned.get(v)
+        bad = ignore_nodes if drop is None else ignore_nodes | drop
+        if not bad or bad.isdisjoint(near.members(v)):  # (a hub's 16,000 neighbours are not copied for nothing)
+            return found
+        return list(itertools.filterfalse(bad.__contains__, found))
 
     pred: dict[str, str | None] = {source: None}
     succ: dict[str, str | None] = {target: None}
@@ -131,12 +147,25 @@ def _shortest(
 
 
 def _grow(
-    level: list[str], around: Callable[[str], Iterator[str]], seen: dict[str, str | None], other: dict[str, str | None]
+    level: list[str], around: Callable[[str], list[str]], seen: dict[str, str | None], other: dict[str, str | None]
 ) -> tuple[list[str], str | None]:
-    """One level of one side of the search: the next fringe, and where it met the other side (None: not yet)."""
+    """One level of one side of the search: the next fringe, and where it met the other side (None: not yet).
+
+    Each entity's neighbours are taken in order, new ones joining the fringe,
+    until one is on the other side. The membership tests run in C (a level
+    next to a hub holds thousands of entities with tens of thousands of
+    neighbours), and only a list that meets the other side is walked one by one.
+    """
     fringe: list[str] = []
+    disjoint = other.keys().isdisjoint
     for v in level:
-        for w in around(v):
+        ws = around(v)
+        if disjoint(ws):
+            new = list(itertools.filterfalse(seen.__contains__, ws))
+            fringe += new
+            seen.update(dict.fromkeys(new, v))
+            continue
+        for w in ws:
             if w not in seen:
                 fringe.append(w)
                 seen[w] = v
@@ -199,10 +228,17 @@ def count_simple_paths(near: Neighbours, a: str, b: str, max_hops: int, cap: int
     if max_hops >= 3:
         if len(nb) < len(na):
             a, b, na, nb = b, a, nb, na
-        near.read_sets(na)
-        for x in na:
-            if x != b:
-                total += len(near.set_of(x) & nb) - (a in nb and a in near.set_of(x))
+        # the neighbours' sets are read a batch at a time, and counting stops at ``cap``: between two hubs of a
+        # million facts the cap is reached after a seventh of one's 13,580 neighbours, and reading them all cost 1 s
+        rest = [x for x in na if x != b]
+        for start in range(0, len(rest), _COUNT_BATCH):
+            if total >= cap:
+                break
+            batch = rest[start : start + _COUNT_BATCH]
+            near.read_sets(batch)
+            for x in batch:
+                around = near.set_of(x)
+                total += len(around & nb) - (a in nb and a in around)
     return min(total, cap)
 
 
