@@ -994,6 +994,7 @@ class CompiledFactStore:
             if len(sections[order_i]) != 4 * self._n or len(sections[offsets_i]) != 8 * (codes + 1):
                 raise _Damaged("index size")
         self._to: dict[int, dict[int, list[int]]] = {}  # subject code -> object code -> rows (by_subject_to)
+        self._subjects_among: dict[frozenset[str], dict[int, list[int]]] = {}  # (by_subjects_among)
         self._relation_codes: dict[
             frozenset[str], set[int]
         ] = {}  # relation ids asked -> their codes (by_subject_among)
@@ -1136,6 +1137,49 @@ class CompiledFactStore:
         """The facts whose object is ``entity_id`` and relation one of ``relation_ids`` (and subject one of
         ``ends``, when given), in dataset order."""
         return self._among("object", entity_id, relation_ids, ends)
+
+    def by_subjects_among(self, ids: Collection[str], relation_ids: Collection[str]) -> dict[str, list[Fact]]:
+        """Per id of ``ids``: ``by_subject_among(id, relation_ids)``, asked at once.
+
+        who-supports asks whom each actor toward its target acts for: at a
+        million facts the busiest target has 4,762 actors with 590,953 facts
+        as subjects, and filtering each one's rows on the relation cost 0.27 s.
+        When the actors' rows are that many, the relation column is read
+        whole once instead (0.1 s there), and the rows of those relations
+        grouped by subject for the rest of the process.
+        """
+        relations = self._code_column("relation")
+        if relations is None:  # never written so (_ENCODING)
+            return {i: self._among("subject", i, relation_ids) for i in ids}
+        index, order, offsets = self._indexed("subject")
+        codes = {i: index.get(i) for i in ids}
+        key = frozenset(relation_ids)
+        groups = self._subjects_among.get(key)
+        if groups is None:
+            rows_of = sum(offsets[c + 1] - offsets[c] for c in codes.values() if c is not None)
+            counts = self.relation_counts()
+            wanted = sum(counts.get(r, 0) for r in key)
+            # (a row of an actor's costs ~9x a row of the whole column, and a grouped row ~11x: measured at 1M)
+            if 9 * rows_of <= self._n + 11 * wanted:
+                return {i: self._among("subject", i, relation_ids) for i in ids}
+            table, column = relations
+            chosen = {c for c, r in enumerate(table) if r in key}
+            subjects = self._code_column("subject")
+            assert subjects is not None  # (the indexed columns are always codes)
+            groups = self._subjects_among[key] = {}
+            rows = list(itertools.compress(range(self._n), map(chosen.__contains__, column)))
+            for r, c in zip(rows, map(subjects[1].__getitem__, rows), strict=True):
+                groups.setdefault(c, []).append(r)
+        objects, make = self._objects, self._make
+        out: dict[str, list[Fact]] = {}
+        for entity_id, code in codes.items():
+            found = out[entity_id] = []
+            for r in groups.get(code, ()) if code is not None else ():
+                f = objects[r]
+                if f is None:
+                    f = objects[r] = make(r)
+                found.append(f)
+        return out
 
     def _among(
         self, field: str, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None

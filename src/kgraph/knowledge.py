@@ -90,6 +90,11 @@ class FactStore(Protocol):
         fact (the compiled cache does); without it the graph derives it from
         ``touching``.
 
+    And ``by_subjects_among(ids, relation_ids)``: per id of ``ids`` (every
+    one a key), what ``by_subject_among`` gives for it; who-supports asks it
+    for whom each of a busy target's thousands of actors acts, and a store
+    can answer them together faster than one at a time.
+
     And ``by_subject_to(entity_id, other_id)``: the facts of ``by_subject``
     whose object is ``other_id``, in dataset order (explain asks it for the
     facts joining each pair of a chain; a hub has tens of thousands).
@@ -336,6 +341,14 @@ class KnowledgeGraph:
         The store's ``by_subject_among`` when it has one (see :class:`FactStore`), else ``by_subject`` filtered.
         """
         return self._among(self._store.by_subject, "by_subject_among", "object", entity_id, relation_ids, ends)
+
+    def out_facts_among_each(self, ids: Collection[str], relation_ids: Collection[str]) -> dict[str, list[Fact]]:
+        """Per id of ``ids``, :meth:`out_facts_among` of it (every id a key): the store's ``by_subjects_among``
+        when it has one (see :class:`FactStore`), else asked one id at a time."""
+        own = getattr(self._store, "by_subjects_among", None)
+        if own is not None:
+            return {i: list(found) for i, found in own(ids, relation_ids).items()}
+        return {i: self.out_facts_among(i, relation_ids) for i in ids}
 
     def in_facts_among(
         self, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None

@@ -23,7 +23,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Stance",
     "acts_for",
+    "acts_for_each",
     "acts_for_relations",
     "is_evidence",
     "reading",
@@ -66,6 +67,17 @@ def acts_for(
     """
     chosen = acts_for_relations(kg) if relations is None else relations
     return [f for f in kg.out_facts_among(entity_id, chosen) if f.object != entity_id and is_evidence(f, hedged)]
+
+
+def acts_for_each(
+    kg: KnowledgeGraph, ids: Collection[str], *, hedged: bool = False, relations: frozenset[str] | None = None
+) -> dict[str, list[Fact]]:
+    """:func:`acts_for` of each id of ``ids`` (every one a key), asked of the store at once."""
+    chosen = acts_for_relations(kg) if relations is None else relations
+    return {
+        e: [f for f in found if f.object != e and is_evidence(f, hedged)]
+        for e, found in kg.out_facts_among_each(ids, chosen).items()
+    }
 
 
 def represented_by(kg: KnowledgeGraph, entity_id: str, *, hedged: bool = False) -> list[Fact]:
@@ -175,6 +187,12 @@ class _Tally:
             for up in self._ups(actor):
                 self._credit(up.object, f, links + [up])
 
+    def look_up(self, actors: Iterable[str]) -> None:
+        """Learn whom each of ``actors`` acts for, all at once (what ``count`` would ask of each in turn)."""
+        missing = [a for a in actors if a not in self._speaks_for]
+        if missing:
+            self._speaks_for.update(acts_for_each(self.kg, missing, hedged=self.hedged, relations=self._acts_for))
+
     def _ups(self, actor: str) -> list[Fact]:
         found = self._speaks_for.get(actor)
         if found is None and self.only is not None:
@@ -232,8 +250,12 @@ def _tally(kg: KnowledgeGraph, target: str, polarity: int, direct: bool, hedged:
     tally = _Tally(kg, side, direct, hedged, only)
     # with ``only``, a fact counts only if its actor is ``only`` or acts for it: the others are not even read
     actors = None if only is None else {only, *tally.speaks_for_only()}
+    found: list[tuple[str, Fact, list[Fact]]] = []
     for member, member_link in side.items():
         links = [member_link] if member_link is not None else []
-        for actor, f in _acts_toward(kg, member, polarity, hedged, actors):
-            tally.count(actor, f, links)
+        found.extend((actor, f, links) for actor, f in _acts_toward(kg, member, polarity, hedged, actors))
+    if not direct and only is None:  # (whom every actor acts for, asked of the store at once)
+        tally.look_up(dict.fromkeys(actor for actor, _, _ in found))
+    for actor, f, links in found:
+        tally.count(actor, f, links)
     return tally

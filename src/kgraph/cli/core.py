@@ -75,7 +75,7 @@ def who_supports(
     with every source that reports it.
     """
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
-    output(query.who_supports(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-supports")
+    output(query.supporters(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-supports")
 
 
 @command("who-opposes")
@@ -94,7 +94,7 @@ def who_opposes(
 ) -> None:
     """Who acts against an entity: conflictual facts toward it, ranked by claims, each with its evidence."""
     kg = load_graph(data, as_of=as_of, since=since, until=until, sources=sources, store=store)
-    output(query.who_opposes(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-opposes")
+    output(query.opponents(kg, name, direct=direct, hedged=hedged, min_sources=min_sources), fmt, "who-opposes")
 
 
 @command("path")

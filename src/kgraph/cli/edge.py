@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExitCode, KGraphError
-from ..tables import Format, choose_format, emit
+from ..tables import Deferred, Format, choose_format, emit
 
 __all__ = ["LOCAL_ONLY", "STORE_COMMANDS", "error_edge", "load_graph", "output", "state"]
 
@@ -156,7 +156,7 @@ def _in_window(kg: Any, as_of: str | None, since: str | None, until: str | None)
     return kg
 
 
-def output(answer: Mapping[str, object], fmt: Format | None, table: str) -> None:
+def output(answer: Mapping[str, object] | Deferred, fmt: Format | None, table: str) -> None:
     """Write ``answer`` in ``fmt`` (else the default for stdout); ``table`` names its table in kgraph.tables."""
     emit(answer, choose_format(fmt), table)
 

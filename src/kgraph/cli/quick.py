@@ -87,8 +87,8 @@ _STANCE = Spec(
 _RELATION = {"--relation": ("relation", MANY), "-r": ("relation", MANY)}
 
 COMMANDS: dict[str, Spec] = {
-    "who-supports": _STANCE._replace(query="who_supports"),
-    "who-opposes": _STANCE._replace(query="who_opposes"),
+    "who-supports": _STANCE._replace(query="supporters"),
+    "who-opposes": _STANCE._replace(query="opponents"),
     "path": Spec(
         "paths",
         ("source", "target"),

@@ -25,11 +25,11 @@ import json
 import sys
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import IO
+from typing import IO, Protocol
 
 from .table import Table, cell
 
-__all__ = ["Format", "Table", "choose_format", "emit", "table_for"]
+__all__ = ["Deferred", "Format", "Table", "choose_format", "emit", "table_for"]
 
 
 class Format(StrEnum):
@@ -56,7 +56,16 @@ def table_for(answer: Mapping[str, object], name: str) -> Table:
     return TABLES[name](answer)
 
 
-def emit(answer: Mapping[str, object], fmt: Format, table: str, out: IO[str] | None = None) -> None:
+class Deferred(Protocol):
+    """An answer not built yet (:class:`kgraph.query.StanceRanking`): built for a table, CSV or indented JSON,
+    or written as one line of JSON without building it, byte for byte ``json.dumps`` of what it would build."""
+
+    def answer(self) -> Mapping[str, object]: ...
+
+    def json_line(self) -> str: ...
+
+
+def emit(answer: Mapping[str, object] | Deferred, fmt: Format, table: str, out: IO[str] | None = None) -> None:
     """Write one answer to ``out`` (stdout) in ``fmt``; ``table`` names its table, for CSV and the terminal."""
     out = out or sys.stdout
     if fmt is Format.json:
@@ -65,13 +74,16 @@ def emit(answer: Mapping[str, object], fmt: Format, table: str, out: IO[str] | N
         isatty = getattr(out, "isatty", None)
         pretty = isatty is not None and isatty()
         if pretty:
-            out.write(json.dumps(answer, ensure_ascii=False, indent=2))
+            out.write(json.dumps(_built(answer), ensure_ascii=False, indent=2))
+        elif not isinstance(answer, Mapping):
+            out.write(answer.json_line())
         else:
             from .jsontext import dumps
 
             out.write(dumps(answer))
         out.write("\n")
         return
+    answer = _built(answer)
     t = table_for(answer, table)
     if fmt is Format.csv:
         writer = csv.DictWriter(out, fieldnames=t.csv_columns, extrasaction="ignore", lineterminator="\n")
@@ -82,3 +94,7 @@ def emit(answer: Mapping[str, object], fmt: Format, table: str, out: IO[str] | N
     from .printing import print_table
 
     print_table(t, out)
+
+
+def _built(answer: Mapping[str, object] | Deferred) -> Mapping[str, object]:
+    return answer if isinstance(answer, Mapping) else answer.answer()
