@@ -167,3 +167,18 @@ def test_acts_for_asked_at_once_is_acts_for_asked_of_each(tmp_path: Path, many: 
             assert found[e] == acts_for(kg, e, hedged=hedged), e
     assert bool(kg.store._subjects_among) is many  # (the whole column was read exactly when many were asked)
     assert sum(map(len, found.values())) > (50 if many else 5)
+
+
+def test_a_value_of_another_type_than_its_field_is_dumped_as_json_dumps_writes_it() -> None:
+    """A graph built in code may hold a date that is a number, an entity type that is None: the writer gives way."""
+    kg = _odd_graph(date=2020, kind=None)
+    for name in _IDS:
+        ranking = query.stance_ranking(kg, name, 1)
+        assert ranking.json_line() == json.dumps(ranking.answer(), ensure_ascii=False)
+    assert "2020," in query.stance_ranking(kg, "b", 1).json_line()
+
+
+def _odd_graph(date: Any, kind: Any) -> KnowledgeGraph:
+    entities = [Entity(e, e, kind if e == "a" else "country", "") for e in _IDS]
+    facts = [Fact("f0", "a", "supports", "b", 1, "A backs B.", "s0", date=date, line=1)]
+    return KnowledgeGraph(_RELATIONS, entities, [Source("s0", "S", None, "/x.txt", "/x.yaml")], facts)

@@ -73,7 +73,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from . import __version__
 from .atomic import STALE_TEMP_S, replace_bytes
@@ -1171,15 +1171,13 @@ class CompiledFactStore:
             for r, c in zip(rows, map(subjects[1].__getitem__, rows), strict=True):
                 groups.setdefault(c, []).append(r)
         objects, make = self._objects, self._make
-        out: dict[str, list[Fact]] = {}
-        for entity_id, code in codes.items():
-            found = out[entity_id] = []
-            for r in groups.get(code, ()) if code is not None else ():
-                f = objects[r]
-                if f is None:
-                    f = objects[r] = make(r)
-                found.append(f)
-        return out
+        rows_each = {entity_id: groups.get(code, ()) if code is not None else () for entity_id, code in codes.items()}
+        # the facts made in row order, not actor by actor: a tenth of a million rows apart, they were made a
+        # third slower
+        for r in sorted(r for rows in rows_each.values() for r in rows if objects[r] is None):
+            objects[r] = make(r)
+        made = cast("list[Fact]", objects)  # (every row asked is made now)
+        return {entity_id: [made[r] for r in rows] for entity_id, rows in rows_each.items()}
 
     def _among(
         self, field: str, entity_id: str, relation_ids: Collection[str], ends: Collection[str] | None = None

@@ -127,13 +127,16 @@ class StanceRanking:
         from .recordtext import StanceText, shapes_agree
 
         kg = self.kg
-        if self.ranked and not shapes_agree(kg, self.ranked[0][1][0].first):  # (a record changed shape: dumps it)
-            import json
+        if not self.ranked or shapes_agree(kg, self.ranked[0][1][0].first):
+            text = StanceText(kg)
+            try:
+                backers = [text.backer(s, cs, sorted(s.links_used(cs), key=fact_order)) for s, cs in self.ranked]
+                return f'{{"target": {text.entity(self.target)}, "results": [{", ".join(backers)}]}}'
+            except TypeError:  # (a field typed str that is not one: json.dumps writes what it is)
+                pass
+        import json  # (a record changed shape, or a value the writer does not take: the records, dumped)
 
-            return json.dumps(self.answer(), ensure_ascii=False)
-        text = StanceText(kg)
-        backers = [text.backer(s, cs, sorted(s.links_used(cs), key=fact_order)) for s, cs in self.ranked]
-        return f'{{"target": {text.entity(self.target)}, "results": [{", ".join(backers)}]}}'
+        return json.dumps(self.answer(), ensure_ascii=False)
 
 
 def stance_ranking(

@@ -120,6 +120,8 @@ class Stance:
 
     def direct_claims(self, found: list[Claim]) -> int:
         """How many of ``found`` hold a fact that needed no acts-for link."""
+        if self.direct == len(self.evidence):  # (every fact needed none: most stances toward a busy target)
+            return len(found)
         return sum(1 for c in found if any(not self.links.get(f.id) for f in c.facts))
 
     def links_used(self, found: list[Claim]) -> list[Fact]:
@@ -204,7 +206,9 @@ class _Tally:
     def _credit(self, actor: str, f: Fact, links: list[Fact]) -> None:
         if actor in self.side or (self.only is not None and actor != self.only):
             return
-        s = self.stances.setdefault(actor, Stance(actor))
+        s = self.stances.get(actor)
+        if s is None:  # (not setdefault: a Stance made for nothing per fact cost a tenth of a busy target's tally)
+            s = self.stances[actor] = Stance(actor)
         if f.id not in s.evidence:
             s.evidence[f.id] = f
             s.links[f.id] = [link.id for link in links]

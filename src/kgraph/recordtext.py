@@ -84,9 +84,9 @@ class StanceText:
         text = self._entities.get(entity_id)
         if text is None:
             e = self.kg.entities[entity_id]
-            value = self.value
+            string = self.string  # (fields typed str: any other value raises TypeError, see json_line)
             text = self._entities[entity_id] = (
-                f'{{"id": {value(e.id)}, "name": {value(e.name)}, "type": {value(e.type)}}}'
+                f'{{"id": {string(e.id)}, "name": {string(e.name)}, "type": {string(e.type)}}}'
             )
         return text
 
@@ -94,14 +94,19 @@ class StanceText:
         """A fact record's text up to the value of its last field, ``disputed_by``."""
         text = self._heads.get(f.id)
         if text is None:
-            # (the fields typed str are encoded as strings: anything else stops the writer, see json_line)
-            string, value, entity = self.string, self.value, self.entity
-            according = entity(f.according_to) if f.according_to else "null"
+            # (the fields typed str are encoded as strings: any other value raises TypeError, see json_line)
+            string, entities = self.string, self._entities
+            subject = entities.get(f.subject) or self.entity(f.subject)
+            target = entities.get(f.object) or self.entity(f.object)
+            according = self.entity(f.according_to) if f.according_to else "null"
             qualifiers = self.encode(dict(f.qualifiers)) if f.qualifiers else "{}"
+            date, start, end, polarity = f.date, f.start, f.end, f.polarity
             text = self._heads[f.id] = (
-                f'{{"id": {string(f.id)}, "subject": {entity(f.subject)}, "relation": {string(f.relation)}, '
-                f'"object": {entity(f.object)}, "polarity": {value(f.polarity)}, "date": {value(f.date)}, '
-                f'"start": {value(f.start)}, "end": {value(f.end)}, "source": {string(f.source)}, '
+                f'{{"id": {string(f.id)}, "subject": {subject}, "relation": {string(f.relation)}, '
+                f'"object": {target}, "polarity": {str(polarity) if type(polarity) is int else self.value(polarity)}, '
+                f'"date": {"null" if date is None else string(date)}, '
+                f'"start": {"null" if start is None else string(start)}, '
+                f'"end": {"null" if end is None else string(end)}, "source": {string(f.source)}, '
                 f'"quote": {string(f.quote)}, "according_to": {according}, "qualifiers": {qualifiers}, '
                 f'"modality": {string(f.modality)}, "disputed_by": '
             )
@@ -137,12 +142,28 @@ class StanceText:
     def backer(self, s: Stance, found: list[Claim], via: list[Fact]) -> str:
         """One entity of a stance answer (``kgraph.query``'s backer): its evidence claims and the links used."""
         links = s.links
+        disputed_by, head, string, ids = self.kg.disputed_by, self._head, self.string, self._ids
+        items = []
+        for c in found:
+            facts = c.facts
+            if len(facts) > 1:
+                items.append(self.claim(c, links.get(c.id, [])))
+                continue
+            # most claims are one fact: the claim is that fact's text, its via and its source around it again
+            f = facts[0]
+            text = head(f)
+            disputes = disputed_by(f.id)
+            end = ids(disputes) + "}" if disputes else "[]}"
+            items.append(
+                f'{text}{end[:-1]}, "via": {ids(links.get(f.id, ()))}, "facts": [{text}{end}], '
+                f'"sources": [{string(f.source)}]}}'
+            )
         return "".join(
             (
                 '{"entity": ',
                 self.entity(s.entity),
                 f', "score": {len(found)}, "evidence": [',
-                ", ".join([self.claim(c, links.get(c.id, [])) for c in found]),
+                ", ".join(items),
                 '], "via": [',
                 ", ".join(map(self.fact, via)),
                 "]}",
