@@ -195,11 +195,15 @@ def group(facts: Iterable[Fact], key: Callable[[Fact], Hashable] = statement_key
             pool.append(f)
     if len(pool) == 1:  # (most actors' stances toward a busy target: nothing to join)
         return [Claim((pool[0],))]
-    groups = _Groups(len(pool))
     by_key: dict[Hashable, list[int]] = {}
     for i, f in enumerate(pool):
         by_key.setdefault(key(f), []).append(i)
-        for ref in f.same_as:
+    joined = [i for i, f in enumerate(pool) if f.same_as]
+    if len(by_key) == len(pool) and not joined:  # (no two facts share a key, none is the same as another)
+        return [Claim((f,)) for f in sorted(pool, key=fact_order)]
+    groups = _Groups(len(pool))
+    for i in joined:
+        for ref in pool[i].same_as:
             if ref in position:
                 groups.join(i, position[ref])
     for members in by_key.values():
