@@ -126,6 +126,8 @@ class Stance:
 
     def links_used(self, found: list[Claim]) -> list[Fact]:
         """The acts-for facts that the facts of ``found`` needed, each once."""
+        if not self.via:  # (no fact needed one)
+            return []
         used: dict[str, Fact] = {}
         for c in found:
             for f in c.facts:
