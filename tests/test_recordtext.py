@@ -81,6 +81,28 @@ def test_the_cli_writes_the_same_line_as_the_library_builds(tmp_path: Path) -> N
         assert result.stdout == json.dumps(ask(load(), "belarus"), ensure_ascii=False) + "\n"
 
 
+def test_emit_writes_the_line_in_a_pipe_and_builds_the_answer_for_a_terminal_or_csv() -> None:
+    import io
+
+    from kgraph.tables import Format, emit
+
+    kg = load()
+    answer = query.who_supports(kg, "belarus")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    pipe, terminal, csv_pipe, csv_built = io.StringIO(), Terminal(), io.StringIO(), io.StringIO()
+    emit(query.supporters(kg, "belarus"), Format.json, "who-supports", pipe)
+    emit(query.supporters(kg, "belarus"), Format.json, "who-supports", terminal)
+    emit(query.supporters(kg, "belarus"), Format.csv, "who-supports", csv_pipe)
+    emit(answer, Format.csv, "who-supports", csv_built)
+    assert pipe.getvalue() == json.dumps(answer, ensure_ascii=False) + "\n"
+    assert terminal.getvalue() == json.dumps(answer, ensure_ascii=False, indent=2) + "\n"
+    assert csv_pipe.getvalue() == csv_built.getvalue() and csv_pipe.getvalue().count("\n") > 10
+
+
 def test_a_record_that_changed_shape_is_built_and_encoded_instead(monkeypatch: pytest.MonkeyPatch) -> None:
     """Were a field added to fact records, the writer would not know it: it notices and the records are dumped."""
     real = records.fact_record

@@ -76,11 +76,9 @@ def emit(answer: Mapping[str, object] | Deferred, fmt: Format, table: str, out: 
         if pretty:
             out.write(json.dumps(_built(answer), ensure_ascii=False, indent=2))
         elif not isinstance(answer, Mapping):
-            out.write(answer.json_line())
+            out.write(answer.json_line())  # (a stance answer, written from its facts: kgraph.recordtext)
         else:
-            from .jsontext import dumps
-
-            out.write(dumps(answer))
+            out.write(json.dumps(answer, ensure_ascii=False))
         out.write("\n")
         return
     answer = _built(answer)
