@@ -20,7 +20,7 @@ from conftest import REPO, generate_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgraph import load, query, records, recordtext
+from kgraph import load, query, records
 from kgraph.cache import CompiledFactStore
 from kgraph.knowledge import KnowledgeGraph
 from kgraph.model import Entity, Fact, Relation, Source
@@ -110,7 +110,7 @@ def test_a_record_that_changed_shape_is_built_and_encoded_instead(monkeypatch: p
     def grown(kg: KnowledgeGraph, f: Fact) -> Any:
         return {**real(kg, f), "confidence": 0.5}
 
-    for module in (records, recordtext, query):
+    for module in (records, query):
         monkeypatch.setattr(module, "fact_record", grown)
     kg = load()
     ranking = query.stance_ranking(kg, "belarus", 1)
@@ -189,6 +189,21 @@ def test_acts_for_asked_at_once_is_acts_for_asked_of_each(tmp_path: Path, many: 
             assert found[e] == acts_for(kg, e, hedged=hedged), e
     assert bool(kg.store._subjects_among) is many  # (the whole column was read exactly when many were asked)
     assert sum(map(len, found.values())) > (50 if many else 5)
+
+
+@pytest.mark.parametrize("grown", ["claim", "backer"])
+def test_a_claim_or_backer_that_changed_shape_is_built_and_encoded_instead(
+    monkeypatch: pytest.MonkeyPatch, grown: str
+) -> None:
+    real_claim, real_backer = records.claim_record, query._backer
+    if grown == "claim":
+        monkeypatch.setattr(query, "claim_record", lambda *a: {**real_claim(*a), "weight": 2})
+    else:
+        monkeypatch.setattr(query, "_backer", lambda *a: {**real_backer(*a), "rank": None})
+    ranking = query.stance_ranking(load(), "belarus", 1)
+    line = ranking.json_line()
+    assert ('"weight": 2' if grown == "claim" else '"rank": null') in line
+    assert line == json.dumps(ranking.answer(), ensure_ascii=False)
 
 
 def test_a_value_of_another_type_than_its_field_is_dumped_as_json_dumps_writes_it() -> None:

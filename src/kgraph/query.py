@@ -127,7 +127,7 @@ class StanceRanking:
         from .recordtext import StanceText, shapes_agree
 
         kg = self.kg
-        if not self.ranked or shapes_agree(kg, self.ranked[0][1][0].first):
+        if not self.ranked or shapes_agree(_backer(kg, self.ranked[0][0], self.ranked[0][1][:1])):
             text = StanceText(kg)
             try:
                 backers = [text.backer(s, cs, sorted(s.links_used(cs), key=fact_order)) for s, cs in self.ranked]

@@ -9,9 +9,9 @@ entity's text made once, each fact's once, every string encoded by
 :mod:`json`'s own C function.
 
 The shapes are :mod:`kgraph.records`'s, field for field and in its order;
-:func:`shapes_agree` checks that against the record functions themselves
-before anything is written, so a field added there makes the caller fall
-back to building and encoding the records (tests/test_recordtext.py holds
+:func:`shapes_agree` checks that against one backer built by
+:mod:`kgraph.query` before anything is written, so a field added there makes
+the caller fall back to building and encoding the records (tests/test_recordtext.py holds
 the text to ``json.dumps`` of the records on every stance answer of several
 datasets and on generated facts).
 """
@@ -20,10 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .records import entity_record, fact_record
-
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from .claims import Claim
     from .knowledge import KnowledgeGraph
@@ -49,12 +47,22 @@ _FACT_KEYS = (
     "modality",
     "disputed_by",
 )
+_CLAIM_KEYS = (*_FACT_KEYS, "via", "facts", "sources")  # (a claim is its first fact's record, then its own fields)
+_BACKER_KEYS = ("entity", "score", "evidence", "via")
 
 
-def shapes_agree(kg: KnowledgeGraph, f: Fact) -> bool:
-    """Whether the records of :mod:`kgraph.records` still have the fields this module writes, in its order."""
-    record = fact_record(kg, f)
-    return tuple(record) == _FACT_KEYS and tuple(entity_record(kg, f.subject)) == _ENTITY_KEYS
+def shapes_agree(backer: Mapping[str, Any]) -> bool:
+    """Whether a stance answer's backer, as :mod:`kgraph.query` builds it (with one claim at least), has the fields
+    this module writes, in its order: its entity, its first claim, that claim's first fact and its entities."""
+    claim = backer["evidence"][0]
+    return (
+        tuple(backer) == _BACKER_KEYS
+        and tuple(backer["entity"]) == _ENTITY_KEYS
+        and tuple(claim) == _CLAIM_KEYS
+        and tuple(claim["facts"][0]) == _FACT_KEYS
+        and tuple(claim["subject"]) == _ENTITY_KEYS
+        and tuple(claim["object"]) == _ENTITY_KEYS
+    )
 
 
 class StanceText:
