@@ -15,7 +15,7 @@ the README; :mod:`kgraph.answers` types each answer. Nothing here prints or exit
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .claims import Claim, claims, fact_order
@@ -124,19 +124,33 @@ class StanceRanking:
         return {"target": entity_record(kg, self.target), "results": [_backer(kg, s, cs) for s, cs in self.ranked]}
 
     def json_line(self) -> str:
+        return "".join(self.json_pieces())
+
+    def json_pieces(self) -> Iterator[str]:
+        """:meth:`json_line` in pieces, one entity's at a time: written as they come, the busiest answer at a
+        million facts (34 MB) is never held whole, and its memory, faulted in page by page, cost a tenth of
+        the command."""
+        import json
+
         from .recordtext import StanceText, shapes_agree
 
-        kg = self.kg
-        if not self.ranked or shapes_agree(_backer(kg, self.ranked[0][0], self.ranked[0][1][:1])):
-            text = StanceText(kg)
+        kg, ranked = self.kg, self.ranked
+        if ranked and not shapes_agree(_backer(kg, ranked[0][0], ranked[0][1][:1])):
+            yield json.dumps(self.answer(), ensure_ascii=False)  # (a record changed shape: the records, dumped)
+            return
+        text = StanceText(kg)
+        try:
+            target = text.entity(self.target)
+        except TypeError:  # (a field typed str that is not one: json.dumps writes what it is)
+            target = json.dumps(entity_record(kg, self.target), ensure_ascii=False)
+        yield f'{{"target": {target}, "results": ['
+        for n, (s, cs) in enumerate(ranked):
             try:
-                backers = [text.backer(s, cs, sorted(s.links_used(cs), key=fact_order)) for s, cs in self.ranked]
-                return f'{{"target": {text.entity(self.target)}, "results": [{", ".join(backers)}]}}'
-            except TypeError:  # (a field typed str that is not one: json.dumps writes what it is)
-                pass
-        import json  # (a record changed shape, or a value the writer does not take: the records, dumped)
-
-        return json.dumps(self.answer(), ensure_ascii=False)
+                done = text.backer(s, cs, sorted(s.links_used(cs), key=fact_order))
+            except TypeError:  # (as above, for this entity alone: its text stands apart from the others')
+                done = json.dumps(_backer(kg, s, cs), ensure_ascii=False)
+            yield f", {done}" if n else done
+        yield "]}"
 
 
 def stance_ranking(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import IO, Protocol
 
@@ -58,11 +58,12 @@ def table_for(answer: Mapping[str, object], name: str) -> Table:
 
 class Deferred(Protocol):
     """An answer not built yet (:class:`kgraph.query.StanceRanking`): built for a table, CSV or indented JSON,
-    or written as one line of JSON without building it, byte for byte ``json.dumps`` of what it would build."""
+    or written as one line of JSON in pieces without building it, byte for byte ``json.dumps`` of what it
+    would build."""
 
     def answer(self) -> Mapping[str, object]: ...
 
-    def json_line(self) -> str: ...
+    def json_pieces(self) -> Iterable[str]: ...
 
 
 def emit(answer: Mapping[str, object] | Deferred, fmt: Format, table: str, out: IO[str] | None = None) -> None:
@@ -76,7 +77,7 @@ def emit(answer: Mapping[str, object] | Deferred, fmt: Format, table: str, out: 
         if pretty:
             out.write(json.dumps(_built(answer), ensure_ascii=False, indent=2))
         elif not isinstance(answer, Mapping):
-            out.write(answer.json_line())  # (a stance answer, written from its facts: kgraph.recordtext)
+            out.writelines(answer.json_pieces())  # (a stance answer, written from its facts: kgraph.recordtext)
         else:
             out.write(json.dumps(answer, ensure_ascii=False))
         out.write("\n")
