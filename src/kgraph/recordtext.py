@@ -77,22 +77,12 @@ class StanceText:
         self._entities: dict[str, str] = {}
         self._heads: dict[str, str] = {}  # fact id -> its text up to the value of its disputed_by
 
-    def value(self, v: Any) -> str:
-        """Any value as ``json.dumps`` writes it (strings and None without the general encoder)."""
-        if type(v) is str:
-            return self.string(v)
-        if v is None:
-            return "null"
-        if type(v) is int:
-            return int.__repr__(v)
-        return self.encode(v)
-
     def entity(self, entity_id: str) -> str:
         """:func:`~kgraph.records.entity_record` as text."""
         text = self._entities.get(entity_id)
         if text is None:
             e = self.kg.entities[entity_id]
-            string = self.string  # (fields typed str: any other value raises TypeError, see json_line)
+            string = self.string  # (fields typed str: any other value raises TypeError, see StanceRanking.json_pieces)
             text = self._entities[entity_id] = (
                 f'{{"id": {string(e.id)}, "name": {string(e.name)}, "type": {string(e.type)}}}'
             )
@@ -102,7 +92,7 @@ class StanceText:
         """A fact record's text up to the value of its last field, ``disputed_by``."""
         text = self._heads.get(f.id)
         if text is None:
-            # (the fields typed str are encoded as strings: any other value raises TypeError, see json_line)
+            # (fields typed str are encoded as strings: any other value raises TypeError, see StanceRanking.json_pieces)
             string, entities = self.string, self._entities
             subject = entities.get(f.subject) or self.entity(f.subject)
             target = entities.get(f.object) or self.entity(f.object)
@@ -111,7 +101,7 @@ class StanceText:
             date, start, end, polarity = f.date, f.start, f.end, f.polarity
             text = self._heads[f.id] = (
                 f'{{"id": {string(f.id)}, "subject": {subject}, "relation": {string(f.relation)}, '
-                f'"object": {target}, "polarity": {str(polarity) if type(polarity) is int else self.value(polarity)}, '
+                f'"object": {target}, "polarity": {str(polarity) if type(polarity) is int else self.encode(polarity)}, '
                 f'"date": {"null" if date is None else string(date)}, '
                 f'"start": {"null" if start is None else string(start)}, '
                 f'"end": {"null" if end is None else string(end)}, "source": {string(f.source)}, '
@@ -125,8 +115,7 @@ class StanceText:
 
     def fact(self, f: Fact) -> str:
         """:func:`~kgraph.records.fact_record` as text."""
-        disputed = self.kg.disputed_by(f.id)
-        return self._head(f) + (self._ids(disputed) + "}" if disputed else "[]}")
+        return self._head(f) + self._ids(self.kg.disputed_by(f.id)) + "}"
 
     def claim(self, c: Claim, via: list[str]) -> str:
         """:func:`~kgraph.records.claim_record` as text: the first fact's fields, then the claim's own."""
@@ -159,11 +148,9 @@ class StanceText:
                 continue
             # most claims are one fact: the claim is that fact's text, its via and its source around it again
             f = facts[0]
-            text = head(f)
-            disputes = disputed_by(f.id)
-            end = ids(disputes) + "}" if disputes else "[]}"
+            text, disputed = head(f), ids(disputed_by(f.id))
             items.append(
-                f'{text}{end[:-1]}, "via": {ids(links.get(f.id, ()))}, "facts": [{text}{end}], '
+                f'{text}{disputed}, "via": {ids(links.get(f.id, ()))}, "facts": [{text}{disputed}}}], '
                 f'"sources": [{string(f.source)}]}}'
             )
         return "".join(
