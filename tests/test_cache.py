@@ -499,7 +499,7 @@ def test_a_file_changed_with_its_size_and_time_kept_is_still_read_again(
 ) -> None:
     monkeypatch.setattr(cache, "SETTLED_NS", 0)
     kgraph.load(data)
-    assert cache.lookup(data).known  # the signatures are recorded
+    assert _header(data)["quick"] is not None  # the signatures are recorded
     src = data / "sources" / f"{SOURCE}.yaml"
     st = src.stat()
     text = src.read_text(encoding="utf-8")
@@ -513,6 +513,88 @@ def test_a_file_changed_with_its_size_and_time_kept_is_still_read_again(
     assert src.stat().st_size == st.st_size and src.stat().st_mtime_ns == st.st_mtime_ns
     assert answers(kgraph.load(data)) == answers(kgraph.load(data, cache=False))  # (the change time told)
     assert cache.lookup(data).kg is not None
+
+
+def _header(data: Path) -> dict[str, object]:
+    with open(cache.entry_path(data), "rb") as fh:
+        return cache._read_header(fh)[0]
+
+
+def test_a_warm_look_up_of_settled_files_asks_no_digest(
+    data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file settled and unchanged: their signatures, compared at once, stand for the key; any change to a
+    file (its bytes or only its times) sends the look-up back to the digests, which decide."""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    fresh = answers(kgraph.load(data, cache=False))
+    kgraph.load(data)
+    asked: list[int] = []
+    real_tokens = cache.tokens
+
+    def tokens(*args: object, **kwargs: object) -> object:
+        asked.append(1)
+        return real_tokens(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "tokens", tokens)
+    found = cache.lookup(data)
+    assert found.kg is not None and asked == [] and found.found == {}
+    assert answers(found.kg) == fresh
+
+    txt = data / "sources" / f"{SOURCE}.txt"
+    os.utime(txt, ns=(txt.stat().st_atime_ns, txt.stat().st_mtime_ns + 10**9))  # touched, bytes the same
+    found = cache.lookup(data)
+    assert asked == [1] and found.kg is not None  # the digests asked, and the key is the same
+    assert answers(found.kg) == fresh
+
+    kgraph.load(data)  # (written again: the touched file's new signature recorded)
+    ents = data / "entities.yaml"
+    ents.write_text(ents.read_text(encoding="utf-8").replace("name: Belarus\n", "name: Belarvs\n"), encoding="utf-8")
+    assert cache.lookup(data).kg is None  # the same size, a new change time: a miss
+    assert kgraph.load(data).entity("belarus").name == "Belarvs"
+
+
+def test_a_quick_look_up_does_not_follow_a_folder_out_of_the_dataset(
+    data: Path, cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sources folder moved out (its files keep their inodes and times) and linked back: the signatures are
+    the same, but the files now lie outside the data folder, so the entry is not current."""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    kgraph.load(data)
+    assert cache.lookup(data).kg is not None
+    elsewhere = tmp_path / "elsewhere"
+    os.rename(data / "sources", elsewhere)
+    (data / "sources").symlink_to(elsewhere, target_is_directory=True)
+    assert cache.lookup(data).kg is None
+    with pytest.raises(DataError) as cached:
+        kgraph.load(data)
+    with pytest.raises(DataError) as uncached:
+        kgraph.load(data, cache=False)
+    assert str(cached.value) == str(uncached.value)
+
+
+def test_a_file_turned_into_a_link_is_not_taken_for_the_file(
+    data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """entities.yaml renamed and a link to it left in its place: the link is not the file recorded (its type
+    differs), so its digest is asked; the bytes are the same, so the entry is current."""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    kgraph.load(data)
+    os.rename(data / "entities.yaml", data / "people.yaml")
+    (data / "entities.yaml").symlink_to("people.yaml")
+    assert not cache._quick_current(data, cache._yaml_names(data) + [f"sources/{SOURCE}.txt"], _header(data)["quick"])
+    assert cache.lookup(data).kg is not None
+
+
+def test_a_quick_record_needs_every_file_signed() -> None:
+    sig = (10, 1, 2, 3, 4, 0o100644)
+    signed = {"a.yaml": (sig, "d1"), "sources/b.yaml": (sig, "d2")}
+    names, folders, packed = cache.quick_record(["a.yaml", "sources/b.yaml"], signed, "key") or ("", (), b"")
+    assert names == "a.yaml\0sources/b.yaml" and folders == ("", "sources") and len(packed) == 2 * 6 * 8
+    assert cache.quick_record(["a.yaml", "sources/b.yaml", "c.yaml"], signed, "key") is None  # c.yaml unsigned
+    assert cache.quick_record(["a.yaml"], signed, None) is None  # no key: the entry was not current when written
+    assert cache.quick_record(["a.yaml"], {"a.yaml": (sig, None)}, "key") is None  # a missing file
+    assert cache.quick_record(["/x/a.yaml"], {"/x/a.yaml": (sig, "d")}, "key") is None  # outside the folder
+    assert cache.quick_record(["a.yaml"], {"a.yaml": ((2**64, 1, 2, 3, 4, 5), "d")}, "key") is None
 
 
 def _quote_offset(entry: Path) -> int:

@@ -332,13 +332,15 @@ def _entry(
     parsed = {p.name for p, _ in pieces}
     unchanged = _cache._yaml_names(root) == found.names and parsed <= set(found.names)
     key = _cache.key_of(listed, read) if unchanged else None
+    signed = found.signatures(read)
     summary = {
         "facts": columns.n,
         "entities": len(vocab.entities),
         "relations": len(vocab.relations),
         "sources": len(sources),
         "texts": texts,
-        "signatures": found.signatures(read),
+        "signatures": marshal.dumps(signed, 4),
+        "quick": _cache.quick_record(listed, signed, key),
     }
     return body, key, summary
 
