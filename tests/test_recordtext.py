@@ -189,6 +189,10 @@ def test_acts_for_asked_at_once_is_acts_for_asked_of_each(tmp_path: Path, many: 
             assert found[e] == acts_for(kg, e, hedged=hedged), e
     assert bool(kg.store._subjects_among) is many  # (the whole column was read exactly when many were asked)
     assert sum(map(len, found.values())) > (50 if many else 5)
+    if many:  # asked again of other actors: the rows of those relations, kept, give only theirs
+        busy = sorted(kg.entities, key=lambda e: (-len(kg.out_facts(e)), e))[:400]
+        again = kg.store.by_subjects_among(busy, links)
+        assert list(again) == busy and all(again[e] == kg.store.by_subject_among(e, links) for e in busy)
 
 
 @pytest.mark.parametrize("grown", ["claim", "backer"])
