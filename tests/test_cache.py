@@ -638,3 +638,29 @@ def test_a_large_entry_is_checked_as_it_is_read(data: Path, cache_dir: Path, mon
     assert result.exit_code == 9, result.output
     assert result.output.count("error:") == 1 and "is damaged" in result.output and "Traceback" not in result.output
     assert not entry.exists()
+
+
+def test_codes_are_found_by_scanning_then_from_a_dict_alike() -> None:
+    """The first few values are found by scanning the table, the rest from a dict built then: the same codes."""
+    table = tuple(f"e{i}" for i in range(100))
+    codes = cache.Codes(table)
+    asked = [*table[::-7], "missing", "e99", "e0", *table]
+    seen = [(codes.get(v), v in codes) for v in asked]
+    assert seen == [(table.index(v), True) if v in table else (None, False) for v in asked]
+    assert codes._found is not None  # (past the scans: the dict answered the rest)
+    assert cache.Codes(table)["e5"] == 5 and cache.Codes(table).get("nope", -1) == -1
+    with pytest.raises(KeyError):
+        cache.Codes(table)["nope"]
+
+
+def test_a_lazy_table_answers_as_the_dict_it_stands_for(data: Path, cache_dir: Path) -> None:
+    fresh = kgraph.load(data, cache=False)
+    kgraph.load(data)
+    for name in ("entities", "sources"):
+        lazy = getattr(cache.load_cached(data), name)
+        assert isinstance(lazy, cache.LazyTable)
+        expected = getattr(fresh, name)
+        assert list(lazy) == list(expected) and "no-such-id" not in lazy
+        assert all(k in lazy and lazy[k] == v for k, v in expected.items())
+        with pytest.raises(KeyError):
+            lazy["no-such-id"]
