@@ -257,8 +257,7 @@ def tokens(
         folder = os.path.dirname(name) if absolute else name.rpartition("/")[0]
         ok = dirs.get(folder)
         if ok is None:
-            resolved = os.path.realpath(os.path.dirname(file))
-            ok = dirs[folder] = resolved == real or inside(resolved, real)
+            ok = dirs[folder] = _folder_inside(os.path.dirname(file), real)
         if not ok:
             out[name] = None
             continue
@@ -273,6 +272,12 @@ def tokens(
                 continue
         out[name] = _token(file, real, cap, was, signed, name)
     return out
+
+
+def _folder_inside(folder: str, real: str) -> bool:
+    """Whether ``folder``, its links followed, is the data folder (``real``, resolved) or inside it."""
+    resolved = os.path.realpath(folder)
+    return resolved == real or inside(resolved, real)
 
 
 def _signature(file: str) -> Signature | None:
@@ -369,10 +374,8 @@ def _quick_current(root: Path, listed: Sequence[str], quick: Any) -> bool:
     _, folders, packed = quick
     base = os.fspath(root)
     real = os.path.realpath(base)
-    for folder in folders:
-        resolved = os.path.realpath(os.path.join(base, folder)) if folder else real
-        if resolved != real and not inside(resolved, real):
-            return False
+    if not all(_folder_inside(os.path.join(base, folder), real) for folder in folders):
+        return False
     head = os.path.join(base, "")
     try:  # (no Python step per file: the signatures are read and packed by C code)
         signatures = map(_SIGNATURE, map(os.lstat, [head + n for n in listed]))
@@ -1404,7 +1407,7 @@ class LazyTable(Mapping[str, V], Generic[V]):
     compared) as that dict.
     """
 
-    __slots__ = ("_cls", "_ids", "_made", "_order", "_read", "_rows", "_size")
+    __slots__ = ("_cls", "_ids", "_made", "_read", "_rows", "_size")
 
     def __init__(
         self, read: Callable[[], tuple[Sequence[str], Sequence[bytes]]], cls: Callable[..., V], size: int
@@ -1413,8 +1416,7 @@ class LazyTable(Mapping[str, V], Generic[V]):
         self._read = read
         self._cls = cls
         self._rows: Sequence[bytes] | None = None
-        self._order: Sequence[str] = ()
-        self._ids = Codes(())
+        self._ids = Codes(())  # (its table: the ids in order)
         self._made: dict[str, V] = {}
 
     def _load(self) -> Sequence[bytes]:
@@ -1422,7 +1424,6 @@ class LazyTable(Mapping[str, V], Generic[V]):
             ids, rows = self._read()
             if len(rows) != self._size or len(ids) != self._size:
                 raise _damaged(None)
-            self._order = ids
             self._ids = Codes(ids)
             self._rows = rows
         return self._rows
@@ -1440,7 +1441,7 @@ class LazyTable(Mapping[str, V], Generic[V]):
 
     def __iter__(self) -> Iterator[str]:
         self._load()
-        return iter(self._order)
+        return iter(self._ids.table)
 
     def __len__(self) -> int:
         return self._size
